@@ -1,0 +1,39 @@
+import { toErrorTrace } from './protocol/failure-mapping.js';
+import { StdoutEmitter, type MessageSink } from './protocol/message-emitter.js';
+import { logToStderr } from './protocol/stderr-logger.js';
+
+/**
+ * Runs one protocol command: messages go through a single stdout emitter, any failure
+ * becomes one TRACE ERROR (mapped in protocol/failure-mapping.ts) and exit code 1. The exit
+ * code is set, not forced, so buffered stdout drains before the process ends.
+ */
+export async function runProtocolCommand(body: (sink: MessageSink) => Promise<void>): Promise<void> {
+  const emitter = new StdoutEmitter();
+  try {
+    await body(emitter);
+  } catch (error) {
+    await emitter.emit(toErrorTrace(error));
+    process.exitCode = 1;
+  } finally {
+    await emitter.close();
+  }
+}
+
+/**
+ * The last net: an exception nobody awaited still ends as a TRACE ERROR on stdout (never a raw
+ * stack there) and a non-zero exit. Written synchronously because the process is going down.
+ */
+export function installCrashHandlers(): void {
+  const crash = (error: unknown) => {
+    try {
+      const emitter = new StdoutEmitter();
+      void emitter.emit(toErrorTrace(error));
+      void emitter.flush();
+    } catch {
+      logToStderr('source-finpro: failed to report a crash');
+    }
+    process.exit(1);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+}

@@ -1,0 +1,217 @@
+import { z } from 'zod';
+
+/**
+ * The connector's configuration: this one zod schema is the source of the `Config` type and,
+ * through `configJsonSchema()`, of `spec/spec.json` (a test keeps the checked-in file equal).
+ * `.meta()` carries what the Airbyte UI renders: title, description, examples, order, group,
+ * airbyte_secret. No `anyOf`/`allOf`/`not`/`if` may appear (the acceptance tests forbid them),
+ * so there are no nullable fields and no unions here.
+ */
+
+/** FinPro consent IDs are UUIDs in practice; we accept the wider set the Account Aggregator spec allows. */
+export const CONSENT_ID_PATTERN = /^[A-Za-z0-9_.-]{1,128}$/;
+const REFERENCE_PREFIX_PATTERN = /^[A-Za-z0-9_-]{1,30}$/;
+/** A date (`2025-01-01`) or an ISO-8601 date-time with `Z` or an offset. */
+const ISO_8601_PATTERN = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+const isoDateTime = (title: string, description: string, examples: string[]) =>
+  z
+    .string()
+    .regex(ISO_8601_PATTERN, 'must be an ISO-8601 date or date-time, e.g. 2025-01-01T00:00:00Z')
+    .refine((value) => !Number.isNaN(Date.parse(value)), 'is not a real calendar date')
+    .meta({ title, description, examples, pattern_descriptor: 'YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ' });
+
+const consentId = z.string().regex(CONSENT_ID_PATTERN, 'must be 1-128 characters of A-Z a-z 0-9 _ - .');
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+function isAllowedBaseUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.protocol === 'https:') return true;
+  // Plain HTTP only to this machine: the sandbox and tests. FI data is personal financial data.
+  return url.protocol === 'http:' && (loopbackHosts.has(url.hostname) || url.hostname.startsWith('127.'));
+}
+
+export const Credentials = z
+  .object({
+    client_id: z.string().min(1).meta({ title: 'Client ID', description: 'Your FinPro client identifier (header `client_id`).', order: 0 }),
+    client_secret: z
+      .string()
+      .min(1)
+      .meta({ title: 'Client secret', description: 'Your FinPro client secret (header `client_secret`).', airbyte_secret: true, order: 1 }),
+    app_identifier: z
+      .string()
+      .min(1)
+      .meta({ title: 'App identifier', description: 'Your application identifier (header `appIdentifier`).', examples: ['com.example.lender'], order: 2 }),
+    organisation_id: z
+      .string()
+      .min(1)
+      .meta({ title: 'Organisation ID', description: 'Your FinPro organisation identifier (header `organisationId`).', order: 3 }),
+  })
+  .meta({ title: 'Credentials', description: 'The four FinPro authentication headers issued at onboarding.', group: 'auth', order: 0 });
+
+export const ConsentOverride = z
+  .object({
+    consent_id: consentId.meta({ title: 'Consent ID', order: 0 }),
+    fi_data_range_from: isoDateTime('FI data range from', 'Start of this consent\'s range (overrides the default).', ['2025-04-01']).optional(),
+    fi_data_range_to: isoDateTime('FI data range to', 'End of this consent\'s range (never after now).', ['2026-03-31']).optional(),
+    config_id: z.string().min(1).meta({ title: 'Config ID', description: 'Analytics configuration for this consent.' }).optional(),
+  })
+  .meta({ title: 'Consent override' });
+
+export const Polling = z
+  .object({
+    initial_interval_seconds: z
+      .number()
+      .min(0.01)
+      .max(600)
+      .default(5)
+      .meta({ title: 'Initial poll interval (s)', description: 'First wait between bulk status polls; FinPro advises 5 s, doubling.', order: 0 }),
+    max_interval_seconds: z
+      .number()
+      .min(0.01)
+      .max(3600)
+      .default(60)
+      .meta({ title: 'Maximum poll interval (s)', description: 'The backoff between polls never exceeds this.', order: 1 }),
+    max_wait_minutes: z
+      .number()
+      .min(0.01)
+      .max(7 * 24 * 60)
+      .default(120)
+      .meta({
+        title: 'Maximum wait per batch (min)',
+        description: 'A batch still running after this long ends the sync INCOMPLETE; the next sync resumes it.',
+        order: 2,
+      }),
+  })
+  .meta({ title: 'Polling', group: 'advanced', order: 11 });
+
+export const ConfigSchema = z
+  .object({
+    credentials: Credentials,
+    base_url: z
+      .string()
+      .refine(isAllowedBaseUrl, 'must be an https:// URL (http:// is allowed only for localhost/127.0.0.1)')
+      .meta({
+        title: 'Base URL',
+        description: 'FinPro API base URL for your environment.',
+        examples: ['https://api.finpro.example.com'],
+        group: 'auth',
+        order: 1,
+      }),
+    consent_ids: z
+      .array(consentId)
+      .optional()
+      .meta({ title: 'Consent IDs', description: 'Consents to fetch FI data for. Duplicates are ignored.', group: 'consents', order: 2 }),
+    consent_ids_file: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        title: 'Consent IDs file',
+        description: 'Path to a file of consent IDs: one per line, or a CSV with a `consent_id` or `consentId` column. Merged with Consent IDs.',
+        examples: ['/data/consents.csv'],
+        group: 'consents',
+        order: 3,
+      }),
+    fi_data_range_from: isoDateTime(
+      'FI data range from',
+      'Start of the FI data range for consents that have no watermark yet. Default: one year before the sync.',
+      ['2025-01-01T00:00:00Z'],
+    )
+      .optional()
+      .meta({ group: 'consents', order: 4 }),
+    fi_data_range_to: isoDateTime('FI data range to', 'End of the FI data range. Default: now. Never after now.', ['2026-01-01T00:00:00Z'])
+      .optional()
+      .meta({ group: 'consents', order: 5 }),
+    config_id: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ title: 'Config ID', description: 'Default FinPro analytics configuration ID.', examples: ['cfg-default'], group: 'consents', order: 6 }),
+    overrides: z
+      .array(ConsentOverride)
+      .optional()
+      .meta({ title: 'Per-consent overrides', description: 'Range or config for particular consents.', group: 'consents', order: 7 }),
+    batch_size: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(1000)
+      .meta({ title: 'Batch size', description: 'Consents per bulk batch (FinPro allows 10,000; 1,000-5,000 recommended).', group: 'advanced', order: 8 }),
+    reference_id_prefix: z
+      .string()
+      .regex(REFERENCE_PREFIX_PATTERN, 'must be 1-30 characters of A-Z a-z 0-9 _ -')
+      .default('finpro')
+      .meta({
+        title: 'Reference ID prefix',
+        description: 'Batches are named `<prefix>-<sync time>-<n>`; keep it short so names stay within 60 characters.',
+        examples: ['portfolio-refresh'],
+        group: 'advanced',
+        order: 9,
+      }),
+    submission_mode: z
+      .enum(['json', 'file'])
+      .default('json')
+      .meta({ title: 'Submission mode', description: 'Schedule batches by JSON API or by CSV file upload.', group: 'advanced', order: 10 }),
+    polling: Polling.default({ initial_interval_seconds: 5, max_interval_seconds: 60, max_wait_minutes: 120 }),
+    max_retries: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(2)
+      .meta({ title: 'Maximum retries', description: 'Retry batches for rows that failed with retry eligibility Yes.', group: 'advanced', order: 12 }),
+    max_concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(8)
+      .meta({ title: 'Maximum concurrency', description: 'FI data requests in flight at once.', group: 'advanced', order: 13 }),
+    page_size: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(1000)
+      .meta({ title: 'Page size', description: 'Rows per bulk status page (FinPro allows 1,000).', group: 'advanced', order: 14 }),
+    request_timeout_seconds: z
+      .number()
+      .min(1)
+      .max(600)
+      .default(60)
+      .meta({ title: 'Request timeout (s)', description: 'A request with no answer after this long is retried.', group: 'advanced', order: 15 }),
+  })
+  .refine((c) => (c.consent_ids?.length ?? 0) > 0 || c.consent_ids_file !== undefined, {
+    message: 'give at least one consent: consent_ids or consent_ids_file',
+    path: ['consent_ids'],
+  })
+  .refine((c) => c.polling.initial_interval_seconds <= c.polling.max_interval_seconds, {
+    message: 'initial_interval_seconds must not exceed max_interval_seconds',
+    path: ['polling', 'initial_interval_seconds'],
+  })
+  .meta({
+    title: 'FinPro Bulk FI Data Spec',
+    description: 'Fetch Account Aggregator FI data for a list of consents through FinPro Bulk Data Fetch.',
+    groups: [
+      { id: 'auth', title: 'Connection' },
+      { id: 'consents', title: 'Consents and ranges' },
+      { id: 'advanced', title: 'Advanced' },
+    ],
+  });
+
+/** The config as parsed (defaults applied). */
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConsentOverride = z.infer<typeof ConsentOverride>;
+
+/** JSON Schema (draft-07) of the config, as the spec shows it to the platform. */
+export function configJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(ConfigSchema, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
+  return schema;
+}

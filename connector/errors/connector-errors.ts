@@ -1,0 +1,62 @@
+import type { FailureType } from '../protocol/airbyte-message.js';
+
+/**
+ * The connector's error taxonomy (after Meltano's Fatal/Retriable/Config errors and
+ * Airbyte's AirbyteTracedException). Each class fixes its Airbyte `failure_type`; the one
+ * place that turns errors into protocol messages is protocol/failure-mapping.ts.
+ *
+ * `message` is for the user (it reaches the Airbyte UI); `internalMessage` is for us.
+ * Neither may contain a secret: build them from field names and server error codes only.
+ */
+export abstract class ConnectorError extends Error {
+  abstract readonly failureType: FailureType;
+  readonly internalMessage: string | undefined;
+  /** The stream the failure belongs to, when it belongs to one. */
+  readonly stream: string | undefined;
+
+  constructor(message: string, options: { internalMessage?: string; stream?: string; cause?: unknown } = {}) {
+    super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
+    this.name = new.target.name;
+    this.internalMessage = options.internalMessage;
+    this.stream = options.stream;
+  }
+}
+
+/** Something the user gave is wrong (config, catalog, state, consent list, credentials). Retrying will not help. */
+export class ConfigError extends ConnectorError {
+  readonly failureType = 'config_error';
+}
+
+/** The source may succeed if the sync runs again later (timeouts, 5xx, a batch still processing). */
+export class TransientError extends ConnectorError {
+  readonly failureType = 'transient_error';
+}
+
+/** A bug, or a server that broke its contract. */
+export class SystemError extends ConnectorError {
+  readonly failureType = 'system_error';
+}
+
+/**
+ * How an HTTP status from FinPro maps onto the taxonomy: 401/403 are the user's credentials,
+ * 408/429/5xx may pass, any other 4xx means we sent something the server will never accept.
+ */
+export function failureTypeOfHttpStatus(status: number): FailureType {
+  if (status === 401 || status === 403) return 'config_error';
+  if (status === 408 || status === 429 || status >= 500) return 'transient_error';
+  return 'system_error';
+}
+
+export function errorClassFor(failureType: FailureType): new (
+  message: string,
+  options?: { internalMessage?: string; stream?: string; cause?: unknown },
+) => ConnectorError {
+  switch (failureType) {
+    case 'config_error':
+      return ConfigError;
+    case 'transient_error':
+      return TransientError;
+    case 'system_error':
+      return SystemError;
+  }
+}

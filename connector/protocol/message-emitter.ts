@@ -1,0 +1,66 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { AirbyteMessage } from './airbyte-message.js';
+import { processRedactor, type SecretRedactor } from './secret-redactor.js';
+
+/**
+ * Where messages go. `read` orchestration writes to a sink and never to stdout itself: the
+ * CLI's sink is the stdout emitter below, `sync` passes a loader. A sink may return a promise
+ * to apply backpressure; producers must await it when it does (`const p = sink.emit(m); if (p) await p;`).
+ */
+export interface MessageSink {
+  emit(message: AirbyteMessage): Promise<void> | undefined;
+}
+
+/**
+ * The only writer of stdout: one JSON object per line. Lines are gathered into chunks of
+ * ~64 KiB so a million records are not a million syscalls, and a chunk is flushed at once
+ * for STATE and TRACE messages, so a checkpoint reaches the platform as soon as it is emitted
+ * (and only after the records before it). When the pipe is full, `emit` returns a promise
+ * that resolves on 'drain', so a slow reader stalls the producer instead of growing memory.
+ */
+export class StdoutEmitter implements MessageSink {
+  private chunks: string[] = [];
+  private bufferedChars = 0;
+  private static readonly FLUSH_CHARS = 64 * 1024;
+
+  constructor(
+    private readonly out: Writable = process.stdout,
+    private readonly redactor: SecretRedactor = processRedactor,
+  ) {}
+
+  emit(message: AirbyteMessage): Promise<void> | undefined {
+    const line = this.redactor.redact(JSON.stringify(message)) + '\n';
+    this.chunks.push(line);
+    this.bufferedChars += line.length;
+    if (this.bufferedChars >= StdoutEmitter.FLUSH_CHARS || message.type === 'STATE' || message.type === 'TRACE') {
+      return this.flush();
+    }
+    return undefined;
+  }
+
+  /** Writes what is buffered; resolves when the stream can take more. */
+  flush(): Promise<void> | undefined {
+    if (this.chunks.length === 0) return undefined;
+    const data = this.chunks.length === 1 ? this.chunks[0]! : this.chunks.join('');
+    this.chunks = [];
+    this.bufferedChars = 0;
+    if (this.out.write(data)) return undefined;
+    return once(this.out, 'drain').then(() => undefined);
+  }
+
+  /** Flushes and waits until everything written has been handed to the OS. */
+  async close(): Promise<void> {
+    await this.flush();
+    if (this.out.writableNeedDrain) await once(this.out, 'drain');
+  }
+}
+
+/** A sink that keeps messages in memory: for tests and for in-process consumers. */
+export class CollectingSink implements MessageSink {
+  readonly messages: AirbyteMessage[] = [];
+  emit(message: AirbyteMessage): undefined {
+    this.messages.push(message);
+    return undefined;
+  }
+}

@@ -1,0 +1,13 @@
+import { processRedactor } from './secret-redactor.js';
+
+/**
+ * Human diagnostics go to stderr (stdout belongs to the protocol). Redacted like stdout.
+ * Quiet by default so the platform's logs stay small; SOURCE_FINPRO_DEBUG=1 turns on debug.
+ */
+export function logToStderr(message: string): void {
+  process.stderr.write(processRedactor.redact(message) + '\n');
+}
+
+export function debugToStderr(message: string): void {
+  if (process.env['SOURCE_FINPRO_DEBUG'] === '1') logToStderr(`[debug] ${message}`);
+}
