@@ -1,0 +1,129 @@
+import type { Batch, BatchRow, GlobalConfig } from './batch-model.js';
+import { eligibilityOf } from '../population/consent-scenario.js';
+import { transientMessage } from '../fi/fi-request-service.js';
+import type { SandboxContext } from '../sandbox-context.js';
+import { seededUuid, unit } from '../util/seeded-hash.js';
+import { iso } from '../util/time-format.js';
+
+export interface RowInput {
+  consentId: string;
+  fromMs: number | undefined;
+  toMs: number | undefined;
+  configId: string | null;
+}
+
+/** Time before the first row is picked up, and a session's fetch time range, at speed 1. */
+const PICKUP_MS = 500;
+const FETCH_MIN_MS = 1000;
+const FETCH_SPREAD_MS = 2000;
+
+/**
+ * Creates a batch and fixes every row's future: its outcome (by the same rules as a single
+ * FI request), when it starts (rows are picked up at `rowsPerSecond * speed`, with jitter)
+ * and when it ends. Sessions are created now with `createdAt` = the row's start, so they
+ * appear exactly when the row turns IN_PROGRESS.
+ */
+export function scheduleBatch(
+  ctx: SandboxContext,
+  args: { referenceId: string; inputs: RowInput[]; globalConfig: GlobalConfig; fileName: string | null },
+): Batch {
+  const now = ctx.now();
+  const serial = ctx.batches.nextSerial();
+  const seed = ctx.options.seed;
+  const interval = ctx.scaled(1000 / ctx.options.rowsPerSecond);
+  const firstStart = now + ctx.scaled(PICKUP_MS);
+  const rows: BatchRow[] = args.inputs.map((input, k) => {
+    const startAt = Math.round(firstStart + (k + unit(seed, 0x57a7, serial, k)) * interval);
+    const decision = ctx.fiRequests.decide(input.consentId, input.fromMs, input.toMs, now);
+    const base = {
+      id: k + 1,
+      consentId: input.consentId,
+      configId: input.configId,
+      startAt,
+    };
+    if (!decision.ok) {
+      ctx.stats.fiRequest(input.consentId, {
+        source: 'bulk',
+        reference_id: args.referenceId,
+        fiDataRangeFrom: input.fromMs === undefined ? null : iso(input.fromMs),
+        fiDataRangeTo: input.toMs === undefined ? null : iso(input.toMs),
+        session_id: null,
+        outcome: decision.code,
+      });
+      return {
+        ...base,
+        consentIndex: ctx.population.indexOf(input.consentId),
+        fiDataRangeFrom: input.fromMs === undefined ? null : iso(input.fromMs),
+        fiDataRangeTo: input.toMs === undefined ? null : iso(input.toMs),
+        endAt: startAt,
+        sessionId: null,
+        toMs: input.toMs ?? now,
+        error: { code: decision.code, message: decision.message, ...(decision.details ? { details: decision.details } : {}) },
+        eligibility: eligibilityOf(decision.code),
+      };
+    }
+    const endAt = Math.round(startAt + ctx.scaled(FETCH_MIN_MS + unit(seed, 0xe4d, serial, k) * FETCH_SPREAD_MS));
+    const session = ctx.sessions.create({
+      consentId: decision.consent.id,
+      consentIndex: decision.consent.index,
+      fromMs: decision.fromMs,
+      toMs: decision.toMs,
+      createdAt: startAt,
+      readyAt: endAt,
+      failureCode: decision.transientFailure,
+    });
+    ctx.stats.sessionCreated();
+    ctx.stats.fiRequest(input.consentId, {
+      source: 'bulk',
+      reference_id: args.referenceId,
+      fiDataRangeFrom: iso(decision.fromMs),
+      fiDataRangeTo: iso(decision.toMs),
+      session_id: session.id,
+      outcome: decision.transientFailure ?? 'COMPLETED',
+    });
+    const failure = decision.transientFailure;
+    return {
+      ...base,
+      consentIndex: decision.consent.index,
+      fiDataRangeFrom: iso(decision.fromMs),
+      fiDataRangeTo: iso(decision.toMs),
+      endAt,
+      sessionId: session.id,
+      toMs: decision.toMs,
+      error: failure ? { code: failure, message: transientMessage(failure) } : null,
+      eligibility: failure ? 'Yes' : null,
+    };
+  });
+  const batch: Batch = {
+    id: seededUuid(seed, 0xba7c4, serial),
+    referenceId: args.referenceId,
+    submittedAt: now,
+    fileName: args.fileName,
+    globalConfig: args.globalConfig,
+    rows,
+    failure: null,
+  };
+  ctx.batches.add(batch);
+  ctx.stats.batchCreated(args.referenceId);
+  return batch;
+}
+
+/** A batch the upload could not parse: it exists (so the reference is taken) but FAILED. */
+export function failedBatch(
+  ctx: SandboxContext,
+  args: { referenceId: string; globalConfig: GlobalConfig; fileName: string | null; code: string; message: string },
+): Batch {
+  const serial = ctx.batches.nextSerial();
+  const batch: Batch = {
+    id: seededUuid(ctx.options.seed, 0xba7c4, serial),
+    referenceId: args.referenceId,
+    submittedAt: ctx.now(),
+    fileName: args.fileName,
+    globalConfig: args.globalConfig,
+    rows: [],
+    failure: { code: args.code, message: args.message },
+  };
+  ctx.batches.add(batch);
+  ctx.stats.batchCreated(args.referenceId);
+  return batch;
+}

@@ -1,0 +1,47 @@
+import { seededUuid } from '../util/seeded-hash.js';
+
+/** One FI session: a fetch of one consent's accounts for one range. */
+export interface FiSession {
+  id: string;
+  consentId: string;
+  /** undefined for consent IDs that are not ours (never gets a session, kept for typing). */
+  consentIndex: number;
+  fromMs: number;
+  toMs: number;
+  /** When the session exists for the client (a bulk row's IN_PROGRESS time). */
+  createdAt: number;
+  /** When the fetch ends (DATA_READY or TIMEOUT). */
+  readyAt: number;
+  /** A failing TRANSIENT attempt ends TIMEOUT with this code. */
+  failureCode: string | null;
+}
+
+/**
+ * Sessions live in memory (they are few: one per request, not per transaction). Session ids
+ * follow from (seed, creation order), so one seed and one request sequence give one set of ids.
+ */
+export class SessionStore {
+  private readonly byId = new Map<string, FiSession>();
+  private readonly byConsent = new Map<number, FiSession[]>();
+  private serial = 0;
+
+  constructor(private readonly seed: number) {}
+
+  create(fields: Omit<FiSession, 'id'>): FiSession {
+    const session: FiSession = { id: seededUuid(this.seed, 0x5e5510, this.serial++), ...fields };
+    this.byId.set(session.id, session);
+    let list = this.byConsent.get(session.consentIndex);
+    if (!list) this.byConsent.set(session.consentIndex, (list = []));
+    list.push(session);
+    return session;
+  }
+
+  get(id: string): FiSession | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Sessions of a consent that exist at `now`, oldest first. */
+  ofConsent(consentIndex: number, now: number): FiSession[] {
+    return (this.byConsent.get(consentIndex) ?? []).filter((s) => s.createdAt <= now);
+  }
+}
