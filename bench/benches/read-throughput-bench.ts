@@ -1,0 +1,132 @@
+import { join } from 'node:path';
+import type { SandboxStats } from '../../sandbox/index.js';
+import type { Benchmark } from '../harness/bench-context.js';
+import { CONNECTOR_BATCH_SIZE, CONNECTOR_CONCURRENCY, FAST_SANDBOX, dataRange } from '../harness/bench-settings.js';
+import { assertClean, runChild } from '../harness/child-run.js';
+import { ROUTES, runConnectorRead } from '../harness/connector-read.js';
+import { RecordCounter } from '../harness/record-counter.js';
+import { pairedRatios } from '../harness/sample-stats.js';
+import { startSandboxProcess } from '../harness/sandbox-process.js';
+import { parseReportLine, type BaselineReport, type BaselineRequest } from '../baseline/baseline-report.js';
+
+/** getallfidata requests/s the connector drew in each run, for the capacity bench. */
+export const READ_REQUEST_RATE_KEY = 'read.getallfidata-per-second';
+/** Sandbox stats of each read run, for the api-cost bench (keyed by consent count). */
+export const readStatsKey = (consents: number) => `read.stats.${consents}`;
+
+/**
+ * 1. Read throughput: the built CLI's `read` of every stream against a sandbox process, and
+ * the baseline program fetching the same consents' data with the same concurrency, run by
+ * run back to back. The figure is fi_transactions records per second.
+ */
+export const readThroughputBench: Benchmark = {
+  id: 'read',
+  title: 'Read throughput (records/s, CPU per 100,000 records)',
+  async run(ctx) {
+    const quick = ctx.options.quick;
+    const consents = quick ? 1000 : 10_000;
+    const runs = ctx.runs(3);
+    const range = dataRange(365);
+    const config = { fi_data_range_from: range.from, fi_data_range_to: range.to };
+    const connectorRates: number[] = [];
+    const baselineRates: number[] = [];
+    const connectorCpu: number[] = [];
+    const baselineCpu: number[] = [];
+    const allRecordRates: number[] = [];
+    const requestRates: number[] = [];
+    const sandboxCpuShares: number[] = [];
+    const statsList: SandboxStats[] = [];
+    let transactionsSeen = 0;
+    let accountsSeen = 0;
+    let totalRecords = 0;
+    for (let run = 0; run < runs; run++) {
+      const read = await runConnectorRead(ctx, { label: `connector-${run}`, consents, sandbox: FAST_SANDBOX, config, timeoutMs: 20 * 60_000 });
+      const records = read.counts!;
+      const transactions = records.records['fi_transactions'] ?? 0;
+      if (transactions === 0) throw new Error(`read emitted no fi_transactions records (records: ${JSON.stringify(records.records)})`);
+      connectorRates.push(transactions / read.run.wallSeconds);
+      allRecordRates.push(records.totalRecords / read.run.wallSeconds);
+      connectorCpu.push((read.run.cpuSeconds / transactions) * 100_000);
+      requestRates.push(read.stats.getallfidata.requests / read.run.wallSeconds);
+      sandboxCpuShares.push(read.sandboxCpuSeconds / read.run.wallSeconds);
+      statsList.push(read.stats);
+      transactionsSeen = transactions;
+      accountsSeen = records.records['fi_accounts'] ?? 0;
+      totalRecords = records.totalRecords;
+      ctx.log(
+        `connector run ${run + 1}/${runs}: ${transactions.toLocaleString('en-US')} transactions in ${read.run.wallSeconds.toFixed(1)} s, CPU ${read.run.cpuSeconds.toFixed(1)} s, sandbox CPU ${read.sandboxCpuSeconds.toFixed(1)} s, ${read.stats.getallfidata.requests} data requests`,
+      );
+
+      const baseline = await runBaseline(ctx, `baseline-${run}`, consents, range);
+      baselineRates.push(baseline.transactions / baseline.fetchSeconds);
+      baselineCpu.push((baseline.fetchCpuSeconds / baseline.transactions) * 100_000);
+      ctx.log(`baseline run ${run + 1}/${runs}: ${baseline.transactions.toLocaleString('en-US')} transactions in ${baseline.fetchSeconds.toFixed(1)} s (setup ${baseline.setupSeconds.toFixed(1)} s)`);
+    }
+    ctx.shared.set(READ_REQUEST_RATE_KEY, requestRates);
+    ctx.shared.set(readStatsKey(consents), statsList);
+    return {
+      method: [
+        `${consents.toLocaleString('en-US')} consents (all sandbox scenarios: ~80% deliver data, the rest fail or are retried), one year of data (${range.from} to ${range.to}): ${accountsSeen.toLocaleString('en-US')} accounts, ${transactionsSeen.toLocaleString('en-US')} transactions, ${totalRecords.toLocaleString('en-US')} records over all five streams in the last run.`,
+        `Connector: \`node dist/connector/main.js read\` with every stream selected (full refresh), default batch_size ${CONNECTOR_BATCH_SIZE} and max_concurrency ${CONNECTOR_CONCURRENCY}, polling 0.2-1 s; stdout is counted by the bench (prefix match, no JSON parse). Its clock runs from spawn to exit: process start, scheduling, waiting for the (50x sped-up) batches, fetching, emitting.`,
+        `Baseline (bench/baseline/getallfidata-baseline.ts): schedules the same consents with the same batch size and range and waits for their sessions (untimed), then, timed, one \`getallfidata\` per session with ${CONNECTOR_CONCURRENCY} in flight, writing each transaction as one RECORD line. The floor: no validation, normalization, state or retries, and no other stream.`,
+        'CPU: the connector\'s whole process (cutime/cstime of the bench process across the child\'s life); the baseline\'s fetch phase (process.cpuUsage). The sandbox runs in its own process (faults off, rate limit off, processing 50x); the sandbox, the connector and the bench counter share the 2 cores.',
+        `Paired runs: connector run i then baseline run i, each on a fresh sandbox; ${runs} pairs.`,
+      ],
+      figures: [
+        {
+          bench: 'read',
+          name: 'fi_transactions records/s',
+          value: { samples: connectorRates, unit: 'records/s' },
+          reference: { name: 'baseline', value: { samples: baselineRates, unit: 'records/s' } },
+          ratio: { samples: pairedRatios(connectorRates, baselineRates), unit: 'x' },
+          target: { metric: 'ratio', op: '>=', threshold: 0.7, text: '>= 0.7 x baseline' },
+        },
+        {
+          bench: 'read',
+          name: 'CPU per 100,000 transactions',
+          value: { samples: connectorCpu, unit: 'CPU s' },
+          reference: { name: 'baseline', value: { samples: baselineCpu, unit: 'CPU s' } },
+          ratio: { samples: pairedRatios(connectorCpu, baselineCpu), unit: 'x' },
+        },
+        { bench: 'read', name: 'all records/s (5 streams)', value: { samples: allRecordRates, unit: 'records/s' } },
+        { bench: 'read', name: 'getallfidata requests/s drawn', value: { samples: requestRates, unit: 'req/s' } },
+        { bench: 'read', name: 'sandbox CPU during read', value: { samples: sandboxCpuShares, unit: 'cores' } },
+      ],
+    };
+  },
+};
+
+async function runBaseline(ctx: Parameters<Benchmark['run']>[0], label: string, consents: number, range: { from: string; to: string }): Promise<BaselineReport> {
+  const consentIdsFile = join(ctx.workDir, `${label}-consents.txt`);
+  const sandbox = await startSandboxProcess({ root: ctx.root, options: { ...FAST_SANDBOX, consents }, consentIdsFile });
+  try {
+    const request: BaselineRequest = {
+      url: sandbox.url,
+      credentials: sandbox.credentials,
+      consentIdsFile,
+      batchSize: CONNECTOR_BATCH_SIZE,
+      concurrency: CONNECTOR_CONCURRENCY,
+      rangeFrom: range.from,
+      rangeTo: range.to,
+      timeoutMs: 5 * 60_000,
+    };
+    const counter = new RecordCounter();
+    const result = await runChild({
+      command: process.execPath,
+      args: [join(ctx.root, 'dist', 'bench', 'baseline', 'getallfidata-baseline.js'), JSON.stringify(request)],
+      stdout: counter,
+      timeoutMs: 15 * 60_000,
+    });
+    assertClean(`baseline (${label})`, result);
+    const report = parseReportLine<BaselineReport>(result.stderrTail);
+    if (counter.counts.totalRecords !== report.transactions) {
+      throw new Error(`baseline wrote ${counter.counts.totalRecords} records but counted ${report.transactions} transactions`);
+    }
+    if (report.failedRequests > 0) throw new Error(`baseline: ${report.failedRequests} getallfidata requests failed`);
+    const data = (await sandbox.stats()).requests.by_route[ROUTES.data];
+    if (!data) throw new Error('baseline made no getallfidata request');
+    return report;
+  } finally {
+    await sandbox.close();
+  }
+}
