@@ -14,16 +14,26 @@ const REFERENCE_PREFIX_PATTERN = /^[A-Za-z0-9_-]{1,30}$/;
 /** A date (`2025-01-01`) or an ISO-8601 date-time with `Z` or an offset. */
 const ISO_8601_PATTERN = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
+/** Date.parse rolls 2025-02-30 over to March instead of failing, so check the calendar day itself. */
+function isRealCalendarDate(value: string): boolean {
+  if (Number.isNaN(Date.parse(value))) return false;
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 const isoDateTime = (title: string, description: string, examples: string[]) =>
   z
     .string()
     .regex(ISO_8601_PATTERN, 'must be an ISO-8601 date or date-time, e.g. 2025-01-01T00:00:00Z')
-    .refine((value) => !Number.isNaN(Date.parse(value)), 'is not a real calendar date')
+    .refine(isRealCalendarDate, 'is not a real calendar date')
     .meta({ title, description, examples, pattern_descriptor: 'YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ' });
 
 const consentId = z.string().regex(CONSENT_ID_PATTERN, 'must be 1-128 characters of A-Z a-z 0-9 _ - .');
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+/** 127.0.0.0/8 as a literal address; a name like `127.0.0.1.evil.example.com` is not loopback. */
+const IPV4_LOOPBACK = /^127(\.\d{1,3}){3}$/;
 function isAllowedBaseUrl(value: string): boolean {
   let url: URL;
   try {
@@ -33,7 +43,7 @@ function isAllowedBaseUrl(value: string): boolean {
   }
   if (url.protocol === 'https:') return true;
   // Plain HTTP only to this machine: the sandbox and tests. FI data is personal financial data.
-  return url.protocol === 'http:' && (loopbackHosts.has(url.hostname) || url.hostname.startsWith('127.'));
+  return url.protocol === 'http:' && (loopbackHosts.has(url.hostname) || IPV4_LOOPBACK.test(url.hostname));
 }
 
 export const Credentials = z

@@ -1,0 +1,77 @@
+import { writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../integration_tests/support/temp-files.js';
+import { loadConfig, parseConsentIdsText, readConsentIdsFile, resolveConsents } from './config-loader.js';
+import { ConfigError } from './errors/connector-errors.js';
+
+/** The consent list: inline + file, the file one-per-line or CSV, merged and de-duplicated. */
+
+const dir = makeTempDir();
+afterAll(() => dir.remove());
+
+function file(name: string, text: string): string {
+  const path = dir.file(name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const base = {
+  credentials: { client_id: 'c', client_secret: 's3cr3t-loader', app_identifier: 'a', organisation_id: 'o' },
+  base_url: 'https://api.finpro.example.com',
+};
+
+describe('consent IDs file', () => {
+  it('reads one ID a line, skipping blank lines and CRLF', async () => {
+    expect(await readConsentIdsFile(file('plain.txt', 'c-1\r\n\r\nc-2\n  c-3  \n'))).toEqual(['c-1', 'c-2', 'c-3']);
+  });
+
+  it('strips a UTF-8 BOM', () => {
+    expect(parseConsentIdsText('\uFEFFc-1\nc-2\n', 'bom.txt')).toEqual(['c-1', 'c-2']);
+    expect(parseConsentIdsText('\uFEFFconsent_id,name\nc-1,A\n', 'bom.csv')).toEqual(['c-1']);
+  });
+
+  it.each(['consent_id', 'consentId', '"consentId"'])('reads the %s column of a CSV', (column) => {
+    expect(parseConsentIdsText(`name,${column},range\nA,c-1,x\nB,"c-2",y\n`, 'x.csv')).toEqual(['c-1', 'c-2']);
+  });
+
+  it('rejects a CSV without a consent column', () => {
+    expect(() => parseConsentIdsText('name,id\nA,c-1\n', 'x.csv')).toThrow(/config\.consent_ids_file: x\.csv looks like a CSV but has no consent_id or consentId column/);
+  });
+
+  it('names the line of an invalid ID', () => {
+    expect(() => parseConsentIdsText('c-1\nbad id\n', 'x.txt')).toThrow(/config\.consent_ids_file: line 2 of x\.txt is not a valid consent ID/);
+  });
+
+  it('rejects an empty file', () => {
+    expect(() => parseConsentIdsText('\n\n', 'empty.txt')).toThrow(/holds no consent IDs/);
+  });
+
+  it('reports a missing file as a config error naming the field', async () => {
+    await expect(readConsentIdsFile(dir.file('missing.csv'))).rejects.toThrow(ConfigError);
+    await expect(readConsentIdsFile(dir.file('missing.csv'))).rejects.toThrow(/config\.consent_ids_file: cannot read .*no such file/);
+  });
+
+  it('merges inline and file consents, de-duplicated in first-seen order', async () => {
+    const path = file('merge.csv', 'consentId\nc-2\nc-3\nc-2\n');
+    const resolved = await resolveConsents({ ...(await loadConfigFrom({ consent_ids: ['c-1', 'c-2', 'c-1'], consent_ids_file: path })) });
+    expect(resolved.consents).toEqual(['c-1', 'c-2', 'c-3']);
+  });
+});
+
+describe('loadConfig', () => {
+  it('reads, validates and resolves a config file', async () => {
+    const path = file('config.json', JSON.stringify({ ...base, consent_ids: ['c-1', 'c-1'] }));
+    const config = await loadConfig(path);
+    expect(config.consents).toEqual(['c-1']);
+    expect(config.batch_size).toBe(1000);
+  });
+
+  it('fails on a missing file, on bad JSON, naming the file', async () => {
+    await expect(loadConfig(dir.file('nope.json'))).rejects.toThrow(/Cannot read the config file .*nope\.json: no such file/);
+    await expect(loadConfig(file('bad.json', '{'))).rejects.toThrow(/The config file .*bad\.json is not valid JSON/);
+  });
+});
+
+async function loadConfigFrom(extra: Record<string, unknown>) {
+  return loadConfig(file(`c-${Math.random()}.json`, JSON.stringify({ ...base, ...extra })));
+}

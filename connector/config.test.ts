@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from './config-loader.js';
+import { ConfigError } from './errors/connector-errors.js';
+
+/** The config schema through `parseConfig`: defaults, and every invalid field named in the error. */
+
+const valid = () => ({
+  credentials: { client_id: 'cid', client_secret: 's3cr3t-config-test', app_identifier: 'com.example', organisation_id: 'org' },
+  base_url: 'https://api.finpro.example.com',
+  consent_ids: ['54450ac0-8bcb-4b9c-ad74-29b4fabe18f7'],
+});
+
+function errorOf(raw: unknown): ConfigError {
+  try {
+    parseConfig(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
+}
+
+describe('config', () => {
+  it('accepts a minimal config and applies the defaults', () => {
+    const config = parseConfig(valid());
+    expect(config).toMatchObject({
+      batch_size: 1000,
+      page_size: 1000,
+      reference_id_prefix: 'finpro',
+      submission_mode: 'json',
+      max_retries: 2,
+      max_concurrency: 8,
+      request_timeout_seconds: 60,
+      polling: { initial_interval_seconds: 5, max_interval_seconds: 60, max_wait_minutes: 120 },
+    });
+  });
+
+  it('accepts a consent file instead of inline consents', () => {
+    const { consent_ids: _, ...rest } = valid();
+    expect(parseConfig({ ...rest, consent_ids_file: '/data/consents.csv' }).consent_ids_file).toBe('/data/consents.csv');
+  });
+
+  it.each([
+    ['http://localhost:8080', true],
+    ['http://127.0.0.1:18080/api', true],
+    ['http://127.5.5.5', true],
+    ['http://[::1]:8080', true],
+    ['https://finpro.example.com/v1', true],
+    ['http://finpro.example.com', false],
+    ['http://10.0.0.1', false],
+    ['http://127.0.0.1.evil.example.com', false],
+    ['ftp://127.0.0.1', false],
+    ['not a url', false],
+  ])('base_url %s accepted: %s', (baseUrl, ok) => {
+    if (ok) expect(parseConfig({ ...valid(), base_url: baseUrl }).base_url).toBe(baseUrl);
+    else expect(errorOf({ ...valid(), base_url: baseUrl }).message).toMatch(/config\.base_url: must be an https:\/\/ URL/);
+  });
+
+  it.each([
+    ['consent_ids', { consent_ids: ['has space'] }, /config\.consent_ids\.0: must be 1-128 characters/],
+    ['consent_ids', { consent_ids: ['x'.repeat(129)] }, /config\.consent_ids\.0/],
+    ['consent_ids', { consent_ids: ['ok', 'bad/slash'] }, /config\.consent_ids\.1/],
+    ['consent_ids', { consent_ids: [] }, /config\.consent_ids: give at least one consent/],
+    ['batch_size', { batch_size: 0 }, /config\.batch_size/],
+    ['batch_size', { batch_size: 10_001 }, /config\.batch_size/],
+    ['batch_size', { batch_size: 10.5 }, /config\.batch_size/],
+    ['batch_size', { batch_size: '1000' }, /config\.batch_size/],
+    ['page_size', { page_size: 1001 }, /config\.page_size/],
+    ['page_size', { page_size: 0 }, /config\.page_size/],
+    ['reference_id_prefix', { reference_id_prefix: 'has space' }, /config\.reference_id_prefix: must be 1-30 characters/],
+    ['reference_id_prefix', { reference_id_prefix: 'x'.repeat(31) }, /config\.reference_id_prefix/],
+    ['reference_id_prefix', { reference_id_prefix: '' }, /config\.reference_id_prefix/],
+    ['submission_mode', { submission_mode: 'ftp' }, /config\.submission_mode/],
+    ['fi_data_range_from', { fi_data_range_from: '01/01/2025' }, /config\.fi_data_range_from: must be an ISO-8601/],
+    ['fi_data_range_to', { fi_data_range_to: '2025-02-30T00:00:00Z' }, /config\.fi_data_range_to/],
+    ['max_retries', { max_retries: -1 }, /config\.max_retries/],
+    ['max_concurrency', { max_concurrency: 65 }, /config\.max_concurrency/],
+    ['request_timeout_seconds', { request_timeout_seconds: 0 }, /config\.request_timeout_seconds/],
+    ['polling', { polling: { initial_interval_seconds: 120, max_interval_seconds: 60 } }, /config\.polling\.initial_interval_seconds/],
+    ['overrides', { overrides: [{ consent_id: 'bad id' }] }, /config\.overrides\.0\.consent_id/],
+    ['overrides', { overrides: [{ consent_id: 'c1', fi_data_range_from: 'yesterday' }] }, /config\.overrides\.0\.fi_data_range_from/],
+    ['consent_ids_file', { consent_ids_file: '' }, /config\.consent_ids_file/],
+  ])('rejects a bad %s and names it', (_field, patch, pattern) => {
+    expect(errorOf({ ...valid(), ...patch }).message).toMatch(pattern);
+  });
+
+  it.each(['client_id', 'client_secret', 'app_identifier', 'organisation_id'])('requires credentials.%s', (field) => {
+    const raw = valid();
+    delete (raw.credentials as Record<string, string>)[field];
+    expect(errorOf(raw).message).toMatch(new RegExp(`config\\.credentials\\.${field}`));
+  });
+
+  it('rejects a config that is not an object', () => {
+    expect(errorOf(null).message).toMatch(/Invalid config/);
+    expect(errorOf([]).message).toMatch(/Invalid config/);
+    expect(errorOf('config').message).toMatch(/Invalid config/);
+  });
+
+  it('never echoes the secret in an error', () => {
+    const raw = { ...valid(), credentials: { ...valid().credentials, client_secret: 42 } };
+    expect(errorOf(raw).message).toMatch(/config\.credentials\.client_secret/);
+    const message = errorOf({ ...valid(), base_url: 'http://x.example.com' }).message;
+    expect(message).not.toContain('s3cr3t-config-test');
+  });
+});

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { SecretRedactor } from './secret-redactor.js';
+
+describe('SecretRedactor', () => {
+  it('replaces every occurrence of every registered secret', () => {
+    const redactor = new SecretRedactor();
+    redactor.add('alpha-secret', 'beta-secret', undefined);
+    expect(redactor.redact('alpha-secret and beta-secret and alpha-secret')).toBe('********** and ********** and **********');
+    expect(redactor.size).toBe(2);
+  });
+
+  it('ignores values too short to redact safely', () => {
+    const redactor = new SecretRedactor();
+    redactor.add('abc');
+    expect(redactor.redact('abcabc')).toBe('abcabc');
+  });
+
+  it('catches the JSON-escaped form of a secret with quotes or backslashes', () => {
+    const redactor = new SecretRedactor();
+    redactor.add('pa"ss\\word');
+    expect(redactor.redact(JSON.stringify({ s: 'pa"ss\\word' }))).toBe('{"s":"**********"}');
+  });
+});

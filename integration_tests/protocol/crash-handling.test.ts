@@ -1,0 +1,57 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runConnector, testSecret, type EntrypointOutput } from '../support/index.js';
+
+/**
+ * A bug must still end as protocol: one TRACE ERROR system_error carrying the stack in
+ * `stack_trace`, exit 1, no raw stack on stdout. Driven through the real (built) runner.
+ */
+const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'crash-fixture.mjs');
+
+function runScenario(scenario: string, secret?: string): Promise<EntrypointOutput> {
+  return runConnector(secret === undefined ? [scenario] : [scenario, secret], { script: FIXTURE, timeoutMs: 20_000 });
+}
+
+function expectSystemError(output: EntrypointOutput, internal: RegExp): void {
+  expect(output.exitCode).toBe(1);
+  expect(output.messages.map((m) => m.type)).toEqual(['TRACE']);
+  const error = output.errors[0]!;
+  expect(error.failure_type).toBe('system_error');
+  expect(error.message).toMatch(/unexpected error/);
+  expect(error.internal_message).toMatch(internal);
+  expect(error.stack_trace).toMatch(/\n\s+at /);
+  // Raw stack text appears only inside the JSON of the trace, never as its own stdout line.
+  expect(output.stdoutLines.every((line) => line.startsWith('{'))).toBe(true);
+}
+
+describe('unexpected failures', () => {
+  it('an exception in a command', async () => {
+    expectSystemError(await runScenario('throw-in-command'), /^TypeError: boom in a command$/);
+  });
+
+  it('a thrown non-Error value', async () => {
+    expectSystemError(await runScenario('throw-non-error'), /^Error: a bare string$/);
+  });
+
+  it('an unhandled promise rejection', async () => {
+    expectSystemError(await runScenario('unhandled-rejection'), /^RangeError: nobody awaited this$/);
+  });
+
+  it('an uncaught exception from a timer', async () => {
+    expectSystemError(await runScenario('uncaught-exception'), /^Error: thrown from a timer$/);
+  });
+
+  it('redacts a registered secret from message, internal_message and stack_trace', async () => {
+    const secret = testSecret();
+    // runConnector scans stdout and stderr for the secret and throws on a hit.
+    const output = await runScenario('secret-in-error', secret);
+    expect(output.exitCode).toBe(1);
+    expect(output.errors[0]!.internal_message).toContain('client_secret=**********');
+    expect(output.errors[0]!.stack_trace).toContain('**********');
+  });
+
+  it('the harness itself catches a secret written past the redactor', async () => {
+    await expect(runScenario('leak-on-stderr', testSecret())).rejects.toThrow(/SECRET LEAK: .* in stderr/);
+  });
+});
