@@ -12,6 +12,7 @@ import { parseReportLine, type BaselineReport, type BaselineRequest } from '../b
 /** getallfidata requests/s the connector drew in each run, for the capacity bench. */
 export const READ_REQUEST_RATE_KEY = 'read.getallfidata-per-second';
 /** Sandbox stats of each read run, for the api-cost bench (keyed by consent count). */
+export const READ_RANGE_DAYS = 540;
 export const readStatsKey = (consents: number) => `read.stats.${consents}`;
 
 /**
@@ -26,7 +27,8 @@ export const readThroughputBench: Benchmark = {
     const quick = ctx.options.quick;
     const consents = quick ? 1000 : 10_000;
     const runs = ctx.runs(3);
-    const range = dataRange(365);
+    // 540 days: about 1,000,000 transactions over the ~16,000 delivered accounts of 10,000 consents.
+    const range = dataRange(READ_RANGE_DAYS);
     const config = { fi_data_range_from: range.from, fi_data_range_to: range.to };
     const connectorRates: number[] = [];
     const baselineRates: number[] = [];
@@ -66,7 +68,7 @@ export const readThroughputBench: Benchmark = {
     ctx.shared.set(readStatsKey(consents), statsList);
     return {
       method: [
-        `${consents.toLocaleString('en-US')} consents (all sandbox scenarios: ~80% deliver data, the rest fail or are retried), one year of data (${range.from} to ${range.to}): ${accountsSeen.toLocaleString('en-US')} accounts, ${transactionsSeen.toLocaleString('en-US')} transactions, ${totalRecords.toLocaleString('en-US')} records over all five streams in the last run.`,
+        `${consents.toLocaleString('en-US')} consents (all sandbox scenarios: ~80% deliver data, the rest fail or are retried), ${READ_RANGE_DAYS} days of data (${range.from} to ${range.to}): ${accountsSeen.toLocaleString('en-US')} accounts, ${transactionsSeen.toLocaleString('en-US')} transactions, ${totalRecords.toLocaleString('en-US')} records over all five streams in the last run.`,
         `Connector: \`node dist/connector/main.js read\` with every stream selected (full refresh), default batch_size ${CONNECTOR_BATCH_SIZE} and max_concurrency ${CONNECTOR_CONCURRENCY}, polling 0.2-1 s; stdout is counted by the bench (prefix match, no JSON parse). Its clock runs from spawn to exit: process start, scheduling, waiting for the (50x sped-up) batches, fetching, emitting.`,
         `Baseline (bench/baseline/getallfidata-baseline.ts): schedules the same consents with the same batch size and range and waits for their sessions (untimed), then, timed, one \`getallfidata\` per session with ${CONNECTOR_CONCURRENCY} in flight, writing each transaction as one RECORD line. The floor: no validation, normalization, state or retries, and no other stream.`,
         'CPU: the connector\'s whole process (cutime/cstime of the bench process across the child\'s life); the baseline\'s fetch phase (process.cpuUsage). The sandbox runs in its own process (faults off, rate limit off, processing 50x); the sandbox, the connector and the bench counter share the 2 cores.',

@@ -6,11 +6,13 @@ export type BenchId = (typeof BENCH_IDS)[number];
 
 export type Comparison = '>=' | '<=' | '<';
 
-/** What a figure is held to: the median of `metric` compared with `threshold`. */
+/** What a figure is held to: the median (or max) of `metric` compared with `threshold`. */
 export interface Target {
   metric: 'value' | 'ratio';
   op: Comparison;
   threshold: number;
+  /** Which statistic is judged: the median (default), or the worst run for "never" targets. */
+  statistic?: 'median' | 'max';
   /** How the target reads in the report, e.g. ">= 0.7 x baseline". */
   text: string;
 }

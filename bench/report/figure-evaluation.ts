@@ -8,7 +8,7 @@ function compare(value: number, op: Comparison, threshold: number): boolean {
   return value < threshold;
 }
 
-/** Adds medians, min-max and whether the target is met (judged on the median). */
+/** Adds medians, min-max and whether the target is met (judged on the median unless the target names the max). */
 export function evaluateFigure(figure: Figure): SummarizedFigure {
   if (figure.notMeasured !== undefined) return { ...figure };
   const valueSummary = figure.value && figure.value.samples.length > 0 ? summarize(figure.value.samples) : undefined;
@@ -17,7 +17,7 @@ export function evaluateFigure(figure: Figure): SummarizedFigure {
   let met: boolean | undefined;
   if (figure.target) {
     const judged = figure.target.metric === 'ratio' ? ratioSummary : valueSummary;
-    met = judged ? compare(judged.median, figure.target.op, figure.target.threshold) : false;
+    met = judged ? compare(figure.target.statistic === 'max' ? judged.max : judged.median, figure.target.op, figure.target.threshold) : false;
   }
   return { ...figure, valueSummary, referenceSummary, ratioSummary, met };
 }
