@@ -3,7 +3,7 @@ import type { AccountInfo, ConsentInfo } from './consent-population.js';
 import { FIRST_NAMES, LAST_NAMES, MERCHANTS } from './fip-catalog.js';
 import { paiseToDecimal, paiseToJsonNumber } from '../util/money-format.js';
 import { hash32, hex8, pick } from '../util/seeded-hash.js';
-import { DAY_MS, dayOf, iso, isoDate } from '../util/time-format.js';
+import { DAY_MS, dayOf, iso, isoAtSecond, isoDate } from '../util/time-format.js';
 
 const CREDIT_MODES = ['UPI', 'FT', 'CASH', 'OTHERS'] as const;
 const DEBIT_MODES = ['UPI', 'CARD', 'ATM', 'FT'] as const;
@@ -41,7 +41,8 @@ export function generateAccountData(
   for (let day = firstDay; day <= lastDay; day++) {
     if (!model.isTxnDay(day)) continue;
     const balance = model.balanceAt(day);
-    const at = day * DAY_MS + txnSecondOfDay(seed, key, day) * 1000;
+    const second = txnSecondOfDay(seed, key, day);
+    const at = day * DAY_MS + second * 1000;
     const delta = balance - prevBalance;
     prevBalance = balance;
     if (at < fromMs || at > toMs) {
@@ -49,7 +50,7 @@ export function generateAccountData(
       continue;
     }
     closing = balance;
-    transactions.push(transaction(seed, account, day, at, delta, balance, amount));
+    transactions.push(transaction(seed, account, day, isoAtSecond(day, second), delta, balance, amount));
   }
   // The closing balance is the last transaction at or before `toMs` (perhaps before the range).
   closing ??= openingBalance;
@@ -74,7 +75,7 @@ function transaction(
   seed: number,
   account: AccountInfo,
   day: number,
-  at: number,
+  timestamp: string,
   delta: number,
   balance: number,
   amount: (paise: number) => string | number,
@@ -87,12 +88,12 @@ function transaction(
   const merchant = MERCHANTS[(h >>> 8) % MERCHANTS.length] ?? 'Payment';
   const reference = String(hash32(seed, 0x4ef, key, day)).padStart(10, '0');
   const txn: Record<string, unknown> = {
-    txnId: `T${hex8(hash32(seed, 0x7a1d, key, day))}${hex8(hash32(seed, 0x7a1e, key, day))}`.toUpperCase(),
+    txnId: `T${hex8(hash32(seed, 0x7a1d, key, day), true)}${hex8(hash32(seed, 0x7a1e, key, day), true)}`,
     type: credit ? 'CREDIT' : 'DEBIT',
     mode,
     amount: amount(Math.abs(delta)),
     currentBalance: amount(balance),
-    transactionTimestamp: iso(at),
+    transactionTimestamp: timestamp,
     valueDate: isoDate(day),
     narration: `${mode}/${credit ? 'CR' : 'DR'}/${merchant}/${reference.slice(-6)}`,
     reference,

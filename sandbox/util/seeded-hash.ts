@@ -15,47 +15,59 @@ function fmix32(h: number): number {
   return h >>> 0;
 }
 
-/** Unsigned 32-bit hash of a seed and any number of integer keys (each taken mod 2^32). */
-export function hash32(seed: number, ...keys: number[]): number {
-  let h = fmix32((seed ^ 0x9e3779b9) >>> 0);
-  for (const key of keys) {
-    // Fold in the high part too, so keys above 2^32 (day numbers * big ids) still differ.
-    const lo = key >>> 0;
-    const hi = Math.floor(key / 4294967296) >>> 0;
-    h = fmix32((h ^ lo) + 0x6a09e667);
-    if (hi !== 0) h = fmix32((h ^ hi) + 0x3c6ef372);
-  }
+function mix(h: number, key: number): number {
+  // Fold in the high part too, so keys above 2^32 still differ.
+  h = fmix32((h ^ (key >>> 0)) + 0x6a09e667);
+  if (key > 4294967295 || key < 0) h = fmix32((h ^ (Math.floor(key / 4294967296) >>> 0)) + 0x3c6ef372);
+  return h;
+}
+
+/**
+ * Unsigned 32-bit hash of a seed and up to five integer keys. Fixed arity on purpose: rest
+ * parameters allocate an array per call, and getallfidata makes thousands of calls per request.
+ */
+export function hash32(seed: number, a: number, b?: number, c?: number, d?: number, e?: number): number {
+  let h = mix(fmix32((seed ^ 0x9e3779b9) >>> 0), a);
+  if (b !== undefined) h = mix(h, b);
+  if (c !== undefined) h = mix(h, c);
+  if (d !== undefined) h = mix(h, d);
+  if (e !== undefined) h = mix(h, e);
   return h;
 }
 
 /** A float in [0, 1) from the same keys. */
-export function unit(seed: number, ...keys: number[]): number {
-  return hash32(seed, ...keys) / 4294967296;
+export function unit(seed: number, a: number, b?: number, c?: number, d?: number): number {
+  return hash32(seed, a, b, c, d) / 4294967296;
 }
 
 /** An integer in [0, n). */
-export function pick(n: number, seed: number, ...keys: number[]): number {
-  return Math.floor(unit(seed, ...keys) * n);
+export function pick(n: number, seed: number, a: number, b?: number, c?: number, d?: number): number {
+  return Math.floor(unit(seed, a, b, c, d) * n);
 }
 
-/** A 53-bit-safe integer in [0, n) for large ranges (uses two hashes). */
-export function bigPick(n: number, seed: number, ...keys: number[]): number {
-  const a = hash32(seed, ...keys, 1);
-  const b = hash32(seed, ...keys, 2) & 0x1fffff; // 21 bits -> 53 bits total
-  return Math.floor(((b * 4294967296 + a) / 9007199254740992) * n);
+/** A 53-bit-safe integer in [0, n) for large ranges (two hashes). */
+export function bigPick(n: number, seed: number, a: number, b: number, c?: number): number {
+  const lo = hash32(seed, a, b, c ?? 0, 1);
+  const hi = hash32(seed, a, b, c ?? 0, 2) & 0x1fffff; // 21 bits -> 53 bits total
+  return Math.floor(((hi * 4294967296 + lo) / 9007199254740992) * n);
 }
 
-export function hex8(n: number): string {
-  return (n >>> 0).toString(16).padStart(8, '0');
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_BYTE_UPPER = HEX_BYTE.map((h) => h.toUpperCase());
+
+/** 8 hex digits of an unsigned 32-bit value (a table instead of toString/padStart: hot path). */
+export function hex8(n: number, upper = false): string {
+  const t = upper ? HEX_BYTE_UPPER : HEX_BYTE;
+  return t[(n >>> 24) & 255]! + t[(n >>> 16) & 255]! + t[(n >>> 8) & 255]! + t[n & 255]!;
 }
 
-/** A UUID-v4-shaped id from (seed, keys): deterministic, not random. */
-export function seededUuid(seed: number, ...keys: number[]): string {
-  const a = hex8(hash32(seed, ...keys, 11));
-  const b = hex8(hash32(seed, ...keys, 12));
-  const c = hex8(hash32(seed, ...keys, 13));
-  const d = hex8(hash32(seed, ...keys, 14));
-  const variant = '89ab'[hash32(seed, ...keys, 15) & 3];
+/** A UUID-v4-shaped id from (seed, tag, key): deterministic, not random. */
+export function seededUuid(seed: number, tag: number, key: number): string {
+  const a = hex8(hash32(seed, tag, key, 11));
+  const b = hex8(hash32(seed, tag, key, 12));
+  const c = hex8(hash32(seed, tag, key, 13));
+  const d = hex8(hash32(seed, tag, key, 14));
+  const variant = '89ab'[hash32(seed, tag, key, 15) & 3];
   return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4, 8)}${d}`;
 }
 

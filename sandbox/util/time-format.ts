@@ -5,8 +5,26 @@ export function dayOf(ms: number): number {
   return Math.floor(ms / DAY_MS);
 }
 
+/** Formatted days, cached: getallfidata prints the same few hundred days over and over. */
+const DATE_CACHE = new Map<number, string>();
+
 export function isoDate(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let text = DATE_CACHE.get(day);
+  if (text === undefined) {
+    text = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (DATE_CACHE.size > 100_000) DATE_CACHE.clear();
+    DATE_CACHE.set(day, text);
+  }
+  return text;
+}
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** ISO-8601 UTC of a whole second in a day: same text as Date#toISOString, without a Date. */
+export function isoAtSecond(day: number, secondOfDay: number): string {
+  const h = Math.floor(secondOfDay / 3600);
+  const m = Math.floor((secondOfDay % 3600) / 60);
+  return `${isoDate(day)}T${pad2(h)}:${pad2(m)}:${pad2(secondOfDay % 60)}.000Z`;
 }
 
 export function iso(ms: number): string {
