@@ -14,7 +14,7 @@ export type FaultPlan =
   | { kind: 'throttle_429'; retryAfterSeconds: number; delayMs: number };
 
 const NONE: FaultPlan = { kind: 'none', delayMs: 0 };
-const STORM_BLOCK = 40;
+const STORM_BLOCK = 20;
 
 export class FaultInjector {
   constructor(
@@ -42,7 +42,7 @@ export class FaultInjector {
       case 'storm': {
         // Bursts: a block of consecutive requests is either calm or stormy.
         const block = Math.floor(seq / STORM_BLOCK);
-        if (unit(s, 0x5704, block) >= 0.3) return NONE;
+        if (unit(s, 0x5704, block) >= 0.35) return NONE;
         const u = unit(s, 0x5705, seq);
         if (u < 0.6) return { kind: 'throttle_429', retryAfterSeconds: 1 + pick(2, s, 0x7a, seq), delayMs: 0 };
         if (u < 0.8) {
