@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { readProcCpu, readProcMemory } from './proc-reader.js';
@@ -23,7 +24,8 @@ export interface ChildRunOptions {
   timeoutMs: number;
   /** RSS sampling period. */
   sampleMs?: number;
-  stdin?: 'ignore' | 'pipe';
+  /** A file to feed the child's stdin (e.g. a captured `read` for `load`); default: none. */
+  stdinFile?: string;
 }
 
 export interface ChildRunResult {
@@ -39,13 +41,16 @@ export interface ChildRunResult {
 const STDERR_TAIL = 4000;
 
 export async function runChild(options: ChildRunOptions): Promise<ChildRunResult> {
+  // The child reads the file itself (an inherited fd), so this process copies nothing.
+  const stdinFd = options.stdinFile !== undefined ? openSync(options.stdinFile, 'r') : undefined;
   const cpuBefore = readProcCpu('self');
   const started = performance.now();
   const child = spawn(options.command, options.args, {
     env: options.env ?? process.env,
     cwd: options.cwd,
-    stdio: [options.stdin ?? 'ignore', options.stdout === 'ignore' ? 'ignore' : 'pipe', 'pipe'],
+    stdio: [stdinFd ?? 'ignore', options.stdout === 'ignore' ? 'ignore' : 'pipe', 'pipe'],
   });
+  if (stdinFd !== undefined) closeSync(stdinFd);
   const pid = child.pid;
   let peakRssBytes = 0;
   const sample = () => {
