@@ -1,11 +1,30 @@
-import { SystemError } from './errors/connector-errors.js';
+import { ProgressReporter, type ReadProgress } from './bulk/progress-reporter.js';
+import { SyncEngine } from './bulk/sync-engine.js';
+import type { EngineContext } from './bulk/engine-context.js';
+import { FiDataHarvester } from './fetch/fi-data-harvester.js';
+import { defaultSleep, FinproClient } from './finpro/finpro-client.js';
+import type { LogLevel } from './protocol/airbyte-message.js';
 import type { MessageSink } from './protocol/message-emitter.js';
+import { logMessage, streamStatusMessage } from './protocol/message-factory.js';
 import type { ReadInput } from './read-input.js';
+import { StateManager } from './state/state-manager.js';
+import type { StreamState } from './state/read-state.js';
+import type { StreamName } from './streams/stream-registry.js';
 
-/** Collaborators a read can be given instead of the real ones (tests, `sync`). */
+export type { ReadProgress } from './bulk/progress-reporter.js';
+
+/** Collaborators a read can be given instead of the real ones (tests, `sync`). All optional. */
 export interface ReadDeps {
   /** Wall clock; the plan's "now". */
   now?: () => Date;
+  /** HTTP; defaults to the global fetch. */
+  fetch?: typeof fetch;
+  /** Waits (polling, backoff, rate limits); defaults to setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Progress counters, at every batch/row change and with each progress log line. */
+  onProgress?: (progress: ReadProgress) => void;
+  /** How often the LOG INFO progress line is written (default 30 s). */
+  progressIntervalMs?: number;
 }
 
 /**
@@ -14,8 +33,71 @@ export interface ReadDeps {
  * sync cannot finish; never emits a state for records it has not emitted.
  */
 export async function readSource(input: ReadInput, sink: MessageSink, deps: ReadDeps = {}): Promise<void> {
-  void input;
-  void sink;
-  void deps;
-  throw new SystemError('read is not implemented yet');
+  const nowMs = deps.now !== undefined ? () => deps.now!().getTime() : Date.now;
+  const sleep = deps.sleep ?? defaultSleep;
+  const streams = input.streams.map((s) => s.name);
+  const send = async (message: Parameters<MessageSink['emit']>[0]): Promise<void> => {
+    const p = sink.emit(message);
+    if (p) await p;
+  };
+
+  // Validate every incoming state before a single request or status message.
+  const incoming = new Map<StreamName, StreamState | undefined>();
+  for (const stream of streams) {
+    const blob = input.state.get(stream);
+    incoming.set(stream, blob === undefined ? undefined : StateManager.parse(stream, blob));
+  }
+
+  for (const stream of streams) await send(streamStatusMessage(stream, 'STARTED'));
+  const log = (level: LogLevel, message: string): void => void sink.emit(logMessage(level, message));
+  const warned = new Set<string>();
+  const warnOnce = (key: string, message: string): void => {
+    if (warned.has(key)) return;
+    warned.add(key);
+    log('WARN', message);
+  };
+
+  const client = new FinproClient({
+    config: input.config,
+    ...(deps.fetch !== undefined ? { fetch: deps.fetch } : {}),
+    now: nowMs,
+    sleep,
+    events: {
+      onRateLimited: (path, waitMs) => {
+        const quotaReset = nowMs() + waitMs;
+        for (const stream of streams) void sink.emit(streamStatusMessage(stream, 'RUNNING', [{ type: 'RATE_LIMITED', rate_limited: { quota_reset: Math.round(quotaReset) } }]));
+        warnOnce('429', `FinPro rate limit reached on ${path}: waiting ${Math.round(waitMs)} ms as Retry-After asks (further 429s are counted in the progress line).`);
+      },
+    },
+  });
+  const state = new StateManager(streams, incoming, sink, nowMs);
+  const progress = new ProgressReporter(
+    nowMs,
+    (message) => log('INFO', message),
+    deps.onProgress,
+    () => ({ records: state.records, requests: client.counters.requests, rateLimited: client.counters.rateLimited }),
+    deps.progressIntervalMs,
+  );
+  const ctx: EngineContext = {
+    client,
+    config: input.config,
+    state,
+    harvester: new FiDataHarvester(client, state, nowMs, (m) => log('WARN', m)),
+    progress,
+    now: nowMs,
+    sleep,
+    log,
+    warnOnce,
+  };
+
+  for (const stream of streams) await send(streamStatusMessage(stream, 'RUNNING'));
+  try {
+    await new SyncEngine(ctx, { fullRefresh: input.streams.some((s) => s.syncMode === 'full_refresh'), sink }).run();
+    // Every stream ends on a STATE, even one that got no record.
+    await state.checkpoint();
+  } catch (error) {
+    for (const stream of streams) await send(streamStatusMessage(stream, 'INCOMPLETE'));
+    throw error;
+  }
+  for (const stream of streams) await send(streamStatusMessage(stream, 'COMPLETE'));
 }

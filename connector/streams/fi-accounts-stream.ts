@@ -1,3 +1,5 @@
+import { decimalText } from '../fetch/decimal-text.js';
+import { objectOrNull, textOrNull, type FiRecordContext } from '../fetch/fi-record-context.js';
 import { defineStream } from './stream-definition.js';
 
 /** One record per account in an FI session: summary and holders, normalized. */
@@ -6,3 +8,36 @@ export const fiAccountsStream = defineStream({
   primaryKey: [['session_id'], ['link_reference_number']],
   cursorField: ['fetched_at'],
 });
+
+/** Summary and holders of one account; `holder` may be one object or an array: always an array here. */
+export function fiAccountRecord(account: Record<string, unknown>, link: string, ctx: FiRecordContext): Record<string, unknown> {
+  const summary = objectOrNull(account['summary']);
+  const holdersObject = objectOrNull(objectOrNull(account['profile'])?.['holders']);
+  const holder = holdersObject?.['holder'];
+  const holders = Array.isArray(holder)
+    ? holder.filter((h): h is Record<string, unknown> => objectOrNull(h) !== null)
+    : objectOrNull(holder) !== null
+      ? [holder as Record<string, unknown>]
+      : null;
+  return {
+    session_id: ctx.sessionId,
+    consent_id: ctx.consentId,
+    link_reference_number: link,
+    fi_type: textOrNull(account['fiType']),
+    fip_id: textOrNull(account['fipId']),
+    bank: textOrNull(account['bank']),
+    masked_account_number: textOrNull(account['maskedAccountNumber']),
+    account_type: textOrNull(summary?.['type']),
+    current_balance: decimalText(summary?.['currentBalance']),
+    currency: textOrNull(summary?.['currency']),
+    balance_date_time: textOrNull(summary?.['balanceDateTime']),
+    branch: textOrNull(summary?.['branch']),
+    ifsc_code: textOrNull(summary?.['ifscCode']),
+    opening_date: textOrNull(summary?.['openingDate']),
+    account_status: textOrNull(summary?.['status']),
+    holders_type: textOrNull(holdersObject?.['type']),
+    holders,
+    summary,
+    fetched_at: ctx.fetchedAt,
+  };
+}

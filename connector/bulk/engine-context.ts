@@ -1,0 +1,55 @@
+import type { ResolvedConfig } from '../config-loader.js';
+import type { FiDataHarvester } from '../fetch/fi-data-harvester.js';
+import type { FinproClient } from '../finpro/finpro-client.js';
+import type { LogLevel } from '../protocol/airbyte-message.js';
+import type { StateManager } from '../state/state-manager.js';
+import type { InFlightBatch } from '../state/read-state.js';
+import type { StreamName } from '../streams/stream-registry.js';
+import type { PlannedConsent } from './batch-planner.js';
+import type { ProgressReporter } from './progress-reporter.js';
+
+/** What the watchers and the engine share for one read. */
+export interface EngineContext {
+  client: FinproClient;
+  config: ResolvedConfig;
+  state: StateManager;
+  harvester: FiDataHarvester;
+  progress: ProgressReporter;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  log: (level: LogLevel, message: string) => void;
+  /** Logs a WARN once per key (unknown enum values, odd payloads). */
+  warnOnce: (key: string, message: string) => void;
+}
+
+/** What became of a batch at a poll. */
+export type WatchOutcome =
+  | { kind: 'running' }
+  | { kind: 'finished'; retry: PlannedConsent[]; finalFailures: Record<string, string> }
+  | { kind: 'dropped' };
+
+export interface BatchWatch {
+  readonly entry: InFlightBatch;
+  nextPollAt: number;
+  poll(): Promise<WatchOutcome>;
+}
+
+/** Emits a record if its stream is selected and (unless `force`) not older than the stream's cursor. */
+export async function emitIfWanted(
+  ctx: EngineContext,
+  stream: StreamName,
+  data: Record<string, unknown>,
+  cursor: string,
+  force: boolean,
+): Promise<boolean> {
+  if (!ctx.state.isSelected(stream)) return false;
+  const cursorMs = Date.parse(cursor);
+  const ms = Number.isNaN(cursorMs) ? ctx.now() : cursorMs;
+  if (!force && !ctx.state.accepts(stream, ms)) return false;
+  const p = ctx.state.emit(stream, data, ms);
+  if (p) await p;
+  return true;
+}
+
+export const KNOWN_ROW_STATUSES = ['READY', 'IN_PROGRESS', 'COMPLETED', 'FAILED'];
+export const KNOWN_BATCH_STATUSES = ['READY', 'IN_PROGRESS', 'COMPLETED', 'FAILED'];

@@ -1,0 +1,232 @@
+import { TransientError } from '../errors/connector-errors.js';
+import { FinproApiError } from '../finpro/finpro-api-error.js';
+import { fiRequest, fiRequestStatus } from '../finpro/finpro-endpoints.js';
+import type { InFlightBatch, SingleSession } from '../state/read-state.js';
+import { decodeRanges, encodeRanges } from '../state/range-set.js';
+import { bulkBatchRecord } from '../streams/bulk-batches-stream.js';
+import { bulkBatchRowRecord } from '../streams/bulk-batch-rows-stream.js';
+import type { PlannedConsent } from './batch-planner.js';
+import { emitIfWanted, type BatchWatch, type EngineContext, type WatchOutcome } from './engine-context.js';
+import { nextPollIntervalMs } from './poll-backoff.js';
+import { decideFailedRow } from './retry-policy.js';
+
+/**
+ * Fewer than 10 consents go through the single FI request API (`/fi/request`, then
+ * `/consent/firequest/status` until DATA_READY, then `/getallfidata`). They look like a
+ * small batch to the rest of the engine and to the streams: batch id `single-<reference>`,
+ * row id = position + 1, `request_mode: "single"`. Sessions live in state, so a resumed
+ * sync polls them instead of spending the consents' fetch quota again.
+ */
+export const SINGLE_BATCH_PREFIX = 'single-';
+
+/** Per-consent answers of `/fi/request`: they fail the row, not the sync. */
+const PER_CONSENT_REQUEST_CODES = new Set(['InvalidConsentId', 'ConsentExpired', 'ConsentRevoked', 'ConsentPaused', 'QuotaExceeded', 'InvalidDateRange']);
+
+const EVENT_FAILURES: Record<string, { eligibility: string }> = {
+  TIMEOUT: { eligibility: 'Yes' },
+  SESSION_FAILED: { eligibility: 'Yes' },
+  SESSION_EXPIRED: { eligibility: 'Yes' },
+  DATA_DENIED: { eligibility: 'No' },
+};
+
+/** Sends the FI requests of a single-mode "batch" and returns its state entry (failures settled later by the watch). */
+export async function requestSingleBatch(
+  ctx: EngineContext,
+  args: { referenceId: string; chunk: number; attempt: number; consents: readonly PlannedConsent[] },
+): Promise<InFlightBatch> {
+  const sessions: SingleSession[] = [];
+  const nowIso = new Date(ctx.now()).toISOString();
+  for (const consent of args.consents) {
+    const session: SingleSession = { c: consent.consentId, s: null, f: consent.from, t: consent.to };
+    try {
+      session.s = await fiRequest(ctx.client, { consentId: consent.consentId, fiDataRangeFrom: consent.from, fiDataRangeTo: consent.to });
+    } catch (error) {
+      if (!(error instanceof FinproApiError) || error.errorCode === undefined || !PER_CONSENT_REQUEST_CODES.has(error.errorCode)) throw error;
+      session.e = error.errorCode;
+      const decision = decideFailedRow(
+        {
+          eligibility: error.errorCode === 'InvalidDateRange' ? 'YesWithModifications' : 'No',
+          code: error.errorCode,
+          message: error.errorMsg,
+          details: error.details,
+          from: consent.from,
+          to: consent.to,
+          attempt: args.attempt,
+        },
+        ctx.config.max_retries,
+        nowIso,
+      );
+      if (decision.kind === 'retry') {
+        session.rf = decision.from;
+        session.rt = decision.to;
+      }
+    }
+    sessions.push(session);
+  }
+  return {
+    ref: args.referenceId,
+    batch_id: SINGLE_BATCH_PREFIX + args.referenceId,
+    chunk: args.chunk,
+    attempt: args.attempt,
+    mode: 'single',
+    submission: null,
+    done: '',
+    sessions,
+  };
+}
+
+export class SingleRequestWatch implements BatchWatch {
+  nextPollAt = 0;
+  private intervalMs: number;
+  private readonly done: Set<number>;
+  private readonly watchStartedMs: number;
+  private announced = false;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    public entry: InFlightBatch,
+    private readonly resumed: boolean,
+    private readonly parentReferenceId: string | null,
+  ) {
+    this.done = decodeRanges(entry.done);
+    this.intervalMs = ctx.config.polling.initial_interval_seconds * 1000;
+    this.watchStartedMs = ctx.now();
+  }
+
+  async poll(): Promise<WatchOutcome> {
+    const { ctx } = this;
+    const sessions = (this.entry.sessions ?? []).map((s) => ({ ...s }));
+    if (!this.announced) {
+      await this.emitBatch('IN_PROGRESS', sessions);
+      this.announced = true;
+    }
+    const settled: number[] = [];
+    const failedNow: Record<string, string> = {};
+    let completedNow = 0;
+    let failedCount = 0;
+    const nowIso = new Date(ctx.now()).toISOString();
+    for (let i = 0; i < sessions.length; i++) {
+      const rowId = i + 1;
+      if (this.done.has(rowId)) continue;
+      const session = sessions[i]!;
+      if (session.s === null) {
+        await this.emitRow(session, rowId, 'FAILED', session.rf !== undefined ? 'YesWithModifications' : 'No', session.rf === undefined);
+        settled.push(rowId);
+        failedCount++;
+        if (session.rf === undefined) failedNow[session.c] = session.e ?? 'Unknown';
+        continue;
+      }
+      const status = await fiRequestStatus(ctx.client, session.s);
+      const event = status.eventStatus;
+      if (event === 'DATA_READY') {
+        const result = ctx.harvester.wanted ? await ctx.harvester.harvest({ consentId: session.c, sessionId: session.s, from: session.f, to: session.t }) : ({ ok: true } as const);
+        if (result.ok) {
+          completedNow++;
+          await this.emitRow(session, rowId, 'COMPLETED', null, true);
+        } else {
+          session.e = result.code;
+          failedNow[session.c] = result.code;
+          failedCount++;
+          await this.emitRow(session, rowId, 'COMPLETED', null, true, result.message);
+        }
+        settled.push(rowId);
+      } else if (event in EVENT_FAILURES) {
+        const eligibility = EVENT_FAILURES[event]!.eligibility;
+        session.e = event;
+        const decision = decideFailedRow({ eligibility, code: event, message: null, from: session.f, to: session.t, attempt: this.entry.attempt }, ctx.config.max_retries, nowIso);
+        if (decision.kind === 'retry') {
+          session.rf = decision.from;
+          session.rt = decision.to;
+        } else failedNow[session.c] = event;
+        failedCount++;
+        await this.emitRow(session, rowId, 'FAILED', eligibility, decision.kind === 'final');
+        settled.push(rowId);
+      } else if (event !== 'PENDING') {
+        ctx.warnOnce(`eventStatus:${event}`, `Unknown FI session eventStatus "${event}" (kept as sent; still waiting).`);
+      }
+    }
+    for (const id of settled) this.done.add(id);
+    if (settled.length > 0) {
+      this.entry = { ...this.entry, sessions, done: encodeRanges(this.done) };
+      ctx.state.apply({ type: 'batch-updated', batch: this.entry });
+      if (Object.keys(failedNow).length > 0) ctx.state.apply({ type: 'rows-settled', ref: this.entry.ref, rows: [], failed: failedNow });
+      await ctx.state.checkpoint();
+      ctx.progress.update({ rowsCompleted: completedNow, rowsFailed: failedCount });
+    }
+    if (this.done.size >= sessions.length) {
+      await this.emitBatch('COMPLETED', sessions);
+      const retry: PlannedConsent[] = [];
+      const finalFailures: Record<string, string> = {};
+      for (const s of sessions) {
+        if (s.rf !== undefined && s.rt !== undefined) retry.push({ consentId: s.c, from: s.rf, to: s.rt });
+        else if (s.e !== undefined) finalFailures[s.c] = s.e;
+      }
+      return { kind: 'finished', retry, finalFailures };
+    }
+    if (ctx.now() - this.watchStartedMs > ctx.config.polling.max_wait_minutes * 60_000) {
+      throw new TransientError(`FI requests ${this.entry.ref} are still pending after ${ctx.config.polling.max_wait_minutes} minutes (max_wait_minutes); the next sync resumes them.`);
+    }
+    this.intervalMs = nextPollIntervalMs(this.intervalMs, settled.length > 0, ctx.config.polling.initial_interval_seconds * 1000, ctx.config.polling.max_interval_seconds * 1000);
+    this.nextPollAt = ctx.now() + this.intervalMs;
+    return { kind: 'running' };
+  }
+
+  private async emitBatch(status: string, sessions: SingleSession[]): Promise<void> {
+    const failed = sessions.filter((s, i) => this.done.has(i + 1) && s.e !== undefined).length;
+    const completed = sessions.filter((s, i) => this.done.has(i + 1) && s.e === undefined).length;
+    const now = new Date(this.ctx.now()).toISOString();
+    await emitIfWanted(
+      this.ctx,
+      'bulk_batches',
+      bulkBatchRecord({
+        batchId: this.entry.batch_id,
+        referenceId: this.entry.ref,
+        requestMode: 'single',
+        submissionMode: null,
+        status,
+        total: sessions.length,
+        ready: 0,
+        inProgress: sessions.length - completed - failed,
+        completed,
+        failed,
+        progressPercentage: sessions.length === 0 ? 100 : Math.round(((completed + failed) * 100) / sessions.length),
+        fileName: null,
+        submittedAt: null,
+        parentReferenceId: this.parentReferenceId,
+        retryAttempt: this.entry.attempt,
+        globalConfig: null,
+        updatedAt: now,
+      }),
+      now,
+      this.resumed,
+    );
+  }
+
+  private async emitRow(session: SingleSession, rowId: number, status: string, eligibility: string | null, isFinal: boolean, harvestError?: string): Promise<void> {
+    const now = new Date(this.ctx.now()).toISOString();
+    await emitIfWanted(
+      this.ctx,
+      'bulk_batch_rows',
+      bulkBatchRowRecord({
+        batchId: this.entry.batch_id,
+        referenceId: this.entry.ref,
+        consentId: session.c,
+        rowId,
+        requestMode: 'single',
+        status,
+        retryEligible: eligibility,
+        sessionId: session.s,
+        errorCode: session.e ?? null,
+        errorMessage: harvestError ?? session.e ?? null,
+        from: session.f,
+        to: session.t,
+        configId: null,
+        retryAttempt: this.entry.attempt,
+        isFinal,
+        updatedAt: now,
+      }),
+      now,
+      this.resumed,
+    );
+  }
+}

@@ -1,0 +1,233 @@
+import { consentSetSignature, baseAfterSync, isSyncFinished, leastProgress, orphanChunks, watermarkOf } from '../state/state-transitions.js';
+import type { Base, InFlightBatch, SyncProgress } from '../state/read-state.js';
+import { estimateMessage } from '../protocol/message-factory.js';
+import type { MessageSink } from '../protocol/message-emitter.js';
+import { BULK_MIN_CONSENTS, planSync, type PlannedConsent, type SyncPlan } from './batch-planner.js';
+import { scheduleBatch } from './batch-scheduler.js';
+import { BulkBatchWatch } from './bulk-batch-watch.js';
+import type { BatchWatch, EngineContext } from './engine-context.js';
+import { retryReferenceId } from './reference-id.js';
+import { requestSingleBatch, SingleRequestWatch } from './single-request-watch.js';
+
+/**
+ * One read's orchestration: resume the sync found in state (its batches first, then its
+ * unscheduled chunks under the same names), then plan a new sync when a stream still needs
+ * one, schedule its chunks a few at a time, watch them, retry what may be retried, and fold
+ * the outcome into each stream's base. Every step that changes state is followed by a
+ * checkpoint, after the records it covers.
+ */
+
+/** Batches watched at once: enough to overlap FinPro's processing with our downloads, few enough to stagger load (vendor advice). */
+const MAX_ACTIVE_BATCHES = 4;
+
+export interface SyncEngineOptions {
+  /** Streams synced in full_refresh mode: their planning ignores incoming watermarks. */
+  fullRefresh: boolean;
+  sink: MessageSink;
+}
+
+export class SyncEngine {
+  private readonly signature: string;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly options: SyncEngineOptions,
+  ) {
+    this.signature = consentSetSignature(ctx.config.consents);
+  }
+
+  async run(): Promise<void> {
+    const { state } = this.ctx;
+    const incoming = state.allStates();
+    const withSync = incoming.filter((s) => s.sync !== undefined);
+    let resumed = false;
+    if (withSync.length > 0) {
+      // The least-advanced copy: resuming from it re-reads what any stream may have missed.
+      const sync = withSync.reduce((a, b) => (b.seq < a.seq ? b : a)).sync!;
+      state.adoptSync(sync);
+      const base = this.findBase(sync.base_id);
+      const plan = base === undefined ? null : this.plan(sync.time, base);
+      const usable = plan !== null && this.fingerprint(base ?? null) === sync.fingerprint && plan.chunks.length === sync.chunks ? plan : null;
+      if (usable === null) {
+        this.ctx.log('WARN', `The consent list or batch settings changed since sync ${sync.time} began: finishing its scheduled batches only; its other consents are planned again.`);
+      }
+      this.ctx.log('INFO', `Resuming sync ${sync.time}: ${sync.batches.length} batch(es) in flight, ${sync.next_chunk}/${sync.chunks} chunk(s) scheduled.`);
+      await this.runSync(usable, base ?? null, true);
+      resumed = true;
+    } else {
+      state.adoptSync(undefined);
+    }
+
+    const needsNew = !resumed || state.allStates().some((s) => s.base === null);
+    if (!needsNew) return;
+    let base: Base | null = this.options.fullRefresh ? null : (leastProgress(state.allStates())?.base ?? null);
+    if (base !== null && base.covered !== this.signature) {
+      this.ctx.log('INFO', 'The consent list differs from the one the state covers: re-reading the configured range for every consent.');
+      base = null;
+    }
+    const syncTime = new Date(this.ctx.now()).toISOString();
+    const plan = this.plan(syncTime, base);
+    const sync: SyncProgress = {
+      time: plan.syncTime,
+      base_id: base?.id ?? null,
+      fingerprint: this.fingerprint(base),
+      chunks: plan.chunks.length,
+      next_chunk: 0,
+      done_chunks: '',
+      failed: {},
+      batches: [],
+    };
+    const consentsPlanned = plan.chunks.reduce((n, c) => n + c.consents.length, 0);
+    this.ctx.log(
+      'INFO',
+      `Planned sync ${plan.syncTime}: ${consentsPlanned} consent(s) in ${plan.chunks.length} ${plan.chunks[0]?.mode === 'single' ? 'single FI request group' : 'batch'}(es); ${plan.upToDate} already up to date.`,
+    );
+    this.ctx.progress.update({ rowsTotal: consentsPlanned });
+    await this.estimate('bulk_batch_rows', consentsPlanned);
+    await this.estimate('bulk_batches', plan.chunks.length);
+    state.apply({ type: 'sync-started', sync });
+    await this.runSync(plan, base, false);
+  }
+
+  private async estimate(stream: 'bulk_batch_rows' | 'bulk_batches', rows: number): Promise<void> {
+    if (!this.ctx.state.isSelected(stream)) return;
+    const p = this.options.sink.emit(estimateMessage(stream, rows));
+    if (p) await p;
+  }
+
+  private plan(syncTime: string, base: Base | null): SyncPlan {
+    const c = this.ctx.config;
+    return planSync({
+      consents: c.consents,
+      overrides: c.overrides,
+      fiDataRangeFrom: c.fi_data_range_from,
+      fiDataRangeTo: c.fi_data_range_to,
+      configId: c.config_id,
+      batchSize: c.batch_size,
+      referencePrefix: c.reference_id_prefix,
+      syncTime,
+      watermarkOf: (consentId) => watermarkOf(base, consentId),
+    });
+  }
+
+  private fingerprint(base: Base | null): string {
+    const c = this.ctx.config;
+    return `${this.signature}:${c.batch_size}:${c.reference_id_prefix}:${base?.id ?? '-'}`;
+  }
+
+  /** The base a sync was planned from: null for "from the configured start", undefined when no selected stream holds it. */
+  private findBase(baseId: string | null): Base | null | undefined {
+    if (baseId === null) return null;
+    for (const s of this.ctx.state.allStates()) if (s.base?.id === baseId) return s.base;
+    return undefined;
+  }
+
+  private currentSync(): SyncProgress {
+    const sync = this.ctx.state.allStates()[0]?.sync;
+    if (sync === undefined) throw new Error('no sync in progress');
+    return sync;
+  }
+
+  private async runSync(plan: SyncPlan | null, base: Base | null, resumed: boolean): Promise<void> {
+    const { ctx } = this;
+    const watches: BatchWatch[] = this.currentSync().batches.map((entry) => this.watchFor(entry, resumed));
+    const pendingChunks: number[] = plan === null ? [] : orphanChunks(this.currentSync());
+    for (;;) {
+      // Keep a few batches running: orphans first, then unscheduled chunks in order.
+      while (plan !== null && watches.length < MAX_ACTIVE_BATCHES) {
+        let chunkIndex = pendingChunks.shift();
+        if (chunkIndex === undefined) {
+          const next = this.currentSync().next_chunk;
+          if (next >= plan.chunks.length) break;
+          chunkIndex = next;
+        }
+        const chunk = plan.chunks[chunkIndex]!;
+        watches.push(await this.schedule(chunkIndex, chunk.referenceId, 0, chunk.consents, null));
+      }
+      if (watches.length === 0) break;
+      let soonest = 0;
+      for (let i = 1; i < watches.length; i++) if (watches[i]!.nextPollAt < watches[soonest]!.nextPollAt) soonest = i;
+      const watch = watches[soonest]!;
+      const waitMs = watch.nextPollAt - ctx.now();
+      if (waitMs > 0) await ctx.sleep(waitMs);
+      ctx.progress.tick();
+      const outcome = await watch.poll();
+      if (outcome.kind === 'running') continue;
+      watches.splice(soonest, 1);
+      const entry = watch.entry;
+      if (outcome.kind === 'dropped') {
+        ctx.log('WARN', `FinPro no longer knows batch ${entry.ref} (404 BatchNotFound): dropping it; its consents are scheduled again.`);
+        ctx.state.apply({ type: 'batch-dropped', ref: entry.ref });
+        await ctx.state.checkpoint();
+        if (plan !== null) pendingChunks.push(entry.chunk);
+        continue;
+      }
+      ctx.progress.update({ batchesDone: 1 });
+      let next: InFlightBatch | undefined;
+      let nextWatch: BatchWatch | undefined;
+      if (outcome.retry.length > 0) {
+        const attempt = entry.attempt + 1;
+        const reference = retryReferenceId(entry.ref.replace(/-r\d+$/, ''), attempt);
+        ctx.log('INFO', `Retrying ${outcome.retry.length} failed row(s) of ${entry.ref} as ${reference}.`);
+        nextWatch = await this.schedule(entry.chunk, reference, attempt, outcome.retry, entry.ref, false);
+        next = nextWatch.entry;
+      }
+      ctx.state.apply({ type: 'batch-finished', ref: entry.ref, finalFailures: outcome.finalFailures, next });
+      await ctx.state.checkpoint();
+      if (nextWatch !== undefined) watches.push(nextWatch);
+    }
+
+    const sync = this.currentSync();
+    const finished = plan !== null && isSyncFinished(sync);
+    const newBase = finished ? this.baseAfter(plan, sync, base) : base;
+    ctx.state.apply({ type: 'sync-completed', base: newBase });
+    await ctx.state.checkpoint();
+    ctx.progress.tick(true);
+  }
+
+  private baseAfter(plan: SyncPlan, sync: SyncProgress, previous: Base | null): Base | null {
+    if (plan.chunks.length === 0) return previous;
+    const plannedTo = new Map<string, string>();
+    for (const chunk of plan.chunks) for (const c of chunk.consents) plannedTo.set(c.consentId, c.to);
+    return baseAfterSync({
+      syncTime: sync.time,
+      defaultTo: plan.defaultTo,
+      covered: this.signature,
+      consents: this.ctx.config.consents,
+      plannedTo,
+      failed: sync.failed,
+      previous,
+    });
+  }
+
+  /** Schedules (or adopts) one batch, records it in state, checkpoints, and returns its watch. */
+  private async schedule(
+    chunk: number,
+    referenceId: string,
+    attempt: number,
+    consents: readonly PlannedConsent[],
+    parent: string | null,
+    record = true,
+  ): Promise<BatchWatch> {
+    const { ctx } = this;
+    let entry: InFlightBatch;
+    if (consents.length < BULK_MIN_CONSENTS) {
+      entry = await requestSingleBatch(ctx, { referenceId, chunk, attempt, consents });
+    } else {
+      const submission = ctx.config.submission_mode;
+      const scheduled = await scheduleBatch(ctx.client, { referenceId, consents, submission }, ctx.sleep);
+      if (scheduled.adopted) ctx.log('INFO', `Batch ${referenceId} already existed at FinPro (${scheduled.batchId}): adopted, not scheduled again.`);
+      entry = { ref: referenceId, batch_id: scheduled.batchId, chunk, attempt, mode: 'bulk', submission, done: '' };
+    }
+    ctx.progress.update({ batchesScheduled: 1 });
+    if (record) {
+      ctx.state.apply({ type: 'batch-scheduled', batch: entry });
+      await ctx.state.checkpoint();
+    }
+    return this.watchFor(entry, false, parent);
+  }
+
+  private watchFor(entry: InFlightBatch, resumed: boolean, parent: string | null = null): BatchWatch {
+    return entry.mode === 'single' ? new SingleRequestWatch(this.ctx, entry, resumed, parent) : new BulkBatchWatch(this.ctx, entry, resumed, parent);
+  }
+}

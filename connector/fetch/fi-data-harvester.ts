@@ -1,0 +1,105 @@
+import { FinproApiError } from '../finpro/finpro-api-error.js';
+import type { FinproClient } from '../finpro/finpro-client.js';
+import { getAllFiData } from '../finpro/finpro-endpoints.js';
+import type { StateManager } from '../state/state-manager.js';
+import { fiAccountRecord } from '../streams/fi-accounts-stream.js';
+import { fiDataRecord } from '../streams/fi-data-stream.js';
+import { fiTransactionRecord } from '../streams/fi-transactions-stream.js';
+import { linkReferenceOf, objectOrNull, type FiRecordContext } from './fi-record-context.js';
+
+/**
+ * Reads one completed row's FI data (`POST /getallfidata`) and emits its fi_data,
+ * fi_accounts and fi_transactions records straight from the parsed answer: no zod over the
+ * payload, no intermediate arrays, one record object per output line. Only the selected
+ * streams are built. Per-consent answers (NoDataAvailable, DataIsDeleted...) come back as a
+ * failure for the row instead of ending the sync.
+ */
+export interface HarvestTarget {
+  consentId: string;
+  sessionId: string;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+export type HarvestResult = { ok: true; accounts: number; transactions: number } | { ok: false; code: string; message: string };
+
+const PER_CONSENT_CODES = new Set(['NoDataAvailable', 'DataIsDeleted', 'InvalidConsentId', 'ConsentRevoked', 'ConsentExpired']);
+
+export class FiDataHarvester {
+  private readonly wantData: boolean;
+  private readonly wantAccounts: boolean;
+  private readonly wantTransactions: boolean;
+  /** Accounts whose payload had no link reference under any spelling. */
+  unlinkedAccounts = 0;
+
+  constructor(
+    private readonly client: FinproClient,
+    private readonly state: StateManager,
+    private readonly now: () => number,
+    private readonly warn: (message: string) => void,
+  ) {
+    this.wantData = state.isSelected('fi_data');
+    this.wantAccounts = state.isSelected('fi_accounts');
+    this.wantTransactions = state.isSelected('fi_transactions');
+  }
+
+  get wanted(): boolean {
+    return this.wantData || this.wantAccounts || this.wantTransactions;
+  }
+
+  async harvest(target: HarvestTarget): Promise<HarvestResult> {
+    let answer: unknown;
+    try {
+      answer = await getAllFiData(this.client, {
+        consentID: target.consentId,
+        sessionId: target.sessionId,
+        ...(target.from !== undefined ? { transactionsStartDate: target.from } : {}),
+        ...(target.to !== undefined ? { transactionsEndDate: target.to } : {}),
+      });
+    } catch (error) {
+      if (error instanceof FinproApiError && error.status < 500 && error.errorCode !== undefined && PER_CONSENT_CODES.has(error.errorCode)) {
+        return { ok: false, code: error.errorCode, message: error.errorMsg ?? error.errorCode };
+      }
+      throw error;
+    }
+    const nowMs = this.now();
+    const fetchedAt = new Date(nowMs).toISOString();
+    const data = objectOrNull(answer)?.['data'];
+    if (!Array.isArray(data)) return { ok: false, code: 'InvalidResponse', message: '/getallfidata answered without a data array' };
+    const ctx: FiRecordContext = { consentId: target.consentId, sessionId: target.sessionId, fetchedAt };
+    let transactions = 0;
+    let accounts = 0;
+    for (let i = 0; i < data.length; i++) {
+      const account = objectOrNull(data[i]);
+      if (account === null) continue;
+      accounts++;
+      let link = linkReferenceOf(account);
+      if (link === undefined) {
+        // Still keyed and still kept: position within the session is stable for one answer.
+        link = `unlinked-${i}`;
+        if (this.unlinkedAccounts++ === 0) this.warn(`An account of consent ${target.consentId} has no linkReferenceNumber/linkRefNumber/linkedAccRef; keyed as ${link}.`);
+      }
+      if (this.wantData && this.state.accepts('fi_data', nowMs)) await emitted(this.state.emit('fi_data', fiDataRecord(account, link, ctx), nowMs));
+      if (this.wantAccounts && this.state.accepts('fi_accounts', nowMs)) {
+        await emitted(this.state.emit('fi_accounts', fiAccountRecord(account, link, ctx), nowMs));
+      }
+      const txns = account['transactions'];
+      if (Array.isArray(txns)) {
+        transactions += txns.length;
+        if (this.wantTransactions && this.state.accepts('fi_transactions', nowMs)) {
+          for (let t = 0; t < txns.length; t++) {
+            const txn = objectOrNull(txns[t]);
+            if (txn === null) continue;
+            const p = this.state.emit('fi_transactions', fiTransactionRecord(txn, t, link, ctx), nowMs);
+            if (p) await p;
+          }
+        }
+      }
+    }
+    return { ok: true, accounts, transactions };
+  }
+}
+
+function emitted(p: Promise<void> | undefined): Promise<void> | undefined {
+  return p;
+}

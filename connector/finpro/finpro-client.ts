@@ -1,0 +1,172 @@
+import type { Config } from '../config.js';
+import { ConfigError, TransientError } from '../errors/connector-errors.js';
+import { FinproApiError } from './finpro-api-error.js';
+import { finproAuthHeaders, finproUrl } from './finpro-headers.js';
+import { describeNetworkError } from './network-error.js';
+import { RateLimitGovernor } from './rate-limit-governor.js';
+import { backoffDelayMs, parseRetryAfterMs } from './retry-backoff.js';
+
+/**
+ * The one FinPro HTTP client: auth headers, per-request timeout, retries with jittered
+ * exponential backoff on 5xx / resets / timeouts / non-JSON 5xx bodies, and the rate-limit
+ * governor. 429 is never fatal: it waits for `Retry-After` and tries again. 401/403 are the
+ * user's credentials (ConfigError); any other 4xx is a FinproApiError the caller may turn into
+ * a failed row. Errors carry status and errorCode, never headers or secrets.
+ */
+export interface FinproClientOptions {
+  config: Pick<Config, 'base_url' | 'credentials' | 'request_timeout_seconds' | 'max_concurrency'>;
+  fetch?: typeof fetch;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Attempts per request for retriable failures (the first included). */
+  maxAttempts?: number;
+  random?: () => number;
+  events?: FinproClientEvents;
+}
+
+export interface FinproClientEvents {
+  onRequest?(path: string): void;
+  /** A 429 arrived; the client waits `waitMs` before the next request. */
+  onRateLimited?(path: string, waitMs: number): void;
+  /** A retriable failure; the client retries after `waitMs`. */
+  onRetry?(path: string, reason: string, attempt: number, waitMs: number): void;
+}
+
+export interface RequestOptions {
+  /** `false`: one attempt for transient failures (the caller resolves them, e.g. schedule). 429 is still waited out. */
+  retry?: boolean;
+  /** A multipart body instead of JSON. */
+  form?: FormData;
+}
+
+/** A transient failure after the client gave up retrying, or one the caller asked not to retry. */
+export class FinproTransientError extends TransientError {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+    readonly status: number | undefined,
+  ) {
+    super(`FinPro ${path} failed: ${reason}.`);
+  }
+}
+
+const RETRY_BASE_MS = 250;
+const RETRY_CAP_MS = 15_000;
+
+export const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class FinproClient {
+  private readonly headers: Record<string, string>;
+  private readonly fetchImpl: typeof fetch;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly maxAttempts: number;
+  private readonly random: () => number;
+  private readonly timeoutMs: number;
+  readonly governor: RateLimitGovernor;
+  readonly counters = { requests: 0, rateLimited: 0, retries: 0 };
+
+  constructor(private readonly options: FinproClientOptions) {
+    this.headers = { ...finproAuthHeaders(options.config.credentials), 'Content-Type': 'application/json', Accept: 'application/json' };
+    this.fetchImpl = options.fetch ?? fetch;
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? defaultSleep;
+    this.maxAttempts = options.maxAttempts ?? 8;
+    this.random = options.random ?? Math.random;
+    this.timeoutMs = options.config.request_timeout_seconds * 1000;
+    // Keep back room for the schedule/status calls that run beside the FI data workers.
+    this.governor = new RateLimitGovernor({ now: this.now, sleep: this.sleep }, options.config.max_concurrency + 2);
+  }
+
+  /** POSTs `body` (JSON) or `options.form` and returns the parsed JSON answer of a 2xx. */
+  async post(path: string, body: unknown, options: RequestOptions = {}): Promise<unknown> {
+    const retry = options.retry ?? true;
+    let transientAttempt = 0;
+    for (;;) {
+      await this.governor.acquire();
+      this.counters.requests++;
+      this.options.events?.onRequest?.(path);
+      let response: Response;
+      let text: string;
+      try {
+        response = await this.fetchImpl(finproUrl(this.options.config.base_url, path), {
+          method: 'POST',
+          headers: options.form !== undefined ? withoutContentType(this.headers) : this.headers,
+          body: options.form ?? JSON.stringify(body),
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+        text = await response.text();
+      } catch (error) {
+        this.governor.release(undefined);
+        const reason = describeNetworkError(error, this.options.config.base_url);
+        if (!retry || ++transientAttempt >= this.maxAttempts) throw new FinproTransientError(path, reason, undefined);
+        await this.backoff(path, reason, transientAttempt);
+        continue;
+      }
+      this.governor.release(response.headers);
+      const status = response.status;
+      if (status === 429) {
+        const waitMs = parseRetryAfterMs(response.headers.get('retry-after'), this.now()) ?? backoffDelayMs(0, 1000, 10_000, this.random);
+        this.counters.rateLimited++;
+        this.options.events?.onRateLimited?.(path, waitMs);
+        this.governor.blockUntil(this.now() + waitMs);
+        continue;
+      }
+      const json = parseJson(text);
+      if (status >= 200 && status < 300) {
+        if (json === undefined) {
+          // A 2xx we cannot read is the server's bug, but it may be a truncated body: retry.
+          if (!retry || ++transientAttempt >= this.maxAttempts) throw new FinproTransientError(path, `HTTP ${status} with a body that is not JSON`, status);
+          await this.backoff(path, 'unreadable 2xx body', transientAttempt);
+          continue;
+        }
+        return json;
+      }
+      const envelope = errorEnvelope(json);
+      if (status === 401 || status === 403) {
+        throw new ConfigError(
+          `FinPro rejected the credentials (HTTP ${status}${envelope.errorCode ? ` ${envelope.errorCode}` : ''}): check client_id, client_secret, app_identifier and organisation_id.`,
+        );
+      }
+      if (status === 408 || status >= 500) {
+        const reason = `HTTP ${status}${envelope.errorCode ? ` ${envelope.errorCode}` : json === undefined ? ' (non-JSON body)' : ''}`;
+        if (!retry || ++transientAttempt >= this.maxAttempts) throw new FinproTransientError(path, reason, status);
+        await this.backoff(path, reason, transientAttempt);
+        continue;
+      }
+      throw new FinproApiError(path, status, envelope.errorCode, envelope.errorMsg, envelope.details);
+    }
+  }
+
+  private async backoff(path: string, reason: string, attempt: number): Promise<void> {
+    const waitMs = backoffDelayMs(attempt - 1, RETRY_BASE_MS, RETRY_CAP_MS, this.random);
+    this.counters.retries++;
+    this.options.events?.onRetry?.(path, reason, attempt, waitMs);
+    await this.sleep(waitMs);
+  }
+}
+
+function withoutContentType(headers: Record<string, string>): Record<string, string> {
+  // fetch sets the multipart boundary itself.
+  const { 'Content-Type': _omit, ...rest } = headers;
+  return rest;
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function errorEnvelope(json: unknown): { errorCode: string | undefined; errorMsg: string | undefined; details: Record<string, unknown> | undefined } {
+  if (typeof json !== 'object' || json === null) return { errorCode: undefined, errorMsg: undefined, details: undefined };
+  const { errorCode, errorMsg, details } = json as { errorCode?: unknown; errorMsg?: unknown; details?: unknown };
+  return {
+    errorCode: typeof errorCode === 'string' ? errorCode.slice(0, 100) : undefined,
+    errorMsg: typeof errorMsg === 'string' ? errorMsg.slice(0, 500) : undefined,
+    details: typeof details === 'object' && details !== null && !Array.isArray(details) ? (details as Record<string, unknown>) : undefined,
+  };
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { SystemError } from '../errors/connector-errors.js';
+
+/**
+ * zod models of the FinPro answers the engine reads. Tolerant on purpose: loose objects keep
+ * unknown fields, enums are plain strings (an unknown value is kept as sent and warned about
+ * by the engine, never a crash), counts and ids accept what a lenient server might send.
+ * The FI data payload (`/getallfidata`) is NOT parsed here: it is large and hot, and the
+ * mappers check its shape cheaply as they go.
+ */
+const str = z.string();
+const optStr = z.string().nullish();
+const count = z.coerce.number().int().nonnegative().nullish();
+
+export const ScheduleResponse = z.looseObject({
+  data: z.looseObject({ reference_id: optStr, batch_id: z.coerce.string(), status: optStr, total_records: count }),
+});
+export type ScheduleResponse = z.infer<typeof ScheduleResponse>;
+
+export const BulkStatusRow = z.looseObject({
+  id: z.union([z.number(), z.string()]).nullish(),
+  consent_id: str,
+  status: str,
+  retry_eligible: optStr,
+  session_id: optStr,
+  error: z
+    .union([
+      z.looseObject({ code: optStr, message: optStr, details: z.record(z.string(), z.unknown()).nullish() }),
+      z.string(),
+    ])
+    .nullish(),
+  updated_at: optStr,
+  fiDataRangeFrom: optStr,
+  fiDataRangeTo: optStr,
+  configId: optStr,
+});
+export type BulkStatusRow = z.infer<typeof BulkStatusRow>;
+
+export const BulkStatusData = z.looseObject({
+  reference_id: optStr,
+  batch_id: z.coerce.string().nullish(),
+  batch_status: str,
+  summary: z
+    .looseObject({ total: count, ready: count, in_progress: count, completed: count, failed: count })
+    .nullish(),
+  metadata: z
+    .looseObject({
+      file_name: optStr,
+      submitted_at: optStr,
+      last_updated_at: optStr,
+      progress_percentage: z.coerce.number().nullish(),
+      global_config: z.record(z.string(), z.unknown()).nullish(),
+    })
+    .nullish(),
+  pagination: z
+    .looseObject({ page: count, limit: count, total: count, total_pages: count, has_next: z.boolean().nullish() })
+    .nullish(),
+  records: z.array(BulkStatusRow).nullish(),
+});
+export type BulkStatusData = z.infer<typeof BulkStatusData>;
+export const BulkStatusResponse = z.looseObject({ data: BulkStatusData });
+
+export const FiRequestResponse = z.looseObject({ data: z.looseObject({ consentId: optStr, sessionId: str }) });
+
+export const FiStatusResponse = z.looseObject({
+  data: z.looseObject({
+    sessionId: optStr,
+    consentId: optStr,
+    eventStatus: str,
+    dataExpiry: optStr,
+    linkRefNumbers: z.array(z.looseObject({ linkRefNumber: optStr, fiStatus: optStr })).nullish(),
+  }),
+});
+export type FiStatusData = z.infer<typeof FiStatusResponse>['data'];
+
+/** Parses an answer or throws a SystemError naming the endpoint and the first bad field. */
+export function parseResponse<T>(schema: z.ZodType<T>, json: unknown, path: string): T {
+  const result = schema.safeParse(json);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new SystemError(`FinPro ${path} answered with an unexpected shape: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown'}.`);
+}

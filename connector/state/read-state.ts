@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { RANGES_PATTERN } from './range-set.js';
+
+/**
+ * The state of one stream, as it travels in its STATE message. Every stream of a sync
+ * carries the same `sync` (one batch feeds all five streams), its own `cursor`, and the
+ * `base` it has fully read. It stays compact: `base` is one sync-wide watermark plus the
+ * consents that lag behind it (failed ones) or run ahead of it; `sync` holds only what is in
+ * flight, with harvested rows as ranges of row ids.
+ *
+ * ```json
+ * { "v": 1, "cursor": "2026-01-23T10:20:00.000Z", "seq": 14,
+ *   "base": { "id": "2026-01-22T10:00:00.000Z", "watermark": "2026-01-22T10:00:00.000Z",
+ *             "exceptions": { "c-17": null, "c-42": "2025-11-01T00:00:00.000Z" }, "covered": "2500:9f3a01c2" },
+ *   "sync": { "time": "2026-01-23T10:15:00.000Z", "base_id": "2026-01-22T10:00:00.000Z", "fingerprint": "2500:9f3a01c2:1000:finpro",
+ *             "chunks": 3, "next_chunk": 2, "done_chunks": "0", "failed": { "c-17": "ConsentRevoked" },
+ *             "batches": [ { "ref": "finpro-20260123T101500000Z-1", "batch_id": "b-9", "chunk": 1, "attempt": 0,
+ *                            "mode": "bulk", "submission": "json", "done": "1-640,655" } ] } }
+ * ```
+ */
+const isoInstant = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO-8601 date-time');
+const ranges = z.string().regex(RANGES_PATTERN, 'must be ranges of row numbers like "1-500,502"');
+
+export const SingleSession = z.object({
+  /** consent id */
+  c: z.string().min(1),
+  /** session id; null when the FI request itself failed */
+  s: z.string().nullable(),
+  f: isoInstant,
+  t: isoInstant,
+  /** Error code once the request or its session failed. */
+  e: z.string().optional(),
+  /** The range to retry with, when the failure may be retried. */
+  rf: isoInstant.optional(),
+  rt: isoInstant.optional(),
+});
+export type SingleSession = z.infer<typeof SingleSession>;
+
+export const InFlightBatch = z.object({
+  ref: z.string().min(1),
+  batch_id: z.string().min(1),
+  chunk: z.number().int().nonnegative(),
+  attempt: z.number().int().nonnegative(),
+  mode: z.enum(['bulk', 'single']),
+  submission: z.enum(['json', 'file']).nullable(),
+  /** Row ids already harvested (COMPLETED, data emitted) or settled (FAILED, row emitted). */
+  done: ranges,
+  /** Single FI requests: one entry per consent, row id = index + 1. */
+  sessions: z.array(SingleSession).optional(),
+});
+export type InFlightBatch = z.infer<typeof InFlightBatch>;
+
+export const SyncProgress = z.object({
+  time: isoInstant,
+  base_id: z.string().nullable(),
+  fingerprint: z.string(),
+  chunks: z.number().int().nonnegative(),
+  /** Chunks below this index have been scheduled. */
+  next_chunk: z.number().int().nonnegative(),
+  done_chunks: ranges,
+  /** Consents of finished chunks that got no data (final failures): they keep their old watermark. */
+  failed: z.record(z.string(), z.string()),
+  batches: z.array(InFlightBatch),
+});
+export type SyncProgress = z.infer<typeof SyncProgress>;
+
+export const Base = z.object({
+  /** The sync time of the sync that produced this base. */
+  id: z.string(),
+  watermark: isoInstant,
+  /** Consents whose data reaches elsewhere than `watermark` (null: nothing fetched yet). */
+  exceptions: z.record(z.string(), isoInstant.nullable()),
+  /** `<count>:<hash>` of the consent set this base covers: a different set starts over. */
+  covered: z.string(),
+});
+export type Base = z.infer<typeof Base>;
+
+export const StreamState = z.object({
+  v: z.literal(1),
+  cursor: isoInstant.nullable(),
+  seq: z.number().int().nonnegative(),
+  base: Base.nullable(),
+  sync: SyncProgress.optional(),
+});
+export type StreamState = z.infer<typeof StreamState>;
