@@ -8,6 +8,7 @@ import { ConfigError } from './errors/connector-errors.js';
 import { logMessage } from './protocol/message-factory.js';
 import { readSource } from './read.js';
 import { loadReadInput } from './read-input.js';
+import { registerLoadCommand } from './load/load-command.js';
 
 /**
  * The `source-finpro` CLI. It parses arguments and hands file paths to the commands; it does
@@ -49,6 +50,8 @@ export function buildProgram(): Command {
         await readSource(input, sink);
       }),
     );
+
+  registerLoadCommand(program);
 
   return program;
 }

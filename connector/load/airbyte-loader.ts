@@ -1,0 +1,261 @@
+import { ConfigError } from '../errors/connector-errors.js';
+import type { AirbyteMessage, AirbyteStateMessage, MessageOf } from '../protocol/airbyte-message.js';
+import type { MessageSink } from '../protocol/message-emitter.js';
+import { stateStreamName, type LoadDestination } from './load-destination.js';
+import { mergeSql, type LoadMode } from './load-sql.js';
+import { stagingCells } from './record-typer.js';
+import type { TablePlan } from './table-mapping.js';
+
+/**
+ * The destination half of `sync` and `load`: a MessageSink that stages records and, at
+ * checkpoints, commits them together with the STATE that covers them, as an Airbyte
+ * destination does. A stream's STATE commits that stream's records emitted before it, in the
+ * same transaction as the state; records after the last STATE are never committed (the next
+ * sync reads them again). Overwrite streams are swapped in only when the stream COMPLETEs.
+ */
+
+export interface LoadStream {
+  plan: TablePlan;
+  mode: LoadMode;
+  generationId: number;
+}
+
+export interface LoaderOptions {
+  /** `_airbyte_meta.sync_id` of every row. */
+  syncId: number;
+  /**
+   * Checkpoints that arrive closer together than this are committed together (the read
+   * engine emits one STATE per stream in a burst): fewer transactions, same guarantees.
+   */
+  minCommitIntervalMs?: number;
+  /** Commit pending checkpoints anyway once this many rows wait behind them. */
+  maxPendingRows?: number;
+  /** Where the source's LOG and TRACE ERROR messages go (stderr in the CLI). */
+  onLog?: (level: string, message: string) => void;
+  now?: () => number;
+}
+
+interface StreamProgress {
+  readonly stream: LoadStream;
+  /** Highest staging sequence number of this stream's rows. */
+  lastSeq: number;
+  /** Rows staged and not yet committed. */
+  stagedRows: number;
+  /** Rows covered by `pendingState`. */
+  sealedRows: number;
+  sealedSeq: number;
+  pendingState: AirbyteStateMessage | undefined;
+  status: 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE' | undefined;
+  recordsReceived: number;
+  recordsCommitted: number;
+  swapped: boolean;
+}
+
+export interface LoaderStats {
+  streams: { stream: string; table: string; mode: LoadMode; received: number; committed: number }[];
+  commits: number;
+  statesCommitted: number;
+  sourceErrors: string[];
+}
+
+export class AirbyteLoader implements MessageSink {
+  private readonly streams = new Map<string, StreamProgress>();
+  private seq = 0;
+  private tail: Promise<void> | undefined;
+  private lastCommitAt: number;
+  private commits = 0;
+  private statesCommitted = 0;
+  private readonly sourceErrors: string[] = [];
+  private readonly now: () => number;
+
+  constructor(
+    private readonly destination: LoadDestination,
+    streams: readonly LoadStream[],
+    private readonly options: LoaderOptions,
+  ) {
+    for (const stream of streams) {
+      this.streams.set(stream.plan.stream, {
+        stream,
+        lastSeq: 0,
+        stagedRows: 0,
+        sealedRows: 0,
+        sealedSeq: 0,
+        pendingState: undefined,
+        status: undefined,
+        recordsReceived: 0,
+        recordsCommitted: 0,
+        swapped: false,
+      });
+    }
+    this.now = options.now ?? Date.now;
+    this.lastCommitAt = this.now();
+  }
+
+  /** Messages are handled one at a time; while a commit or bulk write runs, the producer waits on the promise. */
+  emit(message: AirbyteMessage): Promise<void> | undefined {
+    if (this.tail !== undefined) {
+      const next = this.tail.then(() => this.handle(message));
+      return this.track(next);
+    }
+    const result = this.handle(message);
+    return result === undefined ? undefined : this.track(result);
+  }
+
+  private track(promise: Promise<void>): Promise<void> {
+    const tracked = promise.finally(() => {
+      if (this.tail === tracked) this.tail = undefined;
+    });
+    this.tail = tracked;
+    return tracked;
+  }
+
+  private handle(message: AirbyteMessage): Promise<void> | undefined {
+    switch (message.type) {
+      case 'RECORD':
+        return this.onRecord(message);
+      case 'STATE':
+        this.onState(message.state);
+        return undefined;
+      case 'TRACE':
+        return this.onTrace(message);
+      case 'LOG':
+        this.options.onLog?.(message.log.level, message.log.message);
+        return undefined;
+      case 'SPEC':
+      case 'CONNECTION_STATUS':
+      case 'CATALOG':
+        return undefined;
+    }
+  }
+
+  private progressOf(stream: string): StreamProgress {
+    const progress = this.streams.get(stream);
+    if (progress === undefined) {
+      throw new ConfigError(`Received a message for stream "${stream}", which the catalog does not configure (configured: ${[...this.streams.keys()].join(', ')}).`);
+    }
+    return progress;
+  }
+
+  private onRecord(message: MessageOf<'RECORD'>): Promise<void> | undefined {
+    const progress = this.progressOf(message.record.stream);
+    const { plan, generationId } = progress.stream;
+    const cells = stagingCells(plan, message.record.data, { emittedAt: message.record.emitted_at, syncId: this.options.syncId, generationId }, this.destination.dialect.decimalLimits);
+    progress.lastSeq = ++this.seq;
+    progress.stagedRows += 1;
+    progress.recordsReceived += 1;
+    const seq = progress.lastSeq;
+    // Pending checkpoints are committed when the next record shows the burst of STATEs is over;
+    // the record is staged after the commit, never while its transaction runs.
+    if (this.shouldCommitPending()) return this.commitPending().then(() => this.destination.stage(plan, seq, cells));
+    return this.destination.stage(plan, seq, cells);
+  }
+
+  private onState(state: AirbyteStateMessage): void {
+    if (state.type !== 'STREAM' || state.stream === undefined) {
+      throw new ConfigError(`Received a ${state.type ?? 'LEGACY'} state; the loader stores per-stream (STREAM) state only.`);
+    }
+    const progress = this.progressOf(stateStreamName(state));
+    progress.pendingState = state;
+    progress.sealedSeq = progress.lastSeq;
+    progress.sealedRows = progress.stagedRows;
+  }
+
+  private onTrace(message: MessageOf<'TRACE'>): Promise<void> | undefined {
+    const { trace } = message;
+    if (trace.type === 'ERROR' && trace.error !== undefined) {
+      this.sourceErrors.push(trace.error.message);
+      this.options.onLog?.('ERROR', `${trace.error.failure_type ?? 'error'}: ${trace.error.message}`);
+      return undefined;
+    }
+    if (trace.type !== 'STREAM_STATUS' || trace.stream_status === undefined) return undefined;
+    const progress = this.streams.get(trace.stream_status.stream_descriptor.name);
+    if (progress === undefined) return undefined;
+    progress.status = trace.stream_status.status;
+    // An overwrite becomes visible only when its stream completed; everything pending goes with it.
+    if (progress.status === 'COMPLETE' && progress.stream.mode === 'overwrite') return this.commitPending([progress]);
+    return undefined;
+  }
+
+  private shouldCommitPending(): boolean {
+    let pendingRows = 0;
+    let anyPending = false;
+    for (const progress of this.streams.values()) {
+      if (progress.pendingState !== undefined && progress.stream.mode !== 'overwrite') {
+        anyPending = true;
+        pendingRows += progress.sealedRows;
+      }
+    }
+    if (!anyPending) return false;
+    return this.now() - this.lastCommitAt >= (this.options.minCommitIntervalMs ?? 250) || pendingRows >= (this.options.maxPendingRows ?? 200_000);
+  }
+
+  /** One transaction: every sealed checkpoint of append streams, plus the given overwrite streams swapped in. */
+  private async commitPending(swaps: StreamProgress[] = []): Promise<void> {
+    const statements: string[] = [];
+    const states: AirbyteStateMessage[] = [];
+    const done: (() => void)[] = [];
+    for (const progress of this.streams.values()) {
+      const { plan, mode } = progress.stream;
+      if (mode === 'overwrite') {
+        if (!swaps.includes(progress)) continue;
+        const upTo = progress.lastSeq;
+        statements.push(...mergeSql(this.destination.dialect, plan, 'overwrite', upTo));
+        if (progress.pendingState !== undefined) states.push(progress.pendingState);
+        const rows = progress.stagedRows;
+        done.push(() => {
+          progress.recordsCommitted = rows;
+          progress.stagedRows = 0;
+          progress.sealedRows = 0;
+          progress.pendingState = undefined;
+          progress.swapped = true;
+        });
+        continue;
+      }
+      if (progress.pendingState === undefined) continue;
+      if (progress.sealedRows > 0) statements.push(...mergeSql(this.destination.dialect, plan, mode, progress.sealedSeq));
+      states.push(progress.pendingState);
+      const rows = progress.sealedRows;
+      const state = progress.pendingState;
+      done.push(() => {
+        progress.recordsCommitted += rows;
+        progress.stagedRows -= rows;
+        progress.sealedRows = 0;
+        if (progress.pendingState === state) progress.pendingState = undefined;
+      });
+    }
+    if (statements.length === 0 && states.length === 0) return;
+    await this.destination.commit(statements, states);
+    for (const apply of done) apply();
+    this.commits += 1;
+    this.statesCommitted += states.length;
+    this.lastCommitAt = this.now();
+  }
+
+  /**
+   * Ends the load. Pending checkpoints are committed either way (each covers only records
+   * before it). `sourceSucceeded` decides overwrite streams that never reported a status:
+   * a source that ended cleanly finished them; one that failed did not, and the old table stays.
+   */
+  async finish(sourceSucceeded: boolean): Promise<void> {
+    if (this.tail !== undefined) await this.tail;
+    const swaps = [...this.streams.values()].filter(
+      (progress) => progress.stream.mode === 'overwrite' && !progress.swapped && progress.status === undefined && sourceSucceeded && (progress.stagedRows > 0 || progress.pendingState !== undefined),
+    );
+    await this.commitPending(swaps);
+  }
+
+  stats(): LoaderStats {
+    return {
+      streams: [...this.streams.values()].map((progress) => ({
+        stream: progress.stream.plan.stream,
+        table: progress.stream.plan.table,
+        mode: progress.stream.mode,
+        received: progress.recordsReceived,
+        committed: progress.recordsCommitted,
+      })),
+      commits: this.commits,
+      statesCommitted: this.statesCommitted,
+      sourceErrors: [...this.sourceErrors],
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import type { AirbyteStateMessage } from '../protocol/airbyte-message.js';
+import type { Cell } from './record-typer.js';
+import type { SqlDialect } from './sql-dialect.js';
+import type { TablePlan } from './table-mapping.js';
+
+/**
+ * What the loader needs from a database. The SQL itself comes from load-sql.ts; a destination
+ * only runs it, moves staged rows in bulk, and stores states in `_airbyte_state`.
+ */
+export interface LoadDestination {
+  readonly dialect: SqlDialect;
+  /** For messages: `duckdb:./finpro.duckdb`, `postgres://user@host/db` (never a password). */
+  readonly description: string;
+  /** Creates or evolves the final tables and the state table; creates empty staging tables. */
+  prepare(plans: readonly TablePlan[]): Promise<void>;
+  /** The states saved by earlier loads, as the STATE messages they came in. */
+  readStates(): Promise<AirbyteStateMessage[]>;
+  /** Adds one row to a stream's staging table; returns a promise while a bulk write runs (backpressure). */
+  stage(plan: TablePlan, seq: number, cells: readonly Cell[]): Promise<void> | undefined;
+  /** Writes staged rows out, then runs `statements` and saves `states` in ONE transaction. */
+  commit(statements: readonly string[], states: readonly AirbyteStateMessage[]): Promise<void>;
+  /** Statements outside a load transaction (views). */
+  execute(statements: readonly string[]): Promise<void>;
+  /** Rows of a query, values as JSON-safe strings, numbers and booleans (decimals stay strings). */
+  query(sql: string): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+/** The `_airbyte_state` key of a STATE message: its stream (we read and write STREAM state only). */
+export function stateStreamName(state: AirbyteStateMessage): string {
+  const name = state.stream?.stream_descriptor.name;
+  if (name === undefined) throw new Error('only STREAM state can be saved');
+  return name;
+}

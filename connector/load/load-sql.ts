@@ -1,0 +1,131 @@
+import { quoteIdent, type SqlDialect } from './sql-dialect.js';
+import { finalColumns, type ColumnPlan, type TablePlan } from './table-mapping.js';
+
+/**
+ * The SQL of a load, built once for both databases (only type names and temp-table DDL come
+ * from the dialect). Records are appended as text into a session-local staging table with a
+ * sequence number; at a checkpoint one transaction moves the rows up to that number into the
+ * final table (de-duplicated, appended or swapped in) and saves the state beside them.
+ */
+
+/** How a stream's rows reach its final table (Airbyte destination sync modes). */
+export type LoadMode = 'append' | 'append_dedup' | 'overwrite';
+
+export const SEQ_COLUMN = '_airbyte_seq';
+
+export function stagingTable(plan: TablePlan): string {
+  return `_airbyte_stage_${plan.table}`;
+}
+
+function dedupTable(plan: TablePlan): string {
+  return `_airbyte_dedup_${plan.table}`;
+}
+
+/** Staging columns: the sequence number, then every final column as text, in `finalColumns` order. */
+export function stagingColumnNames(plan: TablePlan): string[] {
+  return [SEQ_COLUMN, ...finalColumns(plan).map((column) => column.name)];
+}
+
+const typedColumns = (dialect: SqlDialect, columns: readonly ColumnPlan[]) =>
+  columns.map((column) => `${quoteIdent(column.name)} ${dialect.columnType(column.kind)}`).join(', ');
+
+/**
+ * Creates the final table or adds the columns a newer schema has (nothing is ever dropped),
+ * and creates the empty staging tables. `existingColumns` is undefined when the table does not exist.
+ */
+export function prepareTableSql(dialect: SqlDialect, plan: TablePlan, existingColumns: ReadonlySet<string> | undefined): string[] {
+  const table = quoteIdent(plan.table);
+  const statements: string[] = [];
+  if (existingColumns === undefined) {
+    statements.push(`CREATE TABLE IF NOT EXISTS ${table} (${typedColumns(dialect, finalColumns(plan))})`);
+  } else {
+    for (const column of finalColumns(plan)) {
+      if (!existingColumns.has(column.name)) {
+        statements.push(`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(column.name)} ${dialect.columnType(column.kind)}`);
+      }
+    }
+  }
+  statements.push(...dialect.primaryKeyIndex(plan.table, plan.primaryKey));
+  const stagingColumns = [`${quoteIdent(SEQ_COLUMN)} BIGINT`, ...finalColumns(plan).map((column) => `${quoteIdent(column.name)} ${dialect.columnType('string')}`)];
+  statements.push(...dialect.createTempTable(stagingTable(plan), stagingColumns.join(', ')));
+  if (plan.primaryKey.length > 0) statements.push(...dialect.createTempTable(dedupTable(plan), typedColumns(dialect, finalColumns(plan))));
+  return statements;
+}
+
+/** The columns in a table, read the same way in both databases. */
+export const EXISTING_COLUMNS_SQL =
+  'SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_catalog = current_database()';
+
+/** `CAST(s."col" AS type) AS "col"` for every final column: text in staging, typed in the final table. */
+function typedSelectList(dialect: SqlDialect, plan: TablePlan, alias: string): string {
+  return finalColumns(plan)
+    .map((column) => `CAST(${alias}.${quoteIdent(column.name)} AS ${dialect.columnType(column.kind)}) AS ${quoteIdent(column.name)}`)
+    .join(', ');
+}
+
+const columnList = (plan: TablePlan) => finalColumns(plan).map((column) => quoteIdent(column.name)).join(', ');
+
+const pkMatch = (plan: TablePlan, left: string, right: string) =>
+  plan.primaryKey.map((field) => `${left}.${quoteIdent(field)} = ${right}.${quoteIdent(field)}`).join(' AND ');
+
+/** Staged rows up to `upToSeq`, one per primary key: the highest cursor, and of equal cursors the later record. */
+function latestPerKeySql(dialect: SqlDialect, plan: TablePlan, upToSeq: number): string {
+  const cursorKind = plan.columns.find((column) => column.name === plan.cursor)?.kind;
+  const order = [
+    ...(plan.cursor !== undefined && cursorKind !== undefined ? [`CAST(s.${quoteIdent(plan.cursor)} AS ${dialect.columnType(cursorKind)}) DESC NULLS LAST`] : []),
+    `s.${quoteIdent(SEQ_COLUMN)} DESC`,
+  ].join(', ');
+  const partition = plan.primaryKey.map((field) => `s.${quoteIdent(field)}`).join(', ');
+  return (
+    `SELECT ${typedSelectList(dialect, plan, 'r')} FROM (` +
+    `SELECT s.*, row_number() OVER (PARTITION BY ${partition} ORDER BY ${order}) AS _airbyte_rn ` +
+    `FROM ${quoteIdent(stagingTable(plan))} AS s WHERE s.${quoteIdent(SEQ_COLUMN)} <= ${upToSeq}` +
+    `) AS r WHERE r._airbyte_rn = 1`
+  );
+}
+
+/** True when the incoming row `n` replaces the stored row `f`: its cursor is not lower (NULL cursors lose). */
+function incomingWins(plan: TablePlan): string {
+  if (plan.cursor === undefined) return 'TRUE';
+  const f = `f.${quoteIdent(plan.cursor)}`;
+  const n = `n.${quoteIdent(plan.cursor)}`;
+  return `((${n} IS NULL AND ${f} IS NULL) OR (${n} IS NOT NULL AND (${f} IS NULL OR ${f} <= ${n})))`;
+}
+
+/** Moves staged rows up to `upToSeq` into the final table. Run inside the checkpoint's transaction. */
+export function mergeSql(dialect: SqlDialect, plan: TablePlan, mode: LoadMode, upToSeq: number): string[] {
+  const final = quoteIdent(plan.table);
+  const stage = quoteIdent(stagingTable(plan));
+  const seq = quoteIdent(SEQ_COLUMN);
+  const statements: string[] = [];
+  const dedup = plan.primaryKey.length > 0;
+  if (mode === 'overwrite') {
+    // Only called when the stream completed: the new generation replaces the old one at once.
+    statements.push(`DELETE FROM ${final}`);
+  }
+  if (mode === 'append' || !dedup) {
+    statements.push(
+      `INSERT INTO ${final} (${columnList(plan)}) SELECT ${typedSelectList(dialect, plan, 's')} FROM ${stage} AS s WHERE s.${seq} <= ${upToSeq} ORDER BY s.${seq}`,
+    );
+  } else if (mode === 'overwrite') {
+    statements.push(`INSERT INTO ${final} (${columnList(plan)}) ${latestPerKeySql(dialect, plan, upToSeq)}`);
+  } else {
+    const batch = quoteIdent(dedupTable(plan));
+    statements.push(
+      `INSERT INTO ${batch} (${columnList(plan)}) ${latestPerKeySql(dialect, plan, upToSeq)}`,
+      `DELETE FROM ${final} AS f USING ${batch} AS n WHERE ${pkMatch(plan, 'f', 'n')} AND ${incomingWins(plan)}`,
+      // What still matches a stored row lost to a higher stored cursor.
+      `DELETE FROM ${batch} AS n WHERE EXISTS (SELECT 1 FROM ${final} AS f WHERE ${pkMatch(plan, 'f', 'n')})`,
+      `INSERT INTO ${final} (${columnList(plan)}) SELECT ${columnList(plan)} FROM ${batch}`,
+      `DELETE FROM ${batch}`,
+    );
+  }
+  statements.push(`DELETE FROM ${stage} WHERE ${seq} <= ${upToSeq}`);
+  return statements;
+}
+
+/** Drops staged rows of a stream (an overwrite that will not complete). */
+export function discardStagedSql(plan: TablePlan): string {
+  return `DELETE FROM ${quoteIdent(stagingTable(plan))}`;
+}
+

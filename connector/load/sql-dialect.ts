@@ -1,0 +1,94 @@
+import type { ColumnKind } from './table-mapping.js';
+
+/**
+ * The few things DuckDB and Postgres spell differently. Everything else (the merge, the
+ * views) is one SQL text built in load-sql.ts and analysis-views.ts.
+ */
+export interface SqlDialect {
+  readonly name: 'duckdb' | 'postgres';
+  /** The column type of a kind. */
+  columnType(kind: ColumnKind): string;
+  /** Statements that (re)create an empty session-local staging table. */
+  createTempTable(table: string, columnsSql: string): string[];
+  /** Indexes a final table needs for the merge joins (DuckDB joins by hash and needs none). */
+  primaryKeyIndex(table: string, primaryKey: readonly string[]): string[];
+  /** Largest exact decimal it stores without rounding. */
+  readonly decimalLimits: DecimalLimits;
+}
+
+export interface DecimalLimits {
+  readonly maxIntegerDigits: number;
+  readonly maxScale: number;
+}
+
+/** Identifiers always quoted: field names such as `type` and `mode` are keywords. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** DECIMAL(38,6): the widest exact type DuckDB has; six places hold paise and any FX rate FinPro sends. */
+const DUCKDB_DECIMAL = { width: 38, scale: 6 } as const;
+
+export const duckdbDialect: SqlDialect = {
+  name: 'duckdb',
+  columnType(kind) {
+    switch (kind) {
+      case 'string':
+        return 'VARCHAR';
+      case 'timestamptz':
+        return 'TIMESTAMPTZ';
+      case 'date':
+        return 'DATE';
+      case 'decimal':
+        return `DECIMAL(${DUCKDB_DECIMAL.width},${DUCKDB_DECIMAL.scale})`;
+      case 'bigint':
+        return 'BIGINT';
+      case 'double':
+        return 'DOUBLE';
+      case 'boolean':
+        return 'BOOLEAN';
+      case 'json':
+        return 'JSON';
+      case 'uuid':
+        return 'UUID';
+    }
+  },
+  createTempTable: (table, columnsSql) => [`CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} (${columnsSql})`],
+  primaryKeyIndex: () => [],
+  decimalLimits: { maxIntegerDigits: DUCKDB_DECIMAL.width - DUCKDB_DECIMAL.scale, maxScale: DUCKDB_DECIMAL.scale },
+};
+
+export const postgresDialect: SqlDialect = {
+  name: 'postgres',
+  columnType(kind) {
+    switch (kind) {
+      case 'string':
+        return 'TEXT';
+      case 'timestamptz':
+        return 'TIMESTAMPTZ';
+      case 'date':
+        return 'DATE';
+      case 'decimal':
+        // Unconstrained NUMERIC is exact at any size: nothing to round.
+        return 'NUMERIC';
+      case 'bigint':
+        return 'BIGINT';
+      case 'double':
+        return 'DOUBLE PRECISION';
+      case 'boolean':
+        return 'BOOLEAN';
+      case 'json':
+        return 'JSONB';
+      case 'uuid':
+        return 'UUID';
+    }
+  },
+  createTempTable: (table, columnsSql) => [`DROP TABLE IF EXISTS pg_temp.${quoteIdent(table)}`, `CREATE TEMP TABLE ${quoteIdent(table)} (${columnsSql})`],
+  primaryKeyIndex: (table, primaryKey) =>
+    primaryKey.length === 0 ? [] : [`CREATE INDEX IF NOT EXISTS ${quoteIdent(`${table}_pk_idx`)} ON ${quoteIdent(table)} (${primaryKey.map(quoteIdent).join(', ')})`],
+  decimalLimits: { maxIntegerDigits: 131_072, maxScale: 16_383 },
+};

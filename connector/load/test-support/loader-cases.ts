@@ -1,0 +1,235 @@
+import { expect, it } from 'vitest';
+import type { AirbyteStateMessage } from '../../protocol/airbyte-message.js';
+import type { LoadDestination } from '../load-destination.js';
+import { quoteIdent } from '../sql-dialect.js';
+import type { TablePlan } from '../table-mapping.js';
+import { complete, feed, loadStream, normalizeRow, record, state, txn } from './load-fixtures.js';
+
+/**
+ * The loader's contract, run against each real database (DuckDB file, Postgres schema).
+ * `fresh()` gives an opener of a new, empty store; the opener may be called again to
+ * "restart the process" on the same store.
+ */
+export type FreshStore = () => Promise<() => Promise<LoadDestination>>;
+
+async function rows(destination: LoadDestination, sql: string): Promise<Record<string, unknown>[]> {
+  return (await destination.query(sql)).map(normalizeRow);
+}
+
+async function withDestination<T>(open: () => Promise<LoadDestination>, body: (destination: LoadDestination) => Promise<T>): Promise<T> {
+  const destination = await open();
+  try {
+    return await body(destination);
+  } finally {
+    await destination.close();
+  }
+}
+
+/** A destination whose next commit fails after running every statement: the transaction must roll back whole. */
+function failingCommit(inner: LoadDestination): LoadDestination {
+  return {
+    dialect: inner.dialect,
+    description: inner.description,
+    prepare: (plans) => inner.prepare(plans),
+    readStates: () => inner.readStates(),
+    stage: (plan, seq, cells) => inner.stage(plan, seq, cells),
+    commit: (statements, states) => inner.commit([...statements, "SELECT CAST('not a number' AS INTEGER)"], states),
+    execute: (statements) => inner.execute(statements),
+    query: (sql) => inner.query(sql),
+    close: () => inner.close(),
+  };
+}
+
+const streamStateOf = (states: AirbyteStateMessage[], name: string) => states.find((s) => s.stream?.stream_descriptor.name === name)?.stream?.stream_state;
+
+export function loaderCases(fresh: FreshStore): void {
+  it('types columns from the schema and keeps decimals exact', async () => {
+    const open = await fresh();
+    await withDestination(open, async (destination) => {
+      await feed(
+        destination,
+        [loadStream('fi_transactions'), loadStream('bulk_batch_rows'), loadStream('bulk_batches')],
+        [
+          record('fi_transactions', txn('t1', '2025-06-01T00:00:00Z', { amount: '12345678901234.56', current_balance: '-0.01' })),
+          record('fi_transactions', txn('t2', '2025-06-01T00:00:00.123456+05:30', { amount: 'twelve', value_date: '2025-02-30', transaction_timestamp: null })),
+          record('bulk_batch_rows', { batch_id: 'b1', reference_id: 'r1', consent_id: 'c-1', row_id: 7, is_final: true, retry_attempt: 0, row_status: 'FAILED', error_code: 'ConsentRevoked', updated_at: '2025-06-01T00:00:00Z' }),
+          record('bulk_batches', { batch_id: 'b1', reference_id: 'r1', total: 10, progress_percentage: 12.5, global_config: { fi_types: ['DEPOSIT'] }, updated_at: '2025-06-01T00:00:00Z' }),
+          state('fi_transactions', { cursor: 1 }, 2),
+          state('bulk_batch_rows', { cursor: 1 }, 1),
+          state('bulk_batches', { cursor: 1 }, 1),
+        ],
+      );
+      const txns = await rows(
+        destination,
+        'SELECT txn_id, amount, current_balance, transaction_timestamp, value_date, fetched_at, _airbyte_meta, _airbyte_generation_id FROM fi_transactions ORDER BY txn_id',
+      );
+      expect(txns[0]).toMatchObject({
+        txn_id: 't1',
+        amount: '12345678901234.56',
+        current_balance: '-0.01',
+        transaction_timestamp: '2025-03-04 05:06:07+00',
+        value_date: '2025-03-04',
+        fetched_at: '2025-06-01 00:00:00+00',
+        _airbyte_meta: { changes: [], sync_id: 42 },
+        _airbyte_generation_id: '0',
+      });
+      // Values that do not fit are NULL and say so in _airbyte_meta, as Destinations V2 do; the row is kept.
+      expect(txns[1]).toMatchObject({ txn_id: 't2', amount: null, value_date: null, transaction_timestamp: null, fetched_at: '2025-05-31 18:30:00.123456+00' });
+      expect((txns[1]!['_airbyte_meta'] as { changes: unknown[] }).changes).toEqual([
+        { field: 'amount', change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' },
+        { field: 'value_date', change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' },
+      ]);
+      const decimalType = destination.dialect.columnType('decimal');
+      const [exact] = await destination.query(
+        `SELECT COUNT(*) AS n FROM fi_transactions WHERE amount = CAST('12345678901234.56' AS ${decimalType}) AND current_balance = CAST('-0.01' AS ${decimalType}) AND amount + current_balance = CAST('12345678901234.55' AS ${decimalType})`,
+      );
+      expect(Number(exact!['n'])).toBe(1);
+      const types = await rows(
+        destination,
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'fi_transactions' AND column_name IN ('amount', 'fetched_at', 'value_date', '_airbyte_raw_id', '_airbyte_meta') ORDER BY column_name",
+      );
+      expect(types.map((row) => `${String(row['column_name'])}:${String(row['data_type']).toLowerCase()}`)).toEqual(
+        destination.dialect.name === 'duckdb'
+          ? ['_airbyte_meta:json', '_airbyte_raw_id:uuid', 'amount:decimal(38,6)', 'fetched_at:timestamp with time zone', 'value_date:date']
+          : ['_airbyte_meta:jsonb', '_airbyte_raw_id:uuid', 'amount:numeric', 'fetched_at:timestamp with time zone', 'value_date:date'],
+      );
+      expect(await rows(destination, 'SELECT row_id, is_final, retry_attempt FROM bulk_batch_rows')).toEqual([{ row_id: '7', is_final: true, retry_attempt: '0' }]);
+      const [batch] = await rows(destination, 'SELECT total, progress_percentage, global_config FROM bulk_batches');
+      expect(batch).toEqual({ total: '10', progress_percentage: 12.5, global_config: { fi_types: ['DEPOSIT'] } });
+    });
+  });
+
+  it('de-duplicates on the primary key: the highest cursor wins, ties go to the later record, across loads', async () => {
+    const open = await fresh();
+    const streams = [loadStream('fi_transactions')];
+    await withDestination(open, (destination) =>
+      feed(destination, streams, [
+        record('fi_transactions', txn('t1', '2025-06-01T00:00:01Z', { narration: 'first' })),
+        record('fi_transactions', txn('t1', '2025-06-01T00:00:03Z', { narration: 'highest' })),
+        record('fi_transactions', txn('t1', '2025-06-01T00:00:02Z', { narration: 'late but older' })),
+        record('fi_transactions', txn('t2', '2025-06-01T00:00:05Z', { narration: 'tie a' })),
+        record('fi_transactions', txn('t2', '2025-06-01T00:00:05Z', { narration: 'tie b' })),
+        state('fi_transactions', { n: 1 }, 5),
+      ]),
+    );
+    await withDestination(open, (destination) =>
+      feed(destination, streams, [
+        record('fi_transactions', txn('t1', '2025-06-01T00:00:02Z', { narration: 'older, next sync' })),
+        record('fi_transactions', txn('t2', '2025-06-01T00:00:05Z', { narration: 'tie c, next sync' })),
+        record('fi_transactions', txn('t3', '2025-06-01T00:00:06Z', { narration: 'new' })),
+        state('fi_transactions', { n: 2 }, 3),
+      ]),
+    );
+    await withDestination(open, async (destination) => {
+      expect(await rows(destination, 'SELECT txn_id, narration FROM fi_transactions ORDER BY txn_id')).toEqual([
+        { txn_id: 't1', narration: 'highest' },
+        { txn_id: 't2', narration: 'tie c, next sync' },
+        { txn_id: 't3', narration: 'new' },
+      ]);
+    });
+  });
+
+  it('append keeps every record', async () => {
+    const open = await fresh();
+    await withDestination(open, async (destination) => {
+      await feed(destination, [loadStream('fi_transactions', 'append')], [
+        record('fi_transactions', txn('t1', '2025-06-01T00:00:01Z')),
+        record('fi_transactions', txn('t1', '2025-06-01T00:00:02Z')),
+        state('fi_transactions', {}, 2),
+      ]);
+      expect(await rows(destination, 'SELECT COUNT(*) AS n FROM fi_transactions')).toEqual([{ n: '2' }]);
+    });
+  });
+
+  it('overwrites only when the stream completes; an interrupted full refresh leaves the previous table', async () => {
+    const open = await fresh();
+    await withDestination(open, (destination) =>
+      feed(destination, [loadStream('fi_accounts', 'overwrite', 1)], [
+        record('fi_accounts', { session_id: 's1', consent_id: 'c1', link_reference_number: 'A', fetched_at: '2025-06-01T00:00:00Z' }),
+        record('fi_accounts', { session_id: 's1', consent_id: 'c1', link_reference_number: 'B', fetched_at: '2025-06-01T00:00:00Z' }),
+        state('fi_accounts', { gen: 1 }, 2),
+        complete('fi_accounts'),
+      ]),
+    );
+    // Interrupted: records and a state, no COMPLETE, the source failed.
+    await withDestination(open, (destination) =>
+      feed(
+        destination,
+        [loadStream('fi_accounts', 'overwrite', 2)],
+        [record('fi_accounts', { session_id: 's2', consent_id: 'c1', link_reference_number: 'C', fetched_at: '2025-06-02T00:00:00Z' }), state('fi_accounts', { gen: 2 }, 1)],
+        { finish: 'failure' },
+      ),
+    );
+    await withDestination(open, async (destination) => {
+      expect(await rows(destination, 'SELECT link_reference_number AS l, _airbyte_generation_id AS g FROM fi_accounts ORDER BY 1')).toEqual([
+        { l: 'A', g: '1' },
+        { l: 'B', g: '1' },
+      ]);
+      expect(streamStateOf(await destination.readStates(), 'fi_accounts')).toEqual({ gen: 1 });
+      await feed(destination, [loadStream('fi_accounts', 'overwrite', 3)], [
+        record('fi_accounts', { session_id: 's3', consent_id: 'c1', link_reference_number: 'D', fetched_at: '2025-06-03T00:00:00Z' }),
+        state('fi_accounts', { gen: 3 }, 1),
+        complete('fi_accounts'),
+      ]);
+      expect(await rows(destination, 'SELECT link_reference_number AS l, _airbyte_generation_id AS g FROM fi_accounts')).toEqual([{ l: 'D', g: '3' }]);
+      expect(streamStateOf(await destination.readStates(), 'fi_accounts')).toEqual({ gen: 3 });
+    });
+  });
+
+  it('commits a stream\'s records with its STATE only; records after the last STATE are not committed', async () => {
+    const open = await fresh();
+    await withDestination(open, (destination) =>
+      feed(
+        destination,
+        [loadStream('fi_transactions'), loadStream('bulk_batch_rows')],
+        [
+          record('fi_transactions', txn('t1', '2025-06-01T00:00:01Z')),
+          record('bulk_batch_rows', { batch_id: 'b1', reference_id: 'r1', consent_id: 'c1', updated_at: '2025-06-01T00:00:00Z' }),
+          state('fi_transactions', { upTo: 't1' }, 1),
+          record('fi_transactions', txn('t2', '2025-06-01T00:00:02Z')),
+        ],
+        // The process dies here: no finish, the connection just closes.
+        { finish: 'none' },
+      ),
+    );
+    await withDestination(open, async (destination) => {
+      expect(await rows(destination, 'SELECT txn_id FROM fi_transactions')).toEqual([{ txn_id: 't1' }]);
+      expect(await rows(destination, 'SELECT COUNT(*) AS n FROM bulk_batch_rows')).toEqual([{ n: '0' }]);
+      const states = await destination.readStates();
+      expect(states.map((s) => s.stream?.stream_descriptor.name)).toEqual(['fi_transactions']);
+      expect(streamStateOf(states, 'fi_transactions')).toEqual({ upTo: 't1' });
+    });
+  });
+
+  it('saves the state in the same transaction as its records: a failed commit keeps neither', async () => {
+    const open = await fresh();
+    await withDestination(open, async (destination) => {
+      const messages = [record('fi_transactions', txn('t1', '2025-06-01T00:00:01Z')), state('fi_transactions', { upTo: 't1' }, 1)];
+      await expect(feed(failingCommit(destination), [loadStream('fi_transactions')], messages)).rejects.toThrow();
+    });
+    await withDestination(open, async (destination) => {
+      expect(await rows(destination, 'SELECT COUNT(*) AS n FROM fi_transactions')).toEqual([{ n: '0' }]);
+      expect(await destination.readStates()).toEqual([]);
+      await feed(destination, [loadStream('fi_transactions')], [record('fi_transactions', txn('t1', '2025-06-01T00:00:01Z')), state('fi_transactions', { upTo: 't1' }, 1)]);
+      expect(await rows(destination, 'SELECT COUNT(*) AS n FROM fi_transactions')).toEqual([{ n: '1' }]);
+      expect(streamStateOf(await destination.readStates(), 'fi_transactions')).toEqual({ upTo: 't1' });
+    });
+  });
+
+  it('schema evolution: a new field adds a column, nothing is dropped', async () => {
+    const open = await fresh();
+    const full = loadStream('fi_transactions');
+    const older: TablePlan = { ...full.plan, columns: full.plan.columns.filter((column) => column.name !== 'narration' && column.name !== 'reference') };
+    await withDestination(open, (destination) =>
+      feed(destination, [{ ...full, plan: older }], [record('fi_transactions', txn('t1', '2025-06-01T00:00:01Z')), state('fi_transactions', {}, 1)]),
+    );
+    await withDestination(open, async (destination) => {
+      expect(await rows(destination, "SELECT COUNT(*) AS n FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'fi_transactions' AND column_name = 'narration'")).toEqual([{ n: '0' }]);
+      await feed(destination, [full], [record('fi_transactions', txn('t2', '2025-06-01T00:00:02Z', { narration: 'now typed' })), state('fi_transactions', {}, 1)]);
+      expect(await rows(destination, `SELECT txn_id, ${quoteIdent('narration')}, amount FROM fi_transactions ORDER BY txn_id`)).toEqual([
+        { txn_id: 't1', narration: null, amount: '100.25' },
+        { txn_id: 't2', narration: 'now typed', amount: '100.25' },
+      ]);
+    });
+  });
+}
