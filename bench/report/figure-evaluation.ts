@@ -26,13 +26,9 @@ export function evaluateFigure(figure: Figure): SummarizedFigure {
 export function formatNumber(value: number): string {
   if (Number.isNaN(value)) return 'n/a';
   if (!Number.isFinite(value)) return String(value);
-  const abs = Math.abs(value);
-  if (abs >= 1000) return Math.round(value).toLocaleString('en-US');
-  if (abs >= 100) return value.toFixed(0);
-  if (abs >= 10) return value.toFixed(1);
-  if (abs >= 1) return value.toFixed(2);
-  if (abs === 0) return '0';
-  return value.toPrecision(3);
+  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
+  // Three significant digits, without trailing zeros (0.65, not 0.650).
+  return String(Number(value.toPrecision(3)));
 }
 
 export function formatRange(summary: { min: number; max: number }): string {
