@@ -23,11 +23,12 @@ export interface SandboxContext {
 export function createSandboxContext(options: ResolvedSandboxOptions, now: () => number = Date.now): SandboxContext {
   const anchorDayMs = Math.floor(now() / DAY_MS) * DAY_MS;
   const population = new ConsentPopulation(options.seed, options.consents, anchorDayMs);
+  const sessions = new SessionStore(options.seed);
   return {
     options,
     population,
-    sessions: new SessionStore(options.seed),
-    fiRequests: new FiRequestService(population),
+    sessions,
+    fiRequests: new FiRequestService(population, sessions),
     batches: new BatchStore(),
     stats: new StatsRecorder(),
     now,

@@ -77,6 +77,17 @@ describe('single FI request', () => {
     expect(data.body.data.length).toBe(consent.accounts.filter((a) => a.delivered).length);
   });
 
+  it('without a range uses the consent range first, then fetches incrementally since the last fetch', async () => {
+    const consent = fast.consents('ACTIVE')[5]!;
+    await post(fast, '/fi/request', { consentId: consent.id });
+    await sleep(30);
+    await post(fast, '/fi/request', { consentId: consent.id });
+    const [first, second] = fast.stats().fi_requests[consent.id]!.requests;
+    expect(first!.fiDataRangeFrom).toBe(consent.consentRangeFrom);
+    expect(second!.fiDataRangeFrom).toBe(first!.fiDataRangeTo);
+    expect(Date.parse(second!.fiDataRangeTo!)).toBeGreaterThan(Date.parse(first!.fiDataRangeTo!));
+  });
+
   it('is PENDING until processed, and getallfidata says NoDataAvailable meanwhile', async () => {
     const consent = consentOf(slow, 'ACTIVE');
     const res = await post(slow, '/fi/request', { consentId: consent.id });

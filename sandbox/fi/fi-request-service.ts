@@ -5,6 +5,7 @@ import {
   TRANSIENT_MESSAGE,
 } from '../population/consent-scenario.js';
 import type { ConsentInfo, ConsentPopulation } from '../population/consent-population.js';
+import type { SessionStore } from './session-store.js';
 import { pick } from '../util/seeded-hash.js';
 import { iso } from '../util/time-format.js';
 
@@ -35,7 +36,10 @@ export type RequestDecision = RequestFailure | RequestAccepted;
 export class FiRequestService {
   private readonly attempts = new Map<number, number>();
 
-  constructor(private readonly population: ConsentPopulation) {}
+  constructor(
+    private readonly population: ConsentPopulation,
+    private readonly sessions: SessionStore,
+  ) {}
 
   decide(consentId: string, fromMs: number | undefined, toMs: number | undefined, now: number): RequestDecision {
     const consent = this.population.find(consentId);
@@ -43,7 +47,9 @@ export class FiRequestService {
     const final = FINAL_FAILURE_CODE[consent.scenario];
     if (final) return fail(final);
 
-    const from = fromMs ?? consent.rangeFrom;
+    // Omitted start: the consent's own range, or incremental since the last successful fetch.
+    const lastTo = fromMs === undefined ? this.sessions.lastFetchedTo(consent.index, now) : undefined;
+    const from = fromMs ?? (lastTo !== undefined && lastTo > consent.rangeFrom ? Math.min(lastTo, now) : consent.rangeFrom);
     const to = toMs ?? Math.min(consent.rangeTo, now);
     const allowed = `${iso(consent.rangeFrom)} to ${iso(Math.min(consent.rangeTo, now))}`;
     const details = { consentRangeFrom: iso(consent.rangeFrom), consentRangeTo: iso(consent.rangeTo) };

@@ -40,6 +40,15 @@ export class SessionStore {
     return this.byId.get(id);
   }
 
+  /** End of the newest range fetched successfully by `now`: where an incremental fetch starts. */
+  lastFetchedTo(consentIndex: number, now: number): number | undefined {
+    let last: FiSession | undefined;
+    for (const s of this.byConsent.get(consentIndex) ?? []) {
+      if (s.failureCode === null && s.readyAt <= now && (!last || s.readyAt > last.readyAt)) last = s;
+    }
+    return last?.toMs;
+  }
+
   /** Sessions of a consent that exist at `now`, oldest first. */
   ofConsent(consentIndex: number, now: number): FiSession[] {
     return (this.byConsent.get(consentIndex) ?? []).filter((s) => s.createdAt <= now);
