@@ -13,3 +13,4 @@ export { makeTempDir, writeInputFile } from './temp-files.js';
 export { closedPortUrl, selfSignedHttpsServer, silentServer, statusServer, type LocalServer } from './local-servers.js';
 export { hasPropertyPath, keywordUses, schemaNodes, type SchemaNode } from './schema-walk.js';
 export { DECIMAL_PATTERN, recordSchemaErrors, recordValidator } from './record-validator.js';
+export { sandboxConfig, startTestSandbox, useSandbox } from './sandbox-fixture.js';
