@@ -1,0 +1,63 @@
+import type { Sandbox } from '../../sandbox/index.js';
+import { configuredCatalog, runRead, sandboxConfig, type EntrypointOutput, type RunOptions } from '../support/index.js';
+
+/** Helpers shared by the read tests: config for a sandbox, last state per stream, primary keys. */
+export function readConfig(sandbox: Sandbox, consentIds: string[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return sandboxConfig(sandbox, { consentIds, extra: { batch_size: 1000, max_concurrency: 8, ...extra } });
+}
+
+export function readAll(
+  sandbox: Sandbox,
+  consentIds: string[],
+  options: { extra?: Record<string, unknown>; state?: unknown[]; streams?: string[]; run?: RunOptions } = {},
+): Promise<EntrypointOutput> {
+  return runRead(
+    {
+      config: readConfig(sandbox, consentIds, options.extra),
+      catalog: configuredCatalog(options.streams !== undefined ? { streams: options.streams } : {}) as unknown as Record<string, unknown>,
+      ...(options.state !== undefined ? { state: options.state } : {}),
+    },
+    { timeoutMs: 90_000, ...options.run },
+  );
+}
+
+/** The platform's view of state after a run: the last STATE message of each stream. */
+export function lastStates(output: Pick<EntrypointOutput, 'states'>): unknown[] {
+  const last = new Map<string, unknown>();
+  for (const state of output.states) last.set(state.stream!.stream_descriptor.name, state);
+  return [...last.values()];
+}
+
+const PRIMARY_KEYS: Record<string, string[]> = {
+  bulk_batches: ['batch_id'],
+  bulk_batch_rows: ['batch_id', 'consent_id'],
+  fi_data: ['session_id', 'link_reference_number'],
+  fi_accounts: ['session_id', 'link_reference_number'],
+  fi_transactions: ['session_id', 'link_reference_number', 'txn_id'],
+};
+
+export function primaryKeyOf(stream: string, record: Record<string, unknown>): string {
+  return PRIMARY_KEYS[stream]!.map((field) => String(record[field])).join('|');
+}
+
+/** Distinct primary keys per stream. */
+export function keysByStream(outputs: Pick<EntrypointOutput, 'recordsByStream'>[], streams: string[]): Map<string, Set<string>> {
+  const keys = new Map<string, Set<string>>();
+  for (const stream of streams) keys.set(stream, new Set());
+  for (const output of outputs) {
+    for (const stream of streams) for (const record of output.recordsByStream.get(stream) ?? []) keys.get(stream)!.add(primaryKeyOf(stream, record));
+  }
+  return keys;
+}
+
+/** The final row of every consent: the one marked is_final (there must be exactly one). */
+export function finalRows(output: Pick<EntrypointOutput, 'recordsByStream'>): Map<string, Record<string, unknown>[]> {
+  const finals = new Map<string, Record<string, unknown>[]>();
+  for (const row of output.recordsByStream.get('bulk_batch_rows') ?? []) {
+    if (row['is_final'] !== true) continue;
+    const list = finals.get(row['consent_id'] as string) ?? [];
+    list.push(row);
+    finals.set(row['consent_id'] as string, list);
+  }
+  return finals;
+}
