@@ -61,3 +61,21 @@ export function finalRows(output: Pick<EntrypointOutput, 'recordsByStream'>): Ma
   }
   return finals;
 }
+
+/** A fixed past range so runs at different moments request (and get) the same data. */
+export const FIXED_RANGE = { fi_data_range_from: '2026-01-01T00:00:00Z', fi_data_range_to: '2026-04-01T00:00:00Z' };
+
+/** What a run delivered, independent of session ids and batch names: final outcome per consent, and every transaction. */
+export function deliveredData(outputs: Pick<EntrypointOutput, 'recordsByStream'>[]): { outcomes: Map<string, string>; transactions: Set<string>; accounts: Set<string> } {
+  const outcomes = new Map<string, string>();
+  const transactions = new Set<string>();
+  const accounts = new Set<string>();
+  for (const output of outputs) {
+    for (const [consent, rows] of finalRows(output)) outcomes.set(consent, `${rows.at(-1)!['row_status']}:${rows.at(-1)!['error_code'] ?? ''}`);
+    for (const t of output.recordsByStream.get('fi_transactions') ?? []) {
+      transactions.add(`${t['consent_id']}|${t['link_reference_number']}|${t['txn_id']}|${t['amount']}|${t['current_balance']}`);
+    }
+    for (const a of output.recordsByStream.get('fi_accounts') ?? []) accounts.add(`${a['consent_id']}|${a['link_reference_number']}|${a['current_balance']}`);
+  }
+  return { outcomes, transactions, accounts };
+}
