@@ -9,6 +9,7 @@ import { logMessage } from './protocol/message-factory.js';
 import { readSource } from './read.js';
 import { loadReadInput } from './read-input.js';
 import { registerLoadCommand } from './load/load-command.js';
+import { registerSyncCommand } from './load/sync-command.js';
 
 /**
  * The `source-finpro` CLI. It parses arguments and hands file paths to the commands; it does
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
       }),
     );
 
+  registerSyncCommand(program);
   registerLoadCommand(program);
 
   return program;

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { ConfigError } from '../errors/connector-errors.js';
 import { AirbyteStateMessage } from '../protocol/airbyte-message.js';
+import { debugToStderr } from '../protocol/stderr-logger.js';
 import { stateStreamName, type LoadDestination } from './load-destination.js';
 import { EXISTING_COLUMNS_SQL, prepareTableSql, stagingTable } from './load-sql.js';
 import type { Cell } from './record-typer.js';
@@ -84,7 +85,11 @@ export class DuckDbDestination implements LoadDestination {
     for (const appender of this.appenders.values()) appender.flushSync();
     await this.connection.run('BEGIN TRANSACTION');
     try {
-      for (const statement of statements) await this.connection.run(statement);
+      for (const statement of statements) {
+        const startedAt = Date.now();
+        await this.connection.run(statement);
+        debugToStderr(`duckdb ${Date.now() - startedAt} ms: ${statement.slice(0, 100)}`);
+      }
       for (const state of states) {
         const stream = stateStreamName(state);
         const namespace = state.stream?.stream_descriptor.namespace ?? '';

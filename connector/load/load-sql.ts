@@ -56,10 +56,10 @@ export function prepareTableSql(dialect: SqlDialect, plan: TablePlan, existingCo
 export const EXISTING_COLUMNS_SQL =
   'SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_catalog = current_database()';
 
-/** `CAST(s."col" AS type) AS "col"` for every final column: text in staging, typed in the final table. */
+/** `CAST(s."col" AS type) AS "col"` (as the dialect casts) for every final column: text in staging, typed in the final table. */
 function typedSelectList(dialect: SqlDialect, plan: TablePlan, alias: string): string {
   return finalColumns(plan)
-    .map((column) => `CAST(${alias}.${quoteIdent(column.name)} AS ${dialect.columnType(column.kind)}) AS ${quoteIdent(column.name)}`)
+    .map((column) => `${dialect.castFromText(`${alias}.${quoteIdent(column.name)}`, column.kind)} AS ${quoteIdent(column.name)}`)
     .join(', ');
 }
 
@@ -72,7 +72,7 @@ const pkMatch = (plan: TablePlan, left: string, right: string) =>
 function latestPerKeySql(dialect: SqlDialect, plan: TablePlan, upToSeq: number): string {
   const cursorKind = plan.columns.find((column) => column.name === plan.cursor)?.kind;
   const order = [
-    ...(plan.cursor !== undefined && cursorKind !== undefined ? [`CAST(s.${quoteIdent(plan.cursor)} AS ${dialect.columnType(cursorKind)}) DESC NULLS LAST`] : []),
+    ...(plan.cursor !== undefined && cursorKind !== undefined ? [`${dialect.castFromText(`s.${quoteIdent(plan.cursor)}`, cursorKind)} DESC NULLS LAST`] : []),
     `s.${quoteIdent(SEQ_COLUMN)} DESC`,
   ].join(', ');
   const partition = plan.primaryKey.map((field) => `s.${quoteIdent(field)}`).join(', ');

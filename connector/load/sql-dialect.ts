@@ -8,6 +8,8 @@ export interface SqlDialect {
   readonly name: 'duckdb' | 'postgres';
   /** The column type of a kind. */
   columnType(kind: ColumnKind): string;
+  /** The typed value of a staged text cell. */
+  castFromText(expression: string, kind: ColumnKind): string;
   /** Statements that (re)create an empty session-local staging table. */
   createTempTable(table: string, columnsSql: string): string[];
   /** Indexes a final table needs for the merge joins (DuckDB joins by hash and needs none). */
@@ -57,6 +59,15 @@ export const duckdbDialect: SqlDialect = {
         return 'UUID';
     }
   },
+  castFromText(expression, kind) {
+    const type = this.columnType(kind);
+    if (kind !== 'decimal') return `CAST(${expression} AS ${type})`;
+    // DuckDB parses text into a 128-bit DECIMAL ~250x slower than into a 64-bit one (measured:
+    // 1.6 s vs 6 ms for 70k values). Amounts of up to 12 characters always fit DECIMAL(18,6)
+    // (at most 12 integer digits, and the typer already refused a 7th decimal place), so they
+    // take the fast path and widen exactly; longer ones take the slow exact cast.
+    return `CASE WHEN length(${expression}) <= 12 THEN CAST(CAST(${expression} AS DECIMAL(18,${DUCKDB_DECIMAL.scale})) AS ${type}) ELSE CAST(${expression} AS ${type}) END`;
+  },
   createTempTable: (table, columnsSql) => [`CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} (${columnsSql})`],
   primaryKeyIndex: () => [],
   decimalLimits: { maxIntegerDigits: DUCKDB_DECIMAL.width - DUCKDB_DECIMAL.scale, maxScale: DUCKDB_DECIMAL.scale },
@@ -64,6 +75,9 @@ export const duckdbDialect: SqlDialect = {
 
 export const postgresDialect: SqlDialect = {
   name: 'postgres',
+  castFromText(expression, kind) {
+    return `CAST(${expression} AS ${this.columnType(kind)})`;
+  },
   columnType(kind) {
     switch (kind) {
       case 'string':
