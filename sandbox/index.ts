@@ -40,7 +40,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(resolved.port, resolved.host, () => {
+    // A deep accept queue: benchmark clients open hundreds of connections at once.
+    server.listen({ port: resolved.port, host: resolved.host, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -42,19 +42,22 @@ export function scheduleBatch(
       startAt,
     };
     if (!decision.ok) {
+      // The effective range when the consent is known; what was asked otherwise.
+      const from = decision.fromMs ?? input.fromMs;
+      const to = decision.toMs ?? input.toMs;
       ctx.stats.fiRequest(input.consentId, {
         source: 'bulk',
         reference_id: args.referenceId,
-        fiDataRangeFrom: input.fromMs === undefined ? null : iso(input.fromMs),
-        fiDataRangeTo: input.toMs === undefined ? null : iso(input.toMs),
+        fiDataRangeFrom: from === undefined ? null : iso(from),
+        fiDataRangeTo: to === undefined ? null : iso(to),
         session_id: null,
         outcome: decision.code,
       });
       return {
         ...base,
         consentIndex: ctx.population.indexOf(input.consentId),
-        fiDataRangeFrom: input.fromMs === undefined ? null : iso(input.fromMs),
-        fiDataRangeTo: input.toMs === undefined ? null : iso(input.toMs),
+        fiDataRangeFrom: from === undefined ? null : iso(from),
+        fiDataRangeTo: to === undefined ? null : iso(to),
         endAt: startAt,
         sessionId: null,
         toMs: input.toMs ?? now,

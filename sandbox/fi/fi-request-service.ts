@@ -13,6 +13,9 @@ export interface RequestFailure {
   ok: false;
   code: string;
   message: string;
+  /** The effective range, when the consent is known (rows echo it). */
+  fromMs?: number;
+  toMs?: number;
   /** Machine-readable hints, e.g. the consent's range for InvalidDateRange. */
   details?: Record<string, string>;
 }
@@ -44,25 +47,27 @@ export class FiRequestService {
   decide(consentId: string, fromMs: number | undefined, toMs: number | undefined, now: number): RequestDecision {
     const consent = this.population.find(consentId);
     if (!consent) return fail('InvalidConsentId');
-    const final = FINAL_FAILURE_CODE[consent.scenario];
-    if (final) return fail(final);
-
     // Omitted start: the consent's own range, or incremental since the last successful fetch.
     const lastTo = fromMs === undefined ? this.sessions.lastFetchedTo(consent.index, now) : undefined;
     const from = fromMs ?? (lastTo !== undefined && lastTo > consent.rangeFrom ? Math.min(lastTo, now) : consent.rangeFrom);
     const to = toMs ?? Math.min(consent.rangeTo, now);
     const allowed = `${iso(consent.rangeFrom)} to ${iso(Math.min(consent.rangeTo, now))}`;
     const details = { consentRangeFrom: iso(consent.rangeFrom), consentRangeTo: iso(consent.rangeTo) };
+    // A final consent state wins over a bad range: retrying with another range cannot help.
+    const final = FINAL_FAILURE_CODE[consent.scenario];
+    if (final) return { ...fail(final), fromMs: from, toMs: to };
     if (to > now) {
-      return { ok: false, code: 'InvalidDateRange', message: `fiDataRangeTo ${iso(to)} is after the current time; allowed range: ${allowed}.`, details };
+      return { ok: false, code: 'InvalidDateRange', message: `fiDataRangeTo ${iso(to)} is after the current time; allowed range: ${allowed}.`, details, fromMs: from, toMs: to };
     }
     if (from > to) {
-      return { ok: false, code: 'InvalidDateRange', message: `fiDataRangeFrom ${iso(from)} is after fiDataRangeTo ${iso(to)}.`, details };
+      return { ok: false, code: 'InvalidDateRange', message: `fiDataRangeFrom ${iso(from)} is after fiDataRangeTo ${iso(to)}.`, details, fromMs: from, toMs: to };
     }
     if (from < consent.rangeFrom || to > consent.rangeTo) {
       return {
         ok: false,
         code: 'InvalidDateRange',
+        fromMs: from,
+        toMs: to,
         message: `The requested range ${iso(from)} to ${iso(to)} leaves the consent's FI data range; allowed range: ${allowed}.`,
         details,
       };
