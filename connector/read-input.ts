@@ -43,8 +43,8 @@ export function parseConfiguredCatalog(raw: unknown): ConfiguredStream[] {
   return result.data.streams.map((configured, index) => {
     const where = `catalog.streams.${index}`;
     const name = configured.stream.name;
-    if (!isStreamName(name)) throw new ConfigError(`Invalid configured catalog: ${where}.stream.name "${name}" is not a stream of this source.`);
-    if (seen.has(name)) throw new ConfigError(`Invalid configured catalog: ${where}.stream.name "${name}" is configured twice.`);
+    if (!isStreamName(name)) throw new ConfigError(`Invalid configured catalog: ${where}.stream.name ${quoted(name)} is not a stream of this source.`);
+    if (seen.has(name)) throw new ConfigError(`Invalid configured catalog: ${where}.stream.name ${quoted(name)} is configured twice.`);
     seen.add(name);
     const definition = streamDefinition(name);
     // The cursor is source-defined: an omitted cursor_field means ours; a different one cannot be honoured.
@@ -81,16 +81,22 @@ export function parseState(raw: unknown, warnings: string[]): StreamStateBlobs {
   if (!messages.success) throw new ConfigError(`Invalid state: ${formatZodIssues(messages.error, 'state')}.`);
   messages.data.forEach((message, index) => {
     const where = `state.${index}`;
-    if (message.type !== 'STREAM' || message.stream === undefined) {
+    if (message.type !== 'STREAM') {
       throw new ConfigError(`Invalid state: ${where}.type is ${message.type ?? 'missing (LEGACY)'}; this source reads only type STREAM with a stream field.`);
     }
+    if (message.stream === undefined) throw new ConfigError(`Invalid state: ${where}.stream is missing; a STREAM state names its stream in stream.stream_descriptor.`);
     const name = message.stream.stream_descriptor.name;
     if (!isStreamName(name)) {
-      warnings.push(`Ignoring state for unknown stream "${name}" (${where}).`);
+      warnings.push(`Ignoring state for unknown stream ${quoted(name)} (${where}).`);
       return;
     }
     if (blobs.has(name)) throw new ConfigError(`Invalid state: ${where} is a second state for stream ${name}.`);
     blobs.set(name, message.stream.stream_state ?? {});
   });
   return blobs;
+}
+
+/** A name from the input, quoted and cut short: a 300,000-character name must not be echoed whole. */
+function quoted(name: string): string {
+  return name.length > 100 ? `"${name.slice(0, 100)}..." (${name.length} characters)` : `"${name}"`;
 }
