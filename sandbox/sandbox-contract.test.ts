@@ -299,6 +299,15 @@ describe('bulk schedule and status', () => {
     expect(withBalances.balances[0]).toMatchObject({ currency: 'INR', currentBalance: expect.stringMatching(/^\d+\.\d{2}$/) });
   });
 
+  it('fails rows whose range ends in the future with InvalidDateRange (YesWithModifications)', async () => {
+    const consent = consentOf(fast, 'ACTIVE');
+    const future = new Date(Date.now() + 7 * DAY).toISOString();
+    await post(fast, '/v2/schedule/fi/requests', { reference_id: 'future-range', fiDataRangeTo: future, consents_list: [{ consent_id: consent.id }] });
+    const data = await waitForBatch(fast, 'future-range');
+    expect(data.records[0]).toMatchObject({ status: 'FAILED', retry_eligible: 'YesWithModifications', error: { code: 'InvalidDateRange' }, fiDataRangeTo: future });
+    expect(data.batch_status).toBe('COMPLETED');
+  });
+
   it('applies row overrides over the top-level defaults', async () => {
     const [a, b] = fast.consents('ACTIVE');
     const from = new Date(Date.now() - 100 * DAY).toISOString();
