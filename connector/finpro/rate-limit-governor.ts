@@ -78,10 +78,13 @@ export class RateLimitGovernor {
     }
   }
 
-  /** After a 429: nobody sends until `untilMs`. */
+  /**
+   * After a 429: nobody sends until `untilMs`. The server's Retry-After is trusted as is: the
+   * remaining estimate is left alone, so a throttle that is not quota exhaustion does not make
+   * us sit out the whole window.
+   */
   blockUntil(untilMs: number): void {
     this.blockedUntilMs = Math.max(this.blockedUntilMs, untilMs);
-    this.remaining = 0;
   }
 
   snapshot(): RateLimitSnapshot | undefined {

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { decodeRanges, encodeRanges } from './range-set.js';
+import type { InFlightBatch, SyncProgress } from './read-state.js';
+import { baseAfterSync, consentSetSignature, emptyState, isSyncFinished, nextState, orphanChunks, watermarkOf } from './state-transitions.js';
+import { StateManager } from './state-manager.js';
+import { CollectingSink } from '../protocol/message-emitter.js';
+
+const sync: SyncProgress = { time: '2026-03-10T12:00:00.000Z', base_id: null, fingerprint: 'f', chunks: 2, next_chunk: 0, done_chunks: '', failed: {}, batches: [] };
+const batch = (ref: string, chunk: number, attempt = 0): InFlightBatch => ({ ref, batch_id: `b-${ref}`, chunk, attempt, mode: 'bulk', submission: 'json', done: '' });
+
+describe('range sets', () => {
+  it('round-trips and stays compact', () => {
+    const values = [5, 1, 2, 3, 9, 10, 3];
+    expect(encodeRanges(values)).toBe('1-3,5,9-10');
+    expect([...decodeRanges('1-3,5,9-10')].sort((a, b) => a - b)).toEqual([1, 2, 3, 5, 9, 10]);
+    expect(encodeRanges(Array.from({ length: 10_000 }, (_, i) => i + 1))).toBe('1-10000');
+  });
+});
+
+describe('nextState', () => {
+  it('follows a sync from start to a new base', () => {
+    let s = nextState(emptyState(), { type: 'sync-started', sync });
+    s = nextState(s, { type: 'batch-scheduled', batch: batch('r-0', 0) });
+    s = nextState(s, { type: 'batch-scheduled', batch: batch('r-1', 1) });
+    s = nextState(s, { type: 'rows-settled', ref: 'r-0', rows: [1, 2, 3], failed: { c9: 'NoDataAvailable' } });
+    expect(s.sync!.batches[0]!.done).toBe('1-3');
+    s = nextState(s, { type: 'batch-finished', ref: 'r-0', finalFailures: { c1: 'ConsentRevoked' }, next: batch('r-0-r1', 0, 1) });
+    expect(s.sync!.done_chunks).toBe('');
+    s = nextState(s, { type: 'batch-finished', ref: 'r-0-r1', finalFailures: {} });
+    s = nextState(s, { type: 'batch-finished', ref: 'r-1', finalFailures: {} });
+    expect(s.sync!.done_chunks).toBe('0-1');
+    expect(s.sync!.failed).toEqual({ c9: 'NoDataAvailable', c1: 'ConsentRevoked' });
+    expect(isSyncFinished(s.sync!)).toBe(true);
+    const base = { id: sync.time, watermark: sync.time, exceptions: {}, covered: 'x' };
+    s = nextState(s, { type: 'sync-completed', base });
+    expect(s.sync).toBeUndefined();
+    expect(s.base).toEqual(base);
+  });
+
+  it('turns a dropped batch into an orphan chunk to schedule again', () => {
+    let s = nextState(emptyState(), { type: 'sync-started', sync });
+    s = nextState(s, { type: 'batch-scheduled', batch: batch('r-0', 0) });
+    s = nextState(s, { type: 'batch-dropped', ref: 'r-0' });
+    expect(orphanChunks(s.sync!)).toEqual([0]);
+  });
+
+  it('keeps the base of a stream reset meanwhile', () => {
+    const old = { id: 'A', watermark: '2026-01-01T00:00:00.000Z', exceptions: {}, covered: 'x' };
+    const other = { ...emptyState(), base: { ...old, id: 'B' }, sync: { ...sync, base_id: 'A' } };
+    expect(nextState(other, { type: 'sync-completed', base: old }).base!.id).toBe('B');
+  });
+});
+
+describe('bases', () => {
+  it('lists only lagging or differing consents', () => {
+    const previous = { id: 'p', watermark: '2026-01-01T00:00:00.000Z', exceptions: { b: null }, covered: 'x' };
+    const base = baseAfterSync({
+      syncTime: 'T',
+      defaultTo: '2026-03-10T12:00:00.000Z',
+      covered: consentSetSignature(['a', 'b', 'c', 'd']),
+      consents: ['a', 'b', 'c', 'd'],
+      plannedTo: new Map([
+        ['a', '2026-03-10T12:00:00.000Z'],
+        ['b', '2026-03-10T12:00:00.000Z'],
+        ['c', '2026-02-01T00:00:00.000Z'],
+      ]),
+      failed: { b: 'ConsentRevoked' },
+      previous,
+    });
+    expect(base.exceptions).toEqual({ b: null, c: '2026-02-01T00:00:00.000Z', d: '2026-01-01T00:00:00.000Z' });
+    expect(watermarkOf(base, 'a')).toBe('2026-03-10T12:00:00.000Z');
+    expect(watermarkOf(base, 'b')).toBeUndefined();
+    expect(consentSetSignature(['a', 'b'])).toBe(consentSetSignature(['b', 'a']));
+  });
+
+  it('stays under 1 MB for 100,000 consents with 2% lagging', () => {
+    const consents = Array.from({ length: 100_000 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    const failed: Record<string, string> = {};
+    for (let i = 0; i < 2000; i++) failed[consents[i * 50]!] = 'ConsentRevoked';
+    const plannedTo = new Map(consents.map((c) => [c, 'T']));
+    const base = baseAfterSync({ syncTime: 'T', defaultTo: 'T', covered: consentSetSignature(consents), consents, plannedTo, failed, previous: null });
+    expect(JSON.stringify({ ...emptyState(), base }).length).toBeLessThan(1_000_000);
+  });
+});
+
+describe('StateManager', () => {
+  it('names the bad field of a malformed state, and counts records per stream between states', async () => {
+    expect(() => StateManager.parse('fi_data', { v: 1, cursor: 'nope', seq: 0, base: null })).toThrow(/state\.fi_data\.cursor/);
+    const sink = new CollectingSink();
+    const manager = new StateManager(['fi_data', 'bulk_batches'], new Map(), sink, () => 0);
+    void manager.emit('fi_data', { a: 1 }, 1000);
+    void manager.emit('fi_data', { a: 2 }, 2000);
+    await manager.checkpoint();
+    await manager.checkpoint();
+    const states = sink.messages.filter((m) => m.type === 'STATE').map((m) => (m.type === 'STATE' ? [m.state.stream!.stream_descriptor.name, m.state.sourceStats!.recordCount] : []));
+    expect(states).toEqual([['fi_data', 2], ['bulk_batches', 0], ['fi_data', 0], ['bulk_batches', 0]]);
+    expect(manager.state('fi_data').cursor).toBe('1970-01-01T00:00:02.000Z');
+  });
+});

@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../sandbox/index.js';
+import { configuredCatalog, makeTempDir, parseEntrypointOutput, requireBuiltCli, startTestSandbox, writeInputFile } from '../support/index.js';
+import { deliveredData, FIXED_RANGE, keysByStream, lastStates, readAll, readConfig } from './read-harness.js';
+
+const STREAMS = ['bulk_batches', 'bulk_batch_rows', 'fi_data', 'fi_accounts', 'fi_transactions'];
+const sandboxes: Sandbox[] = [];
+async function sandbox(options: Parameters<typeof startTestSandbox>[0]): Promise<Sandbox> {
+  const s = await startTestSandbox(options);
+  sandboxes.push(s);
+  return s;
+}
+afterAll(async () => {
+  await Promise.all(sandboxes.map((s) => s.close()));
+});
+
+/** Runs `read` and SIGKILLs it once a STATE shows rows already harvested in a batch. */
+async function readUntilFirstHarvest(config: Record<string, unknown>): Promise<ReturnType<typeof parseEntrypointOutput>> {
+  const dir = makeTempDir();
+  try {
+    const args = [
+      requireBuiltCli(),
+      'read',
+      '--config',
+      writeInputFile(dir.path, 'config.json', config),
+      '--catalog',
+      writeInputFile(dir.path, 'catalog.json', configuredCatalog() as unknown as Record<string, unknown>),
+    ];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let killed = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      if (!killed && /"STATE".*"done":"\d/.test(stdout)) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    });
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('close', (c, s) => resolve([c, s])));
+    // Only complete lines count: the platform never sees a half-written one.
+    const complete = stdout.slice(0, stdout.lastIndexOf('\n') + 1);
+    return parseEntrypointOutput(complete, '', code, signal);
+  } finally {
+    dir.remove();
+  }
+}
+
+describe('read: resume after SIGKILL', () => {
+  it('schedules each reference once and, de-duplicated, delivers what an uninterrupted run does', { timeout: 120_000 }, async () => {
+    const options = { consents: 300, speed: 20, rowsPerSecond: 400, seed: 21, rateLimit: { limit: 100_000, windowMs: 60_000 } };
+    const interrupted = await sandbox(options);
+    const ids = interrupted.consents().map((c) => c.id);
+    const config = readConfig(interrupted, ids, { batch_size: 100, ...FIXED_RANGE });
+
+    const first = await readUntilFirstHarvest(config);
+    expect(first.signal).toBe('SIGKILL');
+    expect(first.protocolErrors).toEqual([]);
+    const second = await readAll(interrupted, ids, { extra: { batch_size: 100, ...FIXED_RANGE }, state: lastStates(first) });
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(second.logs.some((l) => l.message.startsWith('Resuming sync'))).toBe(true);
+    const stats = interrupted.stats();
+    expect(Object.values(stats.batches_created).every((n) => n === 1)).toBe(true);
+    expect(Object.keys(stats.batches_created).length).toBeGreaterThanOrEqual(3);
+
+    const clean = await sandbox(options);
+    const reference = await readAll(clean, ids, { extra: { batch_size: 100, ...FIXED_RANGE } });
+    expect(reference.exitCode, reference.stderr).toBe(0);
+
+    const resumed = deliveredData([first, second]);
+    const uninterrupted = deliveredData([reference]);
+    expect(resumed.outcomes).toEqual(uninterrupted.outcomes);
+    expect(resumed.transactions).toEqual(uninterrupted.transactions);
+    expect(resumed.accounts).toEqual(uninterrupted.accounts);
+    // Same sessions in both parts of the interrupted run: the resumed batches were adopted, not redone.
+    const keys = keysByStream([first, second], STREAMS);
+    expect(keys.get('fi_data')!.size).toBe(keysByStream([reference], STREAMS).get('fi_data')!.size);
+  });
+});
+
+describe('read: faults', () => {
+  for (const faults of ['flaky', 'storm'] as const) {
+    it(`delivers under ${faults} faults the same data as without`, { timeout: 120_000 }, async () => {
+      const base = { consents: faults === 'storm' ? 20 : 150, speed: 50, rowsPerSecond: 1000, seed: 31, rateLimit: { limit: 100_000, windowMs: 60_000 } };
+      const calm = await sandbox(base);
+      const stormy = await sandbox({ ...base, faults });
+      const ids = calm.consents().map((c) => c.id);
+      const extra = { batch_size: faults === 'storm' ? 10 : 50, ...FIXED_RANGE, request_timeout_seconds: 5 };
+      const [a, b] = await Promise.all([readAll(calm, ids, { extra }), readAll(stormy, ids, { extra })]);
+      expect(a.exitCode, a.stderr).toBe(0);
+      expect(b.exitCode, JSON.stringify(b.errors)).toBe(0);
+      expect(stormy.stats().faults.total).toBeGreaterThan(0);
+      const x = deliveredData([a]);
+      const y = deliveredData([b]);
+      expect(y.outcomes).toEqual(x.outcomes);
+      expect(y.transactions).toEqual(x.transactions);
+      expect(Object.values(stormy.stats().batches_created).every((n) => n === 1)).toBe(true);
+      if (faults === 'storm') {
+        expect(b.traces.some((t) => t.stream_status?.status === 'RUNNING' && t.stream_status.reasons?.[0]?.type === 'RATE_LIMITED')).toBe(true);
+      }
+    });
+  }
+});
+
+describe('read: rate limit', () => {
+  it('makes no request past a 100 per 10 s limit in a run that needs several windows', { timeout: 120_000 }, async () => {
+    const limited = await sandbox({ consents: 160, speed: 50, rowsPerSecond: 2000, seed: 41, rateLimit: { limit: 100, windowMs: 10_000 } });
+    const ids = limited.consents().map((c) => c.id);
+    const output = await readAll(limited, ids, { extra: { batch_size: 200, ...FIXED_RANGE } });
+    expect(output.exitCode, output.stderr).toBe(0);
+    const stats = limited.stats();
+    expect(stats.requests.total).toBeGreaterThan(150);
+    expect(stats.rate_limited).toBe(0);
+  });
+});
