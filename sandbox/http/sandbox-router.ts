@@ -32,15 +32,18 @@ export function createRequestHandler(ctx: SandboxContext, baseUrl: () => string)
   let seq = 0;
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
-    if (url.pathname.startsWith('/_sandbox/')) {
+    const rawUrl = req.url ?? '/';
+    const query = rawUrl.indexOf('?');
+    const pathname = query < 0 ? rawUrl : rawUrl.slice(0, query);
+    if (pathname.startsWith('/_sandbox/')) {
       req.resume();
       await new Promise((resolve) => req.once('end', resolve));
-      write(res, handleIntrospection(ctx, req, url), undefined);
+      write(res, handleIntrospection(ctx, req, new URL(rawUrl, 'http://sandbox')), undefined);
       return;
     }
 
-    const route = ROUTES.get(url.pathname);
+    // A plain split, not new URL(): this runs for every FinPro request.
+    const route = ROUTES.get(pathname);
     const routeName = route?.path ?? 'unknown';
     const n = seq++;
     const clientId = req.headers['client_id'];
