@@ -4,7 +4,7 @@ import { seededUuid } from '../util/seeded-hash.js';
 export interface FiSession {
   id: string;
   consentId: string;
-  /** undefined for consent IDs that are not ours (never gets a session, kept for typing). */
+  /** Only consents of the population get sessions; unknown ids fail before one is made. */
   consentIndex: number;
   fromMs: number;
   toMs: number;

@@ -43,6 +43,7 @@ const FI_TYPES: ReadonlyArray<readonly [number, FiType]> = [
   [0.95, 'MUTUAL_FUNDS'],
   [1, 'EQUITIES'],
 ];
+const FI_TYPE_CUMULATIVE = FI_TYPES.map(([u]) => u);
 
 /**
  * The seeded consent population. Nothing is stored per consent: every field is recomputed
@@ -115,7 +116,7 @@ export class ConsentPopulation {
   private account(consentIndex: number, position: number): AccountInfo {
     const seed = this.seed;
     const key = consentIndex * 4 + position;
-    const fiType = FI_TYPES[pickWeighted(unit(seed, 0xf1, key), FI_TYPES.map(([u]) => u))]?.[1] ?? 'DEPOSIT';
+    const fiType = FI_TYPES[pickWeighted(unit(seed, 0xf1, key), FI_TYPE_CUMULATIVE)]?.[1] ?? 'DEPOSIT';
     const isBank = fiType === 'DEPOSIT' || fiType === 'TERM_DEPOSIT' || fiType === 'RECURRING_DEPOSIT';
     const fips = isBank ? BANK_FIPS : INVESTMENT_FIPS;
     const fip = fips[pick(fips.length, seed, 0xf19, key)] ?? BANK_FIPS[0]!;
