@@ -8,6 +8,7 @@ import type { BenchContext, Benchmark } from './harness/bench-context.js';
 import type { BenchId, BenchOutcome } from './harness/bench-types.js';
 import { gitDescription, machineInfo } from './harness/machine-info.js';
 import { procAvailable } from './harness/proc-reader.js';
+import { snapshotBuild } from './harness/code-snapshot.js';
 import { benchmarksMarkdown } from './report/benchmarks-markdown.js';
 import { consoleTable } from './report/results-table.js';
 import { BENCHMARKS } from './benches/bench-registry.js';
@@ -42,6 +43,7 @@ async function main(): Promise<number> {
   const log = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
   log(`${options.quick ? 'quick' : 'full'} run of ${options.only.join(', ')} on ${machine.cores} cores, Node ${machine.node}, commit ${commit}`);
 
+  const codeRoot = await snapshotBuild(root, join(scratch, 'build-snapshot'));
   const shared = new Map<string, unknown>();
   const outcomes: BenchOutcome[] = [];
   const failures: { id: BenchId; title: string; error: string }[] = [];
@@ -53,6 +55,7 @@ async function main(): Promise<number> {
     const context: BenchContext = {
       options,
       root,
+      codeRoot,
       workDir,
       log: (message) => log(`${bench.id}: ${message}`),
       runs: (defaultRuns) => options.runs ?? defaultRuns,

@@ -25,7 +25,7 @@ export const capacityBench: Benchmark = {
     const runs = ctx.runs(quick ? 3 : 5);
     const range = dataRange(365);
     const consentIdsFile = join(ctx.workDir, 'consents.txt');
-    const sandbox = await startSandboxProcess({ root: ctx.root, options: { ...FAST_SANDBOX, consents }, consentIdsFile });
+    const sandbox = await startSandboxProcess({ root: ctx.codeRoot, options: { ...FAST_SANDBOX, consents }, consentIdsFile });
     const rates: number[] = [];
     const megabytes: number[] = [];
     const sandboxCpuMs: number[] = [];
@@ -44,7 +44,7 @@ export const capacityBench: Benchmark = {
         const cpuBefore = sandbox.cpuSeconds();
         const result = await runChild({
           command: process.execPath,
-          args: [join(ctx.root, 'dist', 'bench', 'capacity', 'load-generator.js'), JSON.stringify(request)],
+          args: [join(ctx.codeRoot, 'dist', 'bench', 'capacity', 'load-generator.js'), JSON.stringify(request)],
           stdout: 'ignore',
           timeoutMs: 180_000,
         });

@@ -108,7 +108,7 @@ interface CapturedRead {
 /** One `read` to a file (untimed), and the same records split per stream for the baselines. */
 async function captureRead(ctx: BenchContext, consents: number): Promise<CapturedRead> {
   const consentIdsFile = join(ctx.workDir, 'consents.txt');
-  const sandbox = await startSandboxProcess({ root: ctx.root, options: { ...FAST_SANDBOX, consents }, consentIdsFile });
+  const sandbox = await startSandboxProcess({ root: ctx.codeRoot, options: { ...FAST_SANDBOX, consents }, consentIdsFile });
   const path = join(ctx.workDir, 'read.jsonl');
   try {
     const range = dataRange(LOAD_RANGE_DAYS);
@@ -122,7 +122,7 @@ async function captureRead(ctx: BenchContext, consents: number): Promise<Capture
     const out = createWriteStream(path);
     const result = await runChild({
       command: process.execPath,
-      args: [join(ctx.root, 'dist', 'connector', 'main.js'), 'read', '--config', fixture.configPath, '--catalog', fixture.catalogPath],
+      args: [join(ctx.codeRoot, 'dist', 'connector', 'main.js'), 'read', '--config', fixture.configPath, '--catalog', fixture.catalogPath],
       stdout: out,
       timeoutMs: 20 * 60_000,
     });
@@ -138,7 +138,7 @@ async function captureRead(ctx: BenchContext, consents: number): Promise<Capture
 async function runLoad(ctx: BenchContext, input: string, to: string): Promise<number> {
   const result = await runChild({
     command: process.execPath,
-    args: [join(ctx.root, 'dist', 'connector', 'main.js'), 'load', '--to', to],
+    args: [join(ctx.codeRoot, 'dist', 'connector', 'main.js'), 'load', '--to', to],
     stdout: 'ignore',
     stdinFile: input,
     timeoutMs: 30 * 60_000,
@@ -150,7 +150,7 @@ async function runLoad(ctx: BenchContext, input: string, to: string): Promise<nu
 async function runBulkIngest(ctx: BenchContext, script: string, request: BulkIngestRequest, expected: Record<string, number>): Promise<number> {
   const result = await runChild({
     command: process.execPath,
-    args: [join(ctx.root, 'dist', 'bench', 'baseline', script), JSON.stringify(request)],
+    args: [join(ctx.codeRoot, 'dist', 'bench', 'baseline', script), JSON.stringify(request)],
     stdout: 'ignore',
     timeoutMs: 30 * 60_000,
   });

@@ -131,7 +131,7 @@ export const readThroughputBench: Benchmark = {
 
 async function runBaseline(ctx: Parameters<Benchmark['run']>[0], label: string, consents: number, range: { from: string; to: string }): Promise<BaselineReport> {
   const consentIdsFile = join(ctx.workDir, `${label}-consents.txt`);
-  const sandbox = await startSandboxProcess({ root: ctx.root, options: { ...FAST_SANDBOX, consents }, consentIdsFile });
+  const sandbox = await startSandboxProcess({ root: ctx.codeRoot, options: { ...FAST_SANDBOX, consents }, consentIdsFile });
   try {
     const request: BaselineRequest = {
       url: sandbox.url,
@@ -146,7 +146,7 @@ async function runBaseline(ctx: Parameters<Benchmark['run']>[0], label: string, 
     const counter = new RecordCounter();
     const result = await runChild({
       command: process.execPath,
-      args: [join(ctx.root, 'dist', 'bench', 'baseline', 'getallfidata-baseline.js'), JSON.stringify(request)],
+      args: [join(ctx.codeRoot, 'dist', 'bench', 'baseline', 'getallfidata-baseline.js'), JSON.stringify(request)],
       stdout: counter,
       timeoutMs: 15 * 60_000,
     });

@@ -4,8 +4,10 @@ import type { BenchId, BenchOutcome } from './bench-types.js';
 /** What every benchmark gets from the runner. */
 export interface BenchContext {
   options: BenchOptions;
-  /** The repository root (where dist/ and package.json are). */
+  /** The repository root (outputs, git). */
   root: string;
+  /** Where the measured build lives (a snapshot of dist/, see code-snapshot.ts): spawn children from here. */
+  codeRoot: string;
   /** A scratch directory for this bench (configs, consent files, outputs). */
   workDir: string;
   /** Progress on stderr; stdout is kept for the table. */

@@ -36,7 +36,7 @@ export async function runConnectorRead(ctx: BenchContext, input: ConnectorReadIn
   const dir = join(ctx.workDir, input.label);
   const consentIdsFile = join(dir, 'consents.txt');
   await mkdir(dir, { recursive: true });
-  const sandbox = await startSandboxProcess({ root: ctx.root, options: { ...input.sandbox, consents: input.consents }, consentIdsFile });
+  const sandbox = await startSandboxProcess({ root: ctx.codeRoot, options: { ...input.sandbox, consents: input.consents }, consentIdsFile });
   try {
     const fixture = await writeFixture({
       dir,
@@ -50,7 +50,7 @@ export async function runConnectorRead(ctx: BenchContext, input: ConnectorReadIn
     const sandboxCpuBefore = sandbox.cpuSeconds();
     const run = await runChild({
       command: process.execPath,
-      args: [join(ctx.root, 'dist', 'connector', 'main.js'), 'read', '--config', fixture.configPath, '--catalog', fixture.catalogPath],
+      args: [join(ctx.codeRoot, 'dist', 'connector', 'main.js'), 'read', '--config', fixture.configPath, '--catalog', fixture.catalogPath],
       stdout: counter ?? 'ignore',
       timeoutMs: input.timeoutMs,
     });
