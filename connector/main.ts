@@ -10,6 +10,7 @@ import { readSource } from './read.js';
 import { loadReadInput } from './read-input.js';
 import { registerLoadCommand } from './load/load-command.js';
 import { registerSyncCommand } from './load/sync-command.js';
+import { registerSandboxCommand } from '../sandbox/sandbox-command.js';
 
 /**
  * The `source-finpro` CLI. It parses arguments and hands file paths to the commands; it does
@@ -54,6 +55,7 @@ export function buildProgram(): Command {
 
   registerSyncCommand(program);
   registerLoadCommand(program);
+  registerSandboxCommand(program);
 
   return program;
 }
