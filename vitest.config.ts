@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['connector/**/*.test.ts', 'sandbox/**/*.test.ts', 'integration_tests/**/*.test.ts'],
     // Integration tests spawn the built CLI and a sandbox; two cores, so keep the pool small.
     pool: 'forks',
+    // Prints the reliability counts (kills, faults, bad server inputs, records lost) after the run.
+    globalSetup: ['integration_tests/reliability/summary-global-setup.ts'],
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
