@@ -2,6 +2,7 @@ import { Kysely, Migrator, PostgresDialect, sql, type ColumnType } from 'kysely'
 import pg from 'pg';
 import { ConfigError, SystemError } from '../errors/connector-errors.js';
 import { AirbyteStateMessage } from '../protocol/airbyte-message.js';
+import { debugToStderr } from '../protocol/stderr-logger.js';
 import type { DestinationTarget } from './destination-url.js';
 import { stateStreamName, type LoadDestination } from './load-destination.js';
 import { EXISTING_COLUMNS_SQL, prepareTableSql, stagingColumnNames, stagingTable } from './load-sql.js';
@@ -22,26 +23,29 @@ interface LoaderDatabase {
   _airbyte_state: StateTable;
 }
 
-/** Rows buffered per stream before one bulk INSERT ... SELECT FROM unnest(arrays). */
+/** A bulk INSERT is sent at this many rows or this much text, whichever comes first: bounded memory, few round trips. */
 const BULK_ROWS = 5_000;
+const BULK_CHARS = 8 * 2 ** 20;
 
-/** Column-major buffer: one array per staging column, sent as one array parameter each. */
+/** Rows of one stream waiting for their bulk INSERT, as objects keyed by staging column. */
 interface StagingBuffer {
   readonly plan: TablePlan;
-  seqs: string[];
-  columns: Cell[][];
+  readonly columns: readonly string[];
+  rows: Record<string, string | number | null>[];
+  chars: number;
 }
 
 /**
  * Postgres through Kysely + pg. One connection (pool of 1), because staging tables are
  * TEMP: private to the session and gone with it, so rows past the last checkpoint vanish if
- * the process dies. Rows travel in bulk as array parameters unnested server-side (one
- * statement per 5,000 rows, no per-row round trips, no extra dependency for COPY).
+ * the process dies. Rows travel in bulk as ONE JSON parameter expanded server-side by
+ * json_populate_recordset (a statement per 5,000 rows or 8 MiB; no per-row round trips, no
+ * COPY dependency). Measured on fi_data (13 KB raw FI objects per row): 1.1 s per 1,654 rows,
+ * against 7.4 s for text[] parameters through unnest, whose array literals need escaping.
  */
 export class PostgresDestination implements LoadDestination {
   readonly dialect = postgresDialect;
   private readonly buffers = new Map<string, StagingBuffer>();
-  private bufferedRows = 0;
 
   private constructor(
     private readonly db: Kysely<LoaderDatabase>,
@@ -84,7 +88,7 @@ export class PostgresDestination implements LoadDestination {
     }
     for (const plan of plans) {
       await this.execute(prepareTableSql(this.dialect, plan, existing.get(plan.table)));
-      this.buffers.set(plan.table, { plan, seqs: [], columns: stagingColumnNames(plan).slice(1).map(() => []) });
+      this.buffers.set(plan.table, { plan, columns: stagingColumnNames(plan), rows: [], chars: 0 });
     }
   }
 
@@ -96,27 +100,34 @@ export class PostgresDestination implements LoadDestination {
   stage(plan: TablePlan, seq: number, cells: readonly Cell[]): Promise<void> | undefined {
     const buffer = this.buffers.get(plan.table);
     if (buffer === undefined) throw new Error(`stream ${plan.stream} was not prepared`);
-    buffer.seqs.push(String(seq));
-    cells.forEach((cell, i) => buffer.columns[i]!.push(cell));
-    this.bufferedRows += 1;
-    return buffer.seqs.length >= BULK_ROWS ? this.writeBuffer(buffer) : undefined;
+    const row: Record<string, string | number | null> = { [buffer.columns[0]!]: seq };
+    cells.forEach((cell, i) => {
+      row[buffer.columns[i + 1]!] = cell;
+      if (cell !== null) buffer.chars += cell.length;
+    });
+    buffer.rows.push(row);
+    return buffer.rows.length >= BULK_ROWS || buffer.chars >= BULK_CHARS ? this.writeBuffer(buffer) : undefined;
   }
 
   private async writeBuffer(buffer: StagingBuffer): Promise<void> {
-    if (buffer.seqs.length === 0) return;
-    const { seqs, columns } = buffer;
-    buffer.seqs = [];
-    buffer.columns = columns.map(() => []);
-    this.bufferedRows -= seqs.length;
-    const names = stagingColumnNames(buffer.plan);
-    const arrays = [sql`${seqs}::bigint[]`, ...columns.map((values) => sql`${values}::text[]`)];
-    await sql`INSERT INTO ${sql.id(stagingTable(buffer.plan))} (${sql.join(names.map((name) => sql.id(name)))}) SELECT * FROM unnest(${sql.join(arrays)})`.execute(this.db);
+    if (buffer.rows.length === 0) return;
+    const rows = buffer.rows;
+    buffer.rows = [];
+    buffer.chars = 0;
+    const startedAt = Date.now();
+    const staging = sql.id(stagingTable(buffer.plan));
+    await sql`INSERT INTO ${staging} SELECT * FROM json_populate_recordset(NULL::${staging}, ${JSON.stringify(rows)}::json)`.execute(this.db);
+    debugToStderr(`postgres ${Date.now() - startedAt} ms: staged ${rows.length} rows of ${buffer.plan.stream}`);
   }
 
   async commit(statements: readonly string[], states: readonly AirbyteStateMessage[]): Promise<void> {
     for (const buffer of this.buffers.values()) await this.writeBuffer(buffer);
     await this.db.transaction().execute(async (trx) => {
-      for (const statement of statements) await sql.raw(statement).execute(trx);
+      for (const statement of statements) {
+        const startedAt = Date.now();
+        await sql.raw(statement).execute(trx);
+        debugToStderr(`postgres ${Date.now() - startedAt} ms: ${statement.slice(0, 100)}`);
+      }
       for (const state of states) {
         const row = { stream_name: stateStreamName(state), stream_namespace: state.stream?.stream_descriptor.namespace ?? '', state: JSON.stringify(state) };
         await trx
