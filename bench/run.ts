@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BenchUsageError, parseBenchOptions } from './harness/bench-options.js';
@@ -65,7 +66,7 @@ async function main(): Promise<number> {
     log(`${bench.id}: ${bench.title}`);
     try {
       const result = await bench.run(context);
-      outcomes.push({ id: bench.id, title: bench.title, ...result, seconds: (performance.now() - started) / 1000 });
+      outcomes.push({ id: bench.id, title: bench.title, ...result, seconds: (performance.now() - started) / 1000, loadAverageAtEnd: loadavg()[0] });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log(`${bench.id}: FAILED: ${message}`);

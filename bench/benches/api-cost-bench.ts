@@ -20,16 +20,16 @@ export const apiCostBench: Benchmark = {
     const figures: Figure[] = [];
     const method: string[] = [
       `Every stream, full refresh, ${READ_RANGE_DAYS} days of data, faults off, rate limit off, processing 50x; all consents of the sandbox population (about 15% end FAILED with a final error and 5% fail transiently and go to a retry batch).`,
-      'Endpoints as the sandbox counts them: schedule = POST /v2/schedule/fi/requests (+ CSV upload), status = POST /bulk/status (+ /consent/firequest/status), data = POST /getallfidata (+ /fi/request for the single-request path). Every answered request counts, errors and 429s included.',
+      'Endpoints as the sandbox counts them: schedule = POST /v2/schedule/fi/requests, CSV upload, and POST /fi/request (the single-request path the connector takes for retries of fewer than 10 consents); status = POST /bulk/status and /consent/firequest/status; data = POST /getallfidata. Every answered request counts, errors and 429s included.',
     ];
     for (const consents of sizes) {
       const reused = ctx.shared.get(readStatsKey(consents)) as SandboxStats[] | undefined;
       const statsList = reused ?? (await measure(ctx, consents));
       method.push(`${consents.toLocaleString('en-US')} consents: ${statsList.length} runs${reused ? ' (the read bench\'s runs)' : ''}.`);
       const per = (pick: (stats: SandboxStats) => number) => statsList.map((stats) => pick(stats) / consents);
-      const schedule = (s: SandboxStats) => routeRequests(s, ROUTES.schedule) + routeRequests(s, ROUTES.upload);
+      const schedule = (s: SandboxStats) => routeRequests(s, ROUTES.schedule) + routeRequests(s, ROUTES.upload) + routeRequests(s, ROUTES.fiRequest);
       const status = (s: SandboxStats) => routeRequests(s, ROUTES.status) + routeRequests(s, ROUTES.fiStatus);
-      const data = (s: SandboxStats) => routeRequests(s, ROUTES.data) + routeRequests(s, ROUTES.fiRequest);
+      const data = (s: SandboxStats) => routeRequests(s, ROUTES.data);
       const label = `${consents.toLocaleString('en-US')} consents`;
       figures.push(
         {

@@ -45,6 +45,8 @@ export interface BenchOutcome {
   method: string[];
   figures: Figure[];
   seconds: number;
+  /** 1-minute load average when the bench ended: above the core count, other work competed with it. */
+  loadAverageAtEnd?: number;
 }
 
 export interface SummarizedFigure extends Figure {

@@ -60,7 +60,8 @@ export function benchmarksMarkdown(input: ReportInput): string {
   lines.push('## Method');
   lines.push('');
   for (const outcome of input.outcomes) {
-    lines.push(`### ${outcome.title} (\`--only ${outcome.id}\`, ${formatNumber(outcome.seconds)} s)`);
+    const load = outcome.loadAverageAtEnd !== undefined ? `, load average ${formatNumber(outcome.loadAverageAtEnd)} at the end` : '';
+    lines.push(`### ${outcome.title} (\`--only ${outcome.id}\`, ${duration(outcome.seconds)}${load})`);
     lines.push('');
     for (const line of outcome.method) lines.push(`- ${line}`);
     const notes = outcome.figures.flatMap((figure) => (figure.notes ?? []).map((note) => `${figure.name}: ${note}`));
