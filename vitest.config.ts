@@ -10,5 +10,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Fails any test during which a registered client_secret reaches this process's stdout/stderr.
+    setupFiles: ['integration_tests/support/secret-guard-setup.ts'],
   },
 });
