@@ -75,7 +75,8 @@ export class ProgressDisplay {
   private render(): void {
     const line = formatProgressLine(this.snapshot());
     if (this.isTty) {
-      const width = (this.out as { columns?: number }).columns ?? 160;
+      // A pseudo-terminal without a size reports 0 columns: assume a wide one rather than cut the line to nothing.
+      const width = (this.out as { columns?: number }).columns || 160;
       this.out.write(`\r\x1b[K${line.slice(0, Math.max(20, width - 1))}`);
       this.barShown = true;
     } else {
