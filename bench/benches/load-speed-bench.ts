@@ -1,4 +1,4 @@
-import { createWriteStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
@@ -119,11 +119,10 @@ async function captureRead(ctx: BenchContext, consents: number): Promise<Capture
       consentIdsFile,
       config: { fi_data_range_from: range.from, fi_data_range_to: range.to },
     });
-    const out = createWriteStream(path);
     const result = await runChild({
       command: process.execPath,
       args: [join(ctx.codeRoot, 'dist', 'connector', 'main.js'), 'read', '--config', fixture.configPath, '--catalog', fixture.catalogPath],
-      stdout: out,
+      stdout: { file: path },
       timeoutMs: 20 * 60_000,
     });
     assertClean('read (load input)', result);

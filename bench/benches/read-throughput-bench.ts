@@ -4,7 +4,8 @@ import type { Benchmark } from '../harness/bench-context.js';
 import { CONNECTOR_BATCH_SIZE, CONNECTOR_CONCURRENCY, FAST_SANDBOX, dataRange } from '../harness/bench-settings.js';
 import { assertClean, runChild } from '../harness/child-run.js';
 import { ROUTES, runConnectorRead } from '../harness/connector-read.js';
-import { RecordCounter } from '../harness/record-counter.js';
+import { countMessagesInFile } from '../harness/record-counter.js';
+import { rm } from 'node:fs/promises';
 import { pairedRatios } from '../harness/sample-stats.js';
 import { startSandboxProcess } from '../harness/sandbox-process.js';
 import { parseReportLine, type BaselineReport, type BaselineRequest } from '../baseline/baseline-report.js';
@@ -85,7 +86,7 @@ export const readThroughputBench: Benchmark = {
     return {
       method: [
         `${consents.toLocaleString('en-US')} consents (all sandbox scenarios: ~80% deliver data, the rest fail or are retried), ${READ_RANGE_DAYS} days of data (${range.from} to ${range.to}): ${accountsSeen.toLocaleString('en-US')} accounts, ${transactionsSeen.toLocaleString('en-US')} transactions, ${totalRecords.toLocaleString('en-US')} records over all five streams in the last run.`,
-        `Connector: \`node dist/connector/main.js read\`, full refresh, once with every stream selected (what a user runs; fi_data repeats each account's raw transactions) and once with fi_transactions only (the baseline's records and nothing else), default batch_size ${CONNECTOR_BATCH_SIZE} and max_concurrency ${CONNECTOR_CONCURRENCY}, polling 0.2-1 s; stdout is counted by the bench (prefix match, no JSON parse). Its clock runs from spawn to exit: process start, scheduling, waiting for the (50x sped-up) batches, fetching, emitting.`,
+        `Connector: \`node dist/connector/main.js read\`, full refresh, once with every stream selected (what a user runs; fi_data repeats each account's raw transactions) and once with fi_transactions only (the baseline's records and nothing else), default batch_size ${CONNECTOR_BATCH_SIZE} and max_concurrency ${CONNECTOR_CONCURRENCY}, polling 0.2-1 s; stdout goes to a file the child writes itself (page cache), counted after it exits, so no reader is on its critical path. Its clock runs from spawn to exit: process start, scheduling, waiting for the (50x sped-up) batches, fetching, emitting.`,
         `Baseline (bench/baseline/getallfidata-baseline.ts): schedules the same consents with the same batch size and range and waits for their sessions (untimed), then, timed, one \`getallfidata\` per session with ${CONNECTOR_CONCURRENCY} in flight, writing each transaction as one RECORD line. The floor: no validation, normalization, state or retries, and no other stream.`,
         'CPU: the connector\'s whole process (cutime/cstime of the bench process across the child\'s life); the baseline\'s fetch phase (process.cpuUsage). The sandbox runs in its own process (faults off, rate limit off, processing 50x); the sandbox, the connector and the bench counter share the 2 cores.',
         `Paired runs: connector (every stream), connector (fi_transactions only), then baseline, each on a fresh sandbox; ${runs} rounds.`,
@@ -143,17 +144,19 @@ async function runBaseline(ctx: Parameters<Benchmark['run']>[0], label: string, 
       rangeTo: range.to,
       timeoutMs: 5 * 60_000,
     };
-    const counter = new RecordCounter();
+    const outFile = join(ctx.workDir, `${label}-stdout.jsonl`);
     const result = await runChild({
       command: process.execPath,
       args: [join(ctx.codeRoot, 'dist', 'bench', 'baseline', 'getallfidata-baseline.js'), JSON.stringify(request)],
-      stdout: counter,
+      stdout: { file: outFile },
       timeoutMs: 15 * 60_000,
     });
     assertClean(`baseline (${label})`, result);
     const report = parseReportLine<BaselineReport>(result.stderrTail);
-    if (counter.counts.totalRecords !== report.transactions) {
-      throw new Error(`baseline wrote ${counter.counts.totalRecords} records but counted ${report.transactions} transactions`);
+    const counts = await countMessagesInFile(outFile);
+    await rm(outFile, { force: true });
+    if (counts.totalRecords !== report.transactions) {
+      throw new Error(`baseline wrote ${counts.totalRecords} records but counted ${report.transactions} transactions`);
     }
     if (report.failedRequests > 0) throw new Error(`baseline: ${report.failedRequests} getallfidata requests failed`);
     const data = (await sandbox.stats()).requests.by_route[ROUTES.data];

@@ -19,8 +19,11 @@ export interface ChildRunOptions {
   args: string[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
-  /** Where stdout goes: a counting writable, or 'ignore' (/dev/null). */
-  stdout: Writable | 'ignore';
+  /**
+   * Where stdout goes: 'ignore' (/dev/null), `{ file }` (the child writes the file itself, so
+   * a slow reader here can never stall it), or a writable this process feeds from a pipe.
+   */
+  stdout: Writable | 'ignore' | { file: string };
   timeoutMs: number;
   /** RSS sampling period. */
   sampleMs?: number;
@@ -43,14 +46,18 @@ const STDERR_TAIL = 4000;
 export async function runChild(options: ChildRunOptions): Promise<ChildRunResult> {
   // The child reads the file itself (an inherited fd), so this process copies nothing.
   const stdinFd = options.stdinFile !== undefined ? openSync(options.stdinFile, 'r') : undefined;
+  const stdoutTarget = options.stdout;
+  const stdoutFd = typeof stdoutTarget === 'object' && 'file' in stdoutTarget ? openSync(stdoutTarget.file, 'w') : undefined;
+  const stdoutSink = stdoutTarget !== 'ignore' && stdoutFd === undefined ? (stdoutTarget as Writable) : undefined;
   const cpuBefore = readProcCpu('self');
   const started = performance.now();
   const child = spawn(options.command, options.args, {
     env: options.env ?? process.env,
     cwd: options.cwd,
-    stdio: [stdinFd ?? 'ignore', options.stdout === 'ignore' ? 'ignore' : 'pipe', 'pipe'],
+    stdio: [stdinFd ?? 'ignore', stdoutFd ?? (stdoutSink ? 'pipe' : 'ignore'), 'pipe'],
   });
   if (stdinFd !== undefined) closeSync(stdinFd);
+  if (stdoutFd !== undefined) closeSync(stdoutFd);
   const pid = child.pid;
   let peakRssBytes = 0;
   const sample = () => {
@@ -65,10 +72,9 @@ export async function runChild(options: ChildRunOptions): Promise<ChildRunResult
     stderrTail = (stderrTail + text).slice(-STDERR_TAIL);
   });
   let stdoutDone: Promise<unknown> = Promise.resolve();
-  if (options.stdout !== 'ignore' && child.stdout) {
-    const sink = options.stdout;
-    child.stdout.pipe(sink);
-    stdoutDone = once(sink, 'finish');
+  if (stdoutSink && child.stdout) {
+    child.stdout.pipe(stdoutSink);
+    stdoutDone = once(stdoutSink, 'finish');
   }
   let timedOut = false;
   const timer = setTimeout(() => {

@@ -1,10 +1,10 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SandboxOptions, SandboxStats } from '../../sandbox/index.js';
 import type { BenchContext } from './bench-context.js';
 import { runChild, assertClean, type ChildRunResult } from './child-run.js';
 import { writeFixture } from './connector-fixture.js';
-import { RecordCounter, type MessageCounts } from './record-counter.js';
+import { countMessagesInFile, type MessageCounts } from './record-counter.js';
 import { startSandboxProcess } from './sandbox-process.js';
 
 /**
@@ -21,7 +21,10 @@ export interface ConnectorReadInput {
   config: Record<string, unknown>;
   streams?: string[];
   timeoutMs: number;
-  /** Count the messages on stdout (default), or send them to /dev/null. */
+  /**
+   * Count the messages on stdout (default: the child writes a file, counted after it exits, so
+   * the count costs the child nothing), or send them to /dev/null.
+   */
   stdout?: 'count' | 'ignore';
 }
 
@@ -46,18 +49,20 @@ export async function runConnectorRead(ctx: BenchContext, input: ConnectorReadIn
       config: input.config,
       ...(input.streams ? { streams: input.streams } : {}),
     });
-    const counter = input.stdout === 'ignore' ? undefined : new RecordCounter();
+    const outFile = input.stdout === 'ignore' ? undefined : join(dir, 'stdout.jsonl');
     const sandboxCpuBefore = sandbox.cpuSeconds();
     const run = await runChild({
       command: process.execPath,
       args: [join(ctx.codeRoot, 'dist', 'connector', 'main.js'), 'read', '--config', fixture.configPath, '--catalog', fixture.catalogPath],
-      stdout: counter ?? 'ignore',
+      stdout: outFile !== undefined ? { file: outFile } : 'ignore',
       timeoutMs: input.timeoutMs,
     });
     const sandboxCpuSeconds = sandbox.cpuSeconds() - sandboxCpuBefore;
-    assertClean(`read (${input.label})`, run, counter?.counts.errors);
+    const counts = outFile !== undefined ? await countMessagesInFile(outFile) : undefined;
+    if (outFile !== undefined) await rm(outFile, { force: true });
+    assertClean(`read (${input.label})`, run, counts?.errors);
     const stats = await sandbox.stats();
-    return { run, counts: counter?.counts, stats, sandboxCpuSeconds };
+    return { run, counts, stats, sandboxCpuSeconds };
   } finally {
     await sandbox.close();
   }

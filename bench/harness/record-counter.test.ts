@@ -1,7 +1,10 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { RecordCounter } from './record-counter.js';
+import { countMessagesInFile, RecordCounter } from './record-counter.js';
 
 async function count(chunks: string[]) {
   const counter = new RecordCounter();
@@ -40,5 +43,18 @@ describe('RecordCounter', () => {
   it('reports a line that is not JSON instead of dropping it', async () => {
     const counts = await count(['oops\n']);
     expect(counts.errors[0]).toMatch(/not JSON on stdout: oops/);
+  });
+});
+
+describe('countMessagesInFile', () => {
+  it('counts a captured stdout file larger than one read chunk', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bench-counter-'));
+    const path = join(dir, 'out.jsonl');
+    const big = 'x'.repeat(3000);
+    const lines = Array.from({ length: 1000 }, (_, i) => record(i % 2 === 0 ? 'fi_transactions' : 'fi_data', { big }));
+    await writeFile(path, `${lines.join('\n')}\n`);
+    const counts = await countMessagesInFile(path);
+    expect(counts.records).toEqual({ fi_transactions: 500, fi_data: 500 });
+    expect(counts.lines).toBe(1000);
   });
 });

@@ -1,4 +1,6 @@
+import { createReadStream } from 'node:fs';
 import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 /**
  * Counts Airbyte messages on a connector's stdout without parsing every record: a RECORD
@@ -80,4 +82,11 @@ export class RecordCounter extends Writable {
       this.counts.totalRecords++;
     }
   }
+}
+
+/** Counts the messages of a captured stdout file (after the run, off the clock). */
+export async function countMessagesInFile(path: string): Promise<MessageCounts> {
+  const counter = new RecordCounter();
+  await pipeline(createReadStream(path, { highWaterMark: 1024 * 1024 }), counter);
+  return counter.counts;
 }
