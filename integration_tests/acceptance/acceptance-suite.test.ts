@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -22,7 +22,14 @@ import {
  * integration_tests/ (acceptance-test-config.yml and the files it names), against a sandbox
  * with the seed the fixtures were made from. CAT itself needs Docker; this keeps the fixtures
  * honest in `npm test`.
+ *
+ * When streams or schemas change on purpose, regenerate the fixtures with
+ * `npm run build && UPDATE_FIXTURES=1 npx vitest run integration_tests/acceptance`
+ * (configured_catalog.json, expected_records.jsonl, sample_state.json), then review the diff.
  */
+const UPDATE = process.env['UPDATE_FIXTURES'] === '1';
+/** The streams whose records do not move with the sync time (see acceptance-test-config.yml). */
+const EXPECTED_STREAMS = ['bulk_batch_rows', 'fi_data', 'fi_accounts'];
 const dir = join(REPO_ROOT, 'integration_tests');
 const readJson = <T>(name: string): T => JSON.parse(readFileSync(join(dir, name), 'utf8')) as T;
 const cat = parseYaml(readFileSync(join(dir, 'acceptance-test-config.yml'), 'utf8')) as {
@@ -89,6 +96,8 @@ describe('Airbyte acceptance fixtures', () => {
   });
 
   it('configured_catalog.json is what discover offers, every stream incremental', () => {
+    const current = configuredCatalog({ syncMode: 'incremental', destinationSyncMode: 'append_dedup' });
+    if (UPDATE) writeFileSync(join(dir, 'configured_catalog.json'), `${JSON.stringify(current, null, 2)}\n`);
     expect(readJson('configured_catalog.json')).toEqual(configuredCatalog({ syncMode: 'incremental', destinationSyncMode: 'append_dedup' }));
   });
 
@@ -116,6 +125,7 @@ describe('Airbyte acceptance fixtures', () => {
       const first = await runRead({ config: config('sample_config.json'), catalog: catalog() }, { timeoutMs: 120_000 });
       expectWellFormedRead(first);
       const actual = recordSets(first);
+      if (UPDATE) writeFixturesFrom(first);
       const expected = readFileSync(join(dir, 'expected_records.jsonl'), 'utf8')
         .split('\n')
         .filter((l) => l.trim() !== '')
@@ -138,3 +148,13 @@ describe('Airbyte acceptance fixtures', () => {
     });
   });
 });
+
+function writeFixturesFrom(output: EntrypointOutput): void {
+  const lines = output.records
+    .filter((r) => EXPECTED_STREAMS.includes(r.stream))
+    .map((r) => JSON.stringify({ stream: r.stream, data: r.data, emitted_at: 1700000000000 }));
+  writeFileSync(join(dir, 'expected_records.jsonl'), `${lines.join('\n')}\n`);
+  const latest = new Map<string, unknown>();
+  for (const state of output.states) latest.set(state.stream!.stream_descriptor.name, { type: 'STREAM', stream: state.stream });
+  writeFileSync(join(dir, 'sample_state.json'), `${JSON.stringify(STREAM_NAMES.map((s) => latest.get(s)), null, 2)}\n`);
+}
