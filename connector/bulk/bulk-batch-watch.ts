@@ -10,8 +10,11 @@ import { bulkBatchRecord } from '../streams/bulk-batches-stream.js';
 import { bulkBatchRowRecord } from '../streams/bulk-batch-rows-stream.js';
 import type { PlannedConsent } from './batch-planner.js';
 import { emitIfWanted, KNOWN_BATCH_STATUSES, KNOWN_ROW_STATUSES, type BatchWatch, type EngineContext, type WatchOutcome } from './engine-context.js';
+import { PageWalk, passDue } from './page-walk.js';
 import { nextPollIntervalMs } from './poll-backoff.js';
 import { decideFailedRow, KNOWN_ELIGIBILITIES } from './retry-policy.js';
+
+type RowStatus = 'COMPLETED' | 'FAILED';
 
 /**
  * Watches one bulk batch: polls `/bulk/status` with adaptive backoff, pages through the
@@ -23,10 +26,13 @@ import { decideFailedRow, KNOWN_ELIGIBILITIES } from './retry-policy.js';
 export class BulkBatchWatch implements BatchWatch {
   nextPollAt = 0;
   private readonly done: Set<number>;
+  /** Rows seen with each final status in this run (harvested, settled, or found already done): what the page walks count. */
+  private readonly seen: Record<RowStatus, Set<number>> = { COMPLETED: new Set(), FAILED: new Set() };
+  private readonly lastPassAt: Record<RowStatus, number> = { COMPLETED: -Infinity, FAILED: -Infinity };
+  /** A pass stopped before reading every page: the batch's end needs one full pass. */
+  private cheapPassUsed = false;
   private intervalMs: number;
   private settledSeen = -1;
-  private completedSeen = -1;
-  private failedSeen = -1;
   private lastBatchSignature = '';
   private readonly watchStartedMs: number;
 
@@ -44,37 +50,41 @@ export class BulkBatchWatch implements BatchWatch {
 
   async poll(): Promise<WatchOutcome> {
     const { ctx, entry } = this;
-    let first: BulkStatusData;
+    const pageSize = ctx.config.page_size;
+    let head: BulkStatusData;
+    // The summary is all a poll needs; a batch known to fit one page gets its rows in the same call.
+    const headLimit = this.knownTotal !== undefined && this.knownTotal <= pageSize ? pageSize : 1;
     try {
-      first = await this.page('COMPLETED', 1);
+      head = await this.page('COMPLETED', 1, headLimit);
     } catch (error) {
       if (error instanceof FinproApiError && error.status === 404) return { kind: 'dropped' };
       throw error;
     }
-    await this.emitBatch(first);
-    const summary = first.summary ?? {};
-    const completed = summary.completed ?? 0;
-    const failed = summary.failed ?? 0;
-    const settled = completed + failed;
+    await this.emitBatch(head);
+    const summary = head.summary ?? {};
+    const total = summary.total ?? head.pagination?.total ?? 0;
+    this.knownTotal = total;
+    const completed = summary.completed ?? null;
+    const failed = summary.failed ?? null;
+    const settled = (completed ?? 0) + (failed ?? 0);
     const progressed = settled !== this.settledSeen;
-    if (completed !== this.completedSeen || settled > this.done.size) await this.harvestPages(first);
-    if (failed !== this.failedSeen) await this.settleFailedPages(false);
     this.settledSeen = settled;
-    this.completedSeen = completed;
-    this.failedSeen = failed;
-
-    const status = first.batch_status;
+    const status = head.batch_status;
     if (!KNOWN_BATCH_STATUSES.includes(status)) ctx.warnOnce(`batch_status:${status}`, `Unknown batch_status "${status}" from FinPro (kept as sent).`);
     if (status === 'FAILED') {
       throw new SystemError(`FinPro failed batch ${entry.ref} as a whole (batch_status FAILED): its file or request was rejected.`);
     }
-    const total = summary.total ?? first.pagination?.total ?? 0;
+    const ended = status === 'COMPLETED' || (total > 0 && settled >= total);
+    const headRows = headLimit === pageSize ? head : undefined;
+    if (this.due('COMPLETED', completed, ended)) await this.harvestPass(completed, false, headRows);
+    if (this.due('FAILED', failed, ended)) await this.settleFailedPass(failed, false);
+
     if (status === 'COMPLETED' && this.done.size >= Math.min(total, settled)) {
-      if (this.done.size < total) {
-        // A COMPLETED batch with rows we never saw: read everything once more before giving up on them.
-        await this.harvestPages(await this.page('COMPLETED', 1));
+      if (this.cheapPassUsed || this.done.size < total) {
+        // Counts can mislead (a row listed twice, rows moving between pages while read): one full pass before the batch is let go.
+        await this.harvestPass(null, true);
       }
-      const { retry, finalFailures } = await this.settleFailedPages(true);
+      const { retry, finalFailures } = await this.settleFailedPass(null, true);
       return { kind: 'finished', retry, finalFailures };
     }
 
@@ -94,27 +104,46 @@ export class BulkBatchWatch implements BatchWatch {
     return { kind: 'running' };
   }
 
-  private page(status: 'COMPLETED' | 'FAILED', page: number): Promise<BulkStatusData> {
+  /** The batch's row count from the last poll (undefined before the first). */
+  private knownTotal: number | undefined;
+
+  /** Whether a pass over rows of `status` is due; `count` null: the server gave no count, so every poll passes (the safe, old way). */
+  private due(status: RowStatus, count: number | null, ended: boolean): boolean {
+    const missing = count === null ? Infinity : count - this.seen[status].size;
+    return passDue({
+      missing,
+      pageSize: this.ctx.config.page_size,
+      ended,
+      sinceLastPassMs: this.ctx.now() - this.lastPassAt[status],
+      maxIntervalMs: this.ctx.config.polling.max_interval_seconds * 1000,
+    });
+  }
+
+  private page(status: RowStatus, page: number, limit = this.ctx.config.page_size): Promise<BulkStatusData> {
     return bulkStatus(this.ctx.client, {
       reference_id: this.entry.ref,
       page,
-      limit: this.ctx.config.page_size,
+      limit,
       filters: { status: [status] },
     });
   }
 
-  /** Reads every page of COMPLETED rows, starting from `first`; harvests the new ones page by page. */
-  private async harvestPages(first: BulkStatusData): Promise<void> {
-    await this.forEachPage('COMPLETED', first, async (rows) => {
-      const fresh = rows.filter((row) => row.status === 'COMPLETED' && !this.done.has(rowIdOf(row)));
-      if (fresh.length === 0) return;
+  /** Harvests the COMPLETED rows not done yet, page by page (see page-walk.ts for which pages). */
+  private async harvestPass(target: number | null, full: boolean, head?: BulkStatusData): Promise<void> {
+    await this.walk('COMPLETED', target, full, head, async (rows) => {
+      const unique = new Map<number, BulkStatusRow>();
+      for (const row of rows) {
+        if (row.status !== 'COMPLETED') continue;
+        const id = rowIdOf(row);
+        this.seen.COMPLETED.add(id);
+        // De-duplicate within the page too: the same row twice must not be fetched twice.
+        if (!this.done.has(id)) unique.set(id, row);
+      }
+      if (unique.size === 0) return;
       const settledIds: number[] = [];
       const failedNow: Record<string, string> = {};
       let completedNow = 0;
       let failedCount = 0;
-      // De-duplicate within the page too: the same row twice must not be fetched twice.
-      const unique = new Map<number, BulkStatusRow>();
-      for (const row of fresh) unique.set(rowIdOf(row), row);
       await runPool(unique.entries(), this.ctx.config.max_concurrency, async ([id, row]) => {
         const sessionId = row.session_id ?? null;
         let errorCode: string | null = null;
@@ -150,17 +179,20 @@ export class BulkBatchWatch implements BatchWatch {
 
   /**
    * Pages through FAILED rows: emits the ones not seen yet (with whether they are final) and,
-   * when `collect` is set (the batch has ended), returns what to retry and what failed for good.
+   * when `collect` is set (the batch has ended; always a full pass), returns what to retry and
+   * what failed for good.
    */
-  private async settleFailedPages(collect: boolean): Promise<{ retry: PlannedConsent[]; finalFailures: Record<string, string> }> {
+  private async settleFailedPass(target: number | null, collect: boolean): Promise<{ retry: PlannedConsent[]; finalFailures: Record<string, string> }> {
     const retry = new Map<string, PlannedConsent>();
     const finalFailures: Record<string, string> = {};
     const nowIso = new Date(this.ctx.now()).toISOString();
-    await this.forEachPage('FAILED', await this.page('FAILED', 1), async (rows) => {
+    await this.walk('FAILED', target, collect, undefined, async (rows) => {
       const settledIds: number[] = [];
       for (const row of rows) {
         if (row.status !== 'FAILED') continue;
         const id = rowIdOf(row);
+        this.seen.FAILED.add(id);
+        if (!collect && this.done.has(id)) continue;
         const error = typeof row.error === 'object' && row.error !== null ? row.error : null;
         const code = error?.code ?? (typeof row.error === 'string' ? row.error : null) ?? 'Unknown';
         const message = error?.message ?? (typeof row.error === 'string' ? row.error : null);
@@ -198,28 +230,35 @@ export class BulkBatchWatch implements BatchWatch {
 
   private globalConfig: Record<string, unknown> | null = null;
 
-  /** Walks pages 1..n with a loop guard: a page that repeats the previous one's rows ends the walk. */
-  private async forEachPage(status: 'COMPLETED' | 'FAILED', first: BulkStatusData, visit: (rows: BulkStatusRow[]) => Promise<void>): Promise<void> {
-    let data = first;
-    let previousKey = '';
-    const maxPages = Math.max(1, data.pagination?.total_pages ?? Math.ceil((data.pagination?.total ?? 0) / this.ctx.config.page_size)) + 1;
-    for (let page = 1; ; page++) {
+  /**
+   * One pass over the pages of `status` in the order PageWalk gives, visiting each page's
+   * rows. `target` null (no count from the server) or `full`: every page.
+   */
+  private async walk(status: RowStatus, target: number | null, full: boolean, head: BulkStatusData | undefined, visit: (rows: BulkStatusRow[]) => Promise<void>): Promise<void> {
+    const limit = this.ctx.config.page_size;
+    const seen = this.seen[status];
+    const total = this.knownTotal ?? 0;
+    const walk = new PageWalk({
+      known: seen.size,
+      target: target ?? Infinity,
+      limit,
+      // Rows of one status never outnumber the batch's rows; one page more tolerates a count that is off by a little.
+      maxPages: Math.max(1, Math.ceil(total / limit)) + 1,
+      full: full || target === null,
+    });
+    this.lastPassAt[status] = this.ctx.now();
+    for (let page = walk.next(); page !== undefined; page = walk.next()) {
+      const data = page === 1 && head !== undefined ? head : await this.page(status, page);
       if (data.metadata?.global_config) this.globalConfig = data.metadata.global_config;
       const rows = data.records ?? [];
       for (const row of rows) {
         if (!KNOWN_ROW_STATUSES.includes(row.status)) this.ctx.warnOnce(`row_status:${row.status}`, `Unknown row status "${row.status}" from FinPro (kept as sent).`);
       }
-      const key = rows.length > 0 ? `${rowIdOf(rows[0]!)}:${rowIdOf(rows[rows.length - 1]!)}:${rows.length}` : '';
-      if (page > 1 && key !== '' && key === previousKey) {
-        this.ctx.warnOnce(`loop:${this.entry.ref}`, `Loop detected in pagination of ${this.entry.ref}: page ${page} repeats page ${page - 1}; stopping this pass.`);
-        return;
-      }
-      previousKey = key;
       await visit(rows);
-      const hasNext = data.pagination?.has_next ?? (data.pagination?.total_pages != null ? page < data.pagination.total_pages : rows.length >= this.ctx.config.page_size);
-      if (!hasNext || rows.length === 0 || page >= maxPages) return;
-      data = await this.page(status, page + 1);
+      const hasNext = data.pagination?.has_next ?? (data.pagination?.total_pages != null ? page < data.pagination.total_pages : rows.length >= limit);
+      walk.record(page, { rows: rows.length, hasNext, seen: seen.size });
     }
+    if (walk.stoppedEarly) this.cheapPassUsed = true;
   }
 
   private async emitBatch(data: BulkStatusData): Promise<void> {
