@@ -3,7 +3,7 @@ import type { Sandbox, SandboxOptions } from '../../sandbox/index.js';
 import { configuredCatalog, startTestSandbox, type EntrypointOutput } from '../support/index.js';
 import { deliveredData, FIXED_RANGE, readAll, readConfig } from '../read/read-harness.js';
 import { runCrashChain } from './crash-chain.js';
-import { compareDelivery, schedulingProblems } from './delivery-check.js';
+import { compareDelivery, completedSyncTimes, schedulingProblems } from './delivery-check.js';
 import { reliabilityCounter } from './reliability-summary.js';
 import { baseSeed, soakOr } from './reliability-env.js';
 import { SeededRandom } from './seeded-random.js';
@@ -71,7 +71,8 @@ describe('read: SIGKILL at random moments, resumed from the last STATE', () => {
       process.stderr.write(`crash-read ${context}; ${result.attempts.length} attempts; reference read ${referenceMs} ms\n`);
       counter.add({ runs_scanned_for_secrets: result.attempts.length });
 
-      expect(schedulingProblems(target.stats()), context).toEqual([]);
+      const blobs = result.attempts.flatMap((a) => a.states.map((state) => state.stream?.stream_state));
+      expect(schedulingProblems(target.stats(), completedSyncTimes(blobs)), context).toEqual([]);
       const report = compareDelivery(result.attempts, reference);
       const compared = countReference(reference);
       counter.add({ read_kills_survived: result.kills, records_compared: compared, records_lost: report.lost });

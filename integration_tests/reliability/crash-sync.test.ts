@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Sandbox, SandboxOptions } from '../../sandbox/index.js';
 import { findSecretLeaks, makeTempDir, registeredSecrets, startTestSandbox, writeInputFile } from '../support/index.js';
 import { duckdbBusinessTables, duckdbQuery, fixedRange, sizes, syncConfig, type BusinessTables } from '../load/load-harness.js';
-import { schedulingProblems } from './delivery-check.js';
+import { completedSyncTimes, schedulingProblems } from './delivery-check.js';
 import { runKillable } from './kill-runner.js';
 import { reliabilityCounter } from './reliability-summary.js';
 import { baseSeed, soakOr } from './reliability-env.js';
@@ -18,8 +18,7 @@ import { SeededRandom } from './seeded-random.js';
  * draws the moments.
  */
 
-const CHAINS = soakOr(1, 5);
-const KILLS_PER_CHAIN = soakOr(3, 4);
+const KILLS = soakOr(3, 15);
 const SEED = baseSeed(6201);
 const SANDBOX: SandboxOptions = { seed: SEED, consents: 300, speed: 200, rateLimit: { limit: 100_000, windowMs: 60_000 } };
 const EXTRA = { batch_size: 100 };
@@ -48,6 +47,18 @@ async function sync(target: Sandbox, name: string, killAfterMs?: number): Promis
   return { killed: run.killed, ms: run.elapsedMs, code: run.output.exitCode, stderr: run.output.stderr };
 }
 
+/** Sync times the destination's stored state records as completed (none before the first commit). */
+async function storedCompletions(path: string): Promise<Set<string>> {
+  const rows = await duckdbQuery(path, 'SELECT CAST(state AS VARCHAR) AS state FROM _airbyte_state').catch(() => []);
+  return completedSyncTimes(rows.map((row) => streamStateOf(JSON.parse(String(row['state'])))));
+}
+
+/** The stored value may be the STATE message or its stream_state. */
+function streamStateOf(stored: unknown): unknown {
+  const stream = (stored as { stream?: { stream_state?: unknown } } | null)?.stream;
+  return stream?.stream_state ?? stored;
+}
+
 /** The stored state and every table's text must not hold a registered secret either. */
 async function databaseLeaks(path: string): Promise<string[]> {
   const states = await duckdbQuery(path, 'SELECT stream_name, CAST(state AS VARCHAR) AS state FROM _airbyte_state');
@@ -55,7 +66,7 @@ async function databaseLeaks(path: string): Promise<string[]> {
 }
 
 describe('sync into DuckDB: SIGKILL at random moments, then sync again', () => {
-  it(`${CHAINS} chains of ${KILLS_PER_CHAIN} kills each end with the tables of an uninterrupted sync`, { timeout: soakOr(240_000, 900_000) }, async () => {
+  it(`${KILLS} kills, each chain of kills ending with the tables of an uninterrupted sync`, { timeout: soakOr(240_000, 900_000) }, async () => {
     const clean = await sandbox();
     const first = await sync(clean, 'reference');
     expect(first.code, first.stderr).toBe(0);
@@ -63,32 +74,37 @@ describe('sync into DuckDB: SIGKILL at random moments, then sync again', () => {
     expect(reference['fi_transactions']!.length).toBeGreaterThan(1000);
     const random = new SeededRandom(SEED);
 
-    for (let chain = 0; chain < CHAINS; chain++) {
+    let total = 0;
+    for (let chain = 0; total < KILLS; chain++) {
+      expect(chain, `too many syncs ended before their kill; kills so far ${total}`).toBeLessThan(KILLS * 2);
       const target = await sandbox();
       const name = `chain-${chain}`;
       const moments: string[] = [];
       let kills = 0;
+      const completed = new Set<string>();
+      // Kill, sync again, until one sync ends on its own (after which a new sync would be an
+      // incremental one, not a resume: the next chain starts afresh).
       for (let attempt = 0; ; attempt++) {
-        expect(attempt, `chain ${chain} never finished; kills at ${moments.join(', ')}`).toBeLessThan(KILLS_PER_CHAIN * 3 + 3);
+        expect(attempt, `chain ${chain} never finished; kills at ${moments.join(', ')}`).toBeLessThan(KILLS * 3 + 3);
         // Anywhere from process start (DuckDB opening, state loading) to near the end of a full sync.
-        const killAfterMs = kills < KILLS_PER_CHAIN ? random.int(150, Math.round(first.ms * 0.9)) : undefined;
+        const killAfterMs = total + kills < KILLS ? random.int(150, Math.round(first.ms * 0.8)) : undefined;
         const run = await sync(target, name, killAfterMs);
+        for (const time of await storedCompletions(join(dir.path, `${name}.duckdb`))) completed.add(time);
         if (run.killed) {
           kills++;
           moments.push(`${killAfterMs} ms`);
           continue;
         }
         expect(run.code, `chain ${chain} (kills at ${moments.join(', ')}):\n${run.stderr}`).toBe(0);
-        if (kills >= KILLS_PER_CHAIN) break;
-        // The sync ended before this kill's moment: kill the next run earlier (an incremental
-        // sync after a complete one must leave the tables unchanged, which the check covers).
+        break;
       }
+      total += kills;
       const db = join(dir.path, `${name}.duckdb`);
       const tables = await duckdbBusinessTables(db);
       const context = `chain ${chain}, kills at ${moments.join(', ')}`;
       expect(sizes(tables), context).toEqual(sizes(reference));
       expect(tables, context).toEqual(reference);
-      expect(schedulingProblems(target.stats()), context).toEqual([]);
+      expect(schedulingProblems(target.stats(), completed), context).toEqual([]);
       expect(await databaseLeaks(db)).toEqual([]);
       const [dupes] = await duckdbQuery(db, 'SELECT COUNT(*) - COUNT(DISTINCT (session_id, link_reference_number, txn_id)) AS d FROM fi_transactions');
       expect(Number(dupes!['d']), context).toBe(0);

@@ -67,23 +67,45 @@ function conflictingDuplicates(attempts: Pick<EntrypointOutput, 'recordsByStream
 }
 
 /**
- * Exactly-once scheduling, from the sandbox's own books: every reference created one batch,
- * and each consent was scheduled under one chunk name only (never in two syncs' batches), at
- * most once per attempt (`<ref>`, `<ref>-r1`, ...).
+ * Exactly-once scheduling, from the sandbox's own books. Every reference created one batch.
+ * Within one sync window (the sync time in `<prefix>-<sync time>-<chunk>[-r<k>]`) a consent
+ * belongs to one chunk and is scheduled at most once per attempt. A consent may appear in a
+ * later window only when the earlier window was completed from the platform's point of view
+ * (some STATE it kept carries a `base.id` equal to that sync time): a new incremental sync
+ * legitimately schedules again the consents that failed in the last one.
  */
-export function schedulingProblems(stats: SandboxStats): string[] {
+const WINDOW = /-(\d{8}T\d{9}Z)-(\d+)(?:-r\d+)?$/;
+
+export function schedulingProblems(stats: SandboxStats, completedSyncTimes: Iterable<string> = []): string[] {
+  const completed = new Set([...completedSyncTimes].map((time) => new Date(time).toISOString().replace(/[-:.]/g, '')));
   const problems: string[] = [];
   for (const [ref, n] of Object.entries(stats.batches_created)) if (n !== 1) problems.push(`reference ${ref} created ${n} batches`);
   for (const [consent, { requests }] of Object.entries(stats.fi_requests)) {
-    const roots = new Set<string>();
-    const perAttempt = new Map<string, number>();
+    const chunksByWindow = new Map<string, Set<string>>();
+    const perReference = new Map<string, number>();
     for (const request of requests) {
       if (request.source !== 'bulk' || request.reference_id === null) continue;
-      roots.add(request.reference_id.replace(/-r\d+$/, ''));
-      perAttempt.set(request.reference_id, (perAttempt.get(request.reference_id) ?? 0) + 1);
+      const match = WINDOW.exec(request.reference_id);
+      const window = match?.[1] ?? request.reference_id;
+      (chunksByWindow.get(window) ?? chunksByWindow.set(window, new Set()).get(window)!).add(match?.[2] ?? '?');
+      perReference.set(request.reference_id, (perReference.get(request.reference_id) ?? 0) + 1);
     }
-    if (roots.size > 1) problems.push(`consent ${consent} scheduled in ${roots.size} chunks: ${[...roots].join(', ')}`);
-    for (const [ref, n] of perAttempt) if (n > 1) problems.push(`consent ${consent} scheduled ${n} times under ${ref}`);
+    const windows = [...chunksByWindow.keys()].sort();
+    for (const window of windows.slice(0, -1)) {
+      if (!completed.has(window)) problems.push(`consent ${consent} scheduled in sync ${window}, which never completed, and again in a later sync (${windows.join(', ')})`);
+    }
+    for (const [window, chunks] of chunksByWindow) if (chunks.size > 1) problems.push(`consent ${consent} in ${chunks.size} chunks of sync ${window}`);
+    for (const [ref, n] of perReference) if (n > 1) problems.push(`consent ${consent} scheduled ${n} times under ${ref}`);
   }
   return problems.slice(0, 20);
+}
+
+/** The sync times whose completion some STATE announced (`base.id` of any stream's state). */
+export function completedSyncTimes(states: Iterable<unknown>): Set<string> {
+  const times = new Set<string>();
+  for (const state of states) {
+    const id = (state as { base?: { id?: unknown } | null } | null)?.base?.id;
+    if (typeof id === 'string') times.add(id);
+  }
+  return times;
 }
