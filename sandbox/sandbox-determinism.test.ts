@@ -26,4 +26,33 @@ describe('determinism', () => {
       await Promise.all([a.close(), b.close(), other.close()]);
     }
   });
+
+  it('names batches and sessions by request, so a restarted sandbox never reuses an earlier sync\'s ids', async () => {
+    // A restart is a new instance; a later sync sends new reference ids (they carry the sync time).
+    const first = await startSandbox({ consents: 40, speed: 500 });
+    const restarted = await startSandbox({ consents: 40, speed: 500 });
+    try {
+      const consents = first.consents('ACTIVE').slice(0, 3).map((c) => ({ consent_id: c.id }));
+      const schedule = (sb: typeof first, reference_id: string) =>
+        post(sb, '/v2/schedule/fi/requests', { reference_id, consents_list: consents });
+      const a = await schedule(first, 'demo-20261123T100000Z-1');
+      // The restarted instance's first batch is the later sync's: by creation order it would collide.
+      const laterSync = await schedule(restarted, 'demo-20261123T110000Z-1');
+      const sameRequest = await schedule(restarted, 'demo-20261123T100000Z-1');
+      expect(sameRequest.body.data.batch_id).toBe(a.body.data.batch_id);
+      expect(laterSync.body.data.batch_id).not.toBe(a.body.data.batch_id);
+      await sleep(50);
+      const sessions = async (sb: typeof first, reference_id: string) => {
+        const status = await post(sb, '/bulk/status', { reference_id, page: 1, limit: 100 });
+        return status.body.data.records.map((r: { session_id: string | null }) => r.session_id);
+      };
+      const earlier = await sessions(first, 'demo-20261123T100000Z-1');
+      const later = await sessions(restarted, 'demo-20261123T110000Z-1');
+      expect(earlier.every((id: string | null) => typeof id === 'string')).toBe(true);
+      expect(new Set([...earlier, ...later]).size).toBe(earlier.length + later.length);
+      expect(await sessions(restarted, 'demo-20261123T100000Z-1')).toEqual(earlier);
+    } finally {
+      await Promise.all([first.close(), restarted.close()]);
+    }
+  });
 });

@@ -2,7 +2,7 @@ import type { Batch, BatchRow, GlobalConfig } from './batch-model.js';
 import { eligibilityOf } from '../population/consent-scenario.js';
 import { transientMessage } from '../fi/fi-request-service.js';
 import type { SandboxContext } from '../sandbox-context.js';
-import { seededUuid, unit } from '../util/seeded-hash.js';
+import { contentUuid, stringKey, stringKeyAlt, unit } from '../util/seeded-hash.js';
 import { iso } from '../util/time-format.js';
 
 export interface RowInput {
@@ -66,7 +66,7 @@ export function scheduleBatch(
       };
     }
     const endAt = Math.round(startAt + ctx.scaled(FETCH_MIN_MS + unit(seed, 0xe4d, serial, k) * FETCH_SPREAD_MS));
-    const session = ctx.sessions.create({
+    const session = ctx.sessions.create(sessionKeys(args.referenceId, k), {
       consentId: decision.consent.id,
       consentIndex: decision.consent.index,
       fromMs: decision.fromMs,
@@ -98,7 +98,7 @@ export function scheduleBatch(
     };
   });
   const batch: Batch = {
-    id: seededUuid(seed, 0xba7c4, serial),
+    id: batchId(seed, args.referenceId),
     referenceId: args.referenceId,
     submittedAt: now,
     fileName: args.fileName,
@@ -111,14 +111,26 @@ export function scheduleBatch(
   return batch;
 }
 
+/**
+ * Batch and session ids follow from the reference id (unique per client) and the row, not from
+ * creation order: so a restarted sandbox never hands out an id it gave a different batch or
+ * session before (as FinPro would not), and one seed with one request still gives one id.
+ */
+function batchId(seed: number, referenceId: string): string {
+  return contentUuid(seed, 0xba7c4, stringKey(referenceId), stringKeyAlt(referenceId), 0);
+}
+
+function sessionKeys(referenceId: string, row: number): [number, number, number] {
+  return [stringKey(referenceId), stringKeyAlt(referenceId), row + 1];
+}
+
 /** A batch the upload could not parse: it exists (so the reference is taken) but FAILED. */
 export function failedBatch(
   ctx: SandboxContext,
   args: { referenceId: string; globalConfig: GlobalConfig; fileName: string | null; code: string; message: string },
 ): Batch {
-  const serial = ctx.batches.nextSerial();
   const batch: Batch = {
-    id: seededUuid(ctx.options.seed, 0xba7c4, serial),
+    id: batchId(ctx.options.seed, args.referenceId),
     referenceId: args.referenceId,
     submittedAt: ctx.now(),
     fileName: args.fileName,

@@ -1,4 +1,4 @@
-import { seededUuid } from '../util/seeded-hash.js';
+import { contentUuid } from '../util/seeded-hash.js';
 
 /** One FI session: a fetch of one consent's accounts for one range. */
 export interface FiSession {
@@ -18,17 +18,18 @@ export interface FiSession {
 
 /**
  * Sessions live in memory (they are few: one per request, not per transaction). Session ids
- * follow from (seed, creation order), so one seed and one request sequence give one set of ids.
+ * follow from (seed, the request's content keys), so a restarted sandbox does not reuse the id
+ * of an earlier session for a different fetch; a repeat of identical keys gets the next free id.
  */
 export class SessionStore {
   private readonly byId = new Map<string, FiSession>();
   private readonly byConsent = new Map<number, FiSession[]>();
-  private serial = 0;
-
   constructor(private readonly seed: number) {}
 
-  create(fields: Omit<FiSession, 'id'>): FiSession {
-    const session: FiSession = { id: seededUuid(this.seed, 0x5e5510, this.serial++), ...fields };
+  create(keys: [number, number, number], fields: Omit<FiSession, 'id'>): FiSession {
+    let id = contentUuid(this.seed, 0x5e5510, ...keys);
+    for (let repeat = 1; this.byId.has(id); repeat++) id = contentUuid(this.seed, 0x5e5510, keys[0], keys[1], keys[2] + repeat * 0x10000000);
+    const session: FiSession = { id, ...fields };
     this.byId.set(session.id, session);
     let list = this.byConsent.get(session.consentIndex);
     if (!list) this.byConsent.set(session.consentIndex, (list = []));

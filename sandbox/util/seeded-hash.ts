@@ -71,6 +71,24 @@ export function seededUuid(seed: number, tag: number, key: number): string {
   return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4, 8)}${d}`;
 }
 
+/**
+ * A UUID-v4-shaped id from (seed, tag, three keys), for ids that must be unique per request
+ * content (a batch's reference, a row, a range) rather than per position in a sequence.
+ */
+export function contentUuid(seed: number, tag: number, a: number, b: number, c: number): string {
+  const w = (lane: number) => hex8(hash32(seed, tag, a, b, hash32(c, lane)));
+  const [p, q, r, s] = [w(11), w(12), w(13), w(14)];
+  const variant = '89ab'[hash32(seed, tag, a, b, hash32(c, 15)) & 3];
+  return `${p}-${q.slice(0, 4)}-4${q.slice(5, 8)}-${variant}${r.slice(1, 4)}-${r.slice(4, 8)}${s}`;
+}
+
+/** A second 32-bit string code, independent of stringKey, so two together key a string in 64 bits. */
+export function stringKeyAlt(s: string): number {
+  let h = 0x9747b28c;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x5bd1e995) ^ (h >>> 15);
+  return h >>> 0;
+}
+
 /** Stable small integer code for a string key (route names, kinds). */
 export function stringKey(s: string): number {
   let h = 0x811c9dc5;

@@ -1,7 +1,7 @@
 import { API_VERSION, HttpError, json, parseJsonObject } from '../http-io.js';
 import { optionalInstant, requiredString } from '../request-fields.js';
 import { JSON_BODY_LIMIT, type FinProRoute } from '../route-types.js';
-import { unit } from '../../util/seeded-hash.js';
+import { hash32, unit } from '../../util/seeded-hash.js';
 import { iso } from '../../util/time-format.js';
 
 /** Single-request fetch time at speed 1: 1 to 3 s, PENDING until then. */
@@ -33,7 +33,8 @@ export const fiRequestRoute: FinProRoute = {
       throw new HttpError(400, decision.code, decision.message, decision.details ? { details: decision.details } : undefined);
     }
     const readyAt = Math.round(now + ctx.scaled(FETCH_MIN_MS + unit(ctx.options.seed, 0x51e, now) * FETCH_SPREAD_MS));
-    const session = ctx.sessions.create({
+    // Keyed by consent and range: a later sync asks for a later range, so it gets a new id.
+    const session = ctx.sessions.create([decision.consent.index, hash32(ctx.options.seed, decision.fromMs, decision.toMs), 0], {
       consentId: decision.consent.id,
       consentIndex: decision.consent.index,
       fromMs: decision.fromMs,
