@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { ConfigError, TransientError } from '../errors/connector-errors.js';
+import { ConfigError, SystemError, TransientError } from '../errors/connector-errors.js';
 import { FinproApiError } from './finpro-api-error.js';
 import { finproAuthHeaders, finproUrl } from './finpro-headers.js';
 import { describeNetworkError } from './network-error.js';
@@ -37,6 +37,25 @@ export interface RequestOptions {
   retry?: boolean;
   /** A multipart body instead of JSON. */
   form?: FormData;
+  /** Largest answer body read, in bytes (default DEFAULT_MAX_RESPONSE_BYTES); a bigger one is a ResponseTooLargeError. */
+  maxBytes?: number;
+}
+
+/** Status pages of 1,000 rows are ~0.5 MB; nothing but FI data comes near this. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * An answer over the byte bound. Not transient (the same request brings the same answer) and
+ * not the user's config as such: a system error, which the caller rewords with what it asked for.
+ */
+export class ResponseTooLargeError extends SystemError {
+  constructor(
+    readonly path: string,
+    readonly bytes: number,
+    readonly maxBytes: number,
+  ) {
+    super(`FinPro ${path} answered with more than ${maxBytes} bytes (${bytes} seen), over what the connector reads in one answer.`);
+  }
 }
 
 /** A transient failure after the client gave up retrying, or one the caller asked not to retry. */
@@ -74,8 +93,7 @@ export class FinproClient {
     this.maxAttempts = options.maxAttempts ?? 8;
     this.random = options.random ?? Math.random;
     this.timeoutMs = options.config.request_timeout_seconds * 1000;
-    // Keep back room for the schedule/status calls that run beside the FI data workers.
-    this.governor = new RateLimitGovernor({ now: this.now, sleep: this.sleep }, options.config.max_concurrency + 2);
+    this.governor = new RateLimitGovernor({ now: this.now, sleep: this.sleep });
   }
 
   /** POSTs `body` (JSON) or `options.form` and returns the parsed JSON answer of a 2xx. */
@@ -95,9 +113,10 @@ export class FinproClient {
           body: options.form ?? JSON.stringify(body),
           signal: AbortSignal.timeout(this.timeoutMs),
         });
-        text = await response.text();
+        text = await readBounded(response, options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES, path);
       } catch (error) {
         this.governor.release(undefined);
+        if (error instanceof ResponseTooLargeError) throw error;
         const reason = describeNetworkError(error, this.options.config.base_url);
         if (!retry || ++transientAttempt >= this.maxAttempts) throw new FinproTransientError(path, reason, undefined);
         await this.backoff(path, reason, transientAttempt);
@@ -144,6 +163,33 @@ export class FinproClient {
     this.options.events?.onRetry?.(path, reason, attempt, waitMs);
     await this.sleep(waitMs);
   }
+}
+
+/**
+ * The body as text, never more than `maxBytes` of it in memory: a Content-Length over the
+ * bound fails before the body is read, a body that grows past it fails as soon as it does.
+ */
+async function readBounded(response: Response, maxBytes: number, path: string): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new ResponseTooLargeError(path, declared, maxBytes);
+  }
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new ResponseTooLargeError(path, bytes, maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, bytes).toString('utf8');
 }
 
 function withoutContentType(headers: Record<string, string>): Record<string, string> {
