@@ -1,6 +1,8 @@
 import { TransientError } from '../errors/connector-errors.js';
 import { FinproApiError } from '../finpro/finpro-api-error.js';
-import { fiRequest, fiRequestStatus } from '../finpro/finpro-endpoints.js';
+import { FinproTransientError } from '../finpro/finpro-client.js';
+import { fiRequest, fiRequestStatus, fiRequestStatusByConsent } from '../finpro/finpro-endpoints.js';
+import { backoffDelayMs } from '../finpro/retry-backoff.js';
 import type { InFlightBatch, SingleSession } from '../state/read-state.js';
 import { decodeRanges, encodeRanges } from '../state/range-set.js';
 import { bulkBatchRecord } from '../streams/bulk-batches-stream.js';
@@ -14,8 +16,9 @@ import { decideFailedRow } from './retry-policy.js';
  * Fewer than 10 consents go through the single FI request API (`/fi/request`, then
  * `/consent/firequest/status` until DATA_READY, then `/getallfidata`). They look like a
  * small batch to the rest of the engine and to the streams: batch id `single-<reference>`,
- * row id = position + 1, `request_mode: "single"`. Sessions live in state, so a resumed
- * sync polls them instead of spending the consents' fetch quota again.
+ * row id = position + 1, `request_mode: "single"`. Sessions live in state from the moment
+ * FinPro names them, so a resumed sync polls them instead of spending the consents' fetch
+ * quota again.
  */
 export const SINGLE_BATCH_PREFIX = 'single-';
 
@@ -29,40 +32,12 @@ const EVENT_FAILURES: Record<string, { eligibility: string }> = {
   DATA_DENIED: { eligibility: 'No' },
 };
 
-/** Sends the FI requests of a single-mode "batch" and returns its state entry (failures settled later by the watch). */
-export async function requestSingleBatch(
-  ctx: EngineContext,
-  args: { referenceId: string; chunk: number; attempt: number; consents: readonly PlannedConsent[] },
-): Promise<InFlightBatch> {
-  const sessions: SingleSession[] = [];
-  const nowIso = new Date(ctx.now()).toISOString();
-  for (const consent of args.consents) {
-    const session: SingleSession = { c: consent.consentId, s: null, f: consent.from, t: consent.to };
-    try {
-      session.s = await fiRequest(ctx.client, { consentId: consent.consentId, fiDataRangeFrom: consent.from, fiDataRangeTo: consent.to });
-    } catch (error) {
-      if (!(error instanceof FinproApiError) || error.errorCode === undefined || !PER_CONSENT_REQUEST_CODES.has(error.errorCode)) throw error;
-      session.e = error.errorCode;
-      const decision = decideFailedRow(
-        {
-          eligibility: error.errorCode === 'InvalidDateRange' ? 'YesWithModifications' : 'No',
-          code: error.errorCode,
-          message: error.errorMsg,
-          details: error.details,
-          from: consent.from,
-          to: consent.to,
-          attempt: args.attempt,
-        },
-        ctx.config.max_retries,
-        nowIso,
-      );
-      if (decision.kind === 'retry') {
-        session.rf = decision.from;
-        session.rt = decision.to;
-      }
-    }
-    sessions.push(session);
-  }
+/**
+ * The state entry of a single-mode "batch" before any request is sent: one pending session
+ * per consent (`s` null, no `e`). The engine checkpoints it first; the watch then sends the
+ * requests one by one, checkpointing each session as soon as FinPro gives it (see `requestPending`).
+ */
+export function plannedSingleBatch(args: { referenceId: string; chunk: number; attempt: number; consents: readonly PlannedConsent[] }): InFlightBatch {
   return {
     ref: args.referenceId,
     batch_id: SINGLE_BATCH_PREFIX + args.referenceId,
@@ -71,9 +46,12 @@ export async function requestSingleBatch(
     mode: 'single',
     submission: null,
     done: '',
-    sessions,
+    sessions: args.consents.map((consent) => ({ c: consent.consentId, s: null, f: consent.from, t: consent.to })),
   };
 }
+
+/** Attempts at `/fi/request` for one consent when the answer is lost (each after a look-up found no new session). */
+const MAX_REQUEST_ATTEMPTS = 6;
 
 export class SingleRequestWatch implements BatchWatch {
   nextPollAt = 0;
@@ -96,6 +74,7 @@ export class SingleRequestWatch implements BatchWatch {
   async poll(): Promise<WatchOutcome> {
     const { ctx } = this;
     const sessions = (this.entry.sessions ?? []).map((s) => ({ ...s }));
+    await this.requestPending(sessions);
     if (!this.announced) {
       await this.emitBatch('IN_PROGRESS', sessions);
       this.announced = true;
@@ -169,6 +148,97 @@ export class SingleRequestWatch implements BatchWatch {
     this.intervalMs = nextPollIntervalMs(this.intervalMs, settled.length > 0, ctx.config.polling.initial_interval_seconds * 1000, ctx.config.polling.max_interval_seconds * 1000);
     this.nextPollAt = ctx.now() + this.intervalMs;
     return { kind: 'running' };
+  }
+
+  /**
+   * Sends the FI request of every pending session, spending each consent's fetch quota at
+   * most once: the consent's newest session is noted (and checkpointed) before the request,
+   * the new session is checkpointed as soon as it is known, and a request whose answer was
+   * lost, or that a stopped run may have sent, is looked up by consent before it is sent
+   * again (a session newer than the one noted is ours).
+   */
+  private async requestPending(sessions: SingleSession[]): Promise<void> {
+    for (const session of sessions) {
+      if (session.s !== null || session.e !== undefined) continue;
+      if (session.p === undefined) {
+        session.p = await this.newestSession(session.c);
+        await this.save(sessions);
+      } else {
+        const newest = await this.newestSession(session.c);
+        if (newest !== null && newest !== session.p) {
+          this.ctx.log('INFO', `FI request for consent ${session.c} had reached FinPro before the previous run stopped: adopting session ${newest}.`);
+          session.s = newest;
+          await this.save(sessions);
+          continue;
+        }
+      }
+      await this.send(session);
+      await this.save(sessions);
+    }
+  }
+
+  private async send(session: SingleSession): Promise<void> {
+    const { ctx } = this;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        session.s = await fiRequest(ctx.client, { consentId: session.c, fiDataRangeFrom: session.f, fiDataRangeTo: session.t }, { retry: false });
+        return;
+      } catch (error) {
+        if (error instanceof FinproApiError && error.errorCode !== undefined && PER_CONSENT_REQUEST_CODES.has(error.errorCode)) {
+          this.failRequest(session, error);
+          return;
+        }
+        if (!(error instanceof FinproTransientError)) throw error;
+        // The request may have taken effect before its answer was lost: look before asking again.
+        const newest = await this.newestSession(session.c);
+        if (newest !== null && newest !== session.p) {
+          session.s = newest;
+          return;
+        }
+        if (attempt + 1 >= MAX_REQUEST_ATTEMPTS) {
+          throw new TransientError(`FI request for consent ${session.c} failed ${MAX_REQUEST_ATTEMPTS} times (${error.reason}); the next sync looks it up before asking again.`);
+        }
+        await ctx.sleep(backoffDelayMs(attempt, 500, 15_000));
+      }
+    }
+  }
+
+  private failRequest(session: SingleSession, error: FinproApiError): void {
+    session.e = error.errorCode!;
+    const decision = decideFailedRow(
+      {
+        eligibility: error.errorCode === 'InvalidDateRange' ? 'YesWithModifications' : 'No',
+        code: error.errorCode,
+        message: error.errorMsg,
+        details: error.details,
+        from: session.f,
+        to: session.t,
+        attempt: this.entry.attempt,
+      },
+      this.ctx.config.max_retries,
+      new Date(this.ctx.now()).toISOString(),
+    );
+    if (decision.kind === 'retry') {
+      session.rf = decision.from;
+      session.rt = decision.to;
+    }
+  }
+
+  /** The consent's newest session id, or null when FinPro knows none (a 4xx such as "has no FI request"). */
+  private async newestSession(consentId: string): Promise<string | null> {
+    try {
+      return (await fiRequestStatusByConsent(this.ctx.client, consentId)).sessionId ?? null;
+    } catch (error) {
+      if (error instanceof FinproApiError && error.status < 500) return null;
+      throw error;
+    }
+  }
+
+  /** Puts the sessions into state and checkpoints (no record is pending: the sessions alone changed). */
+  private async save(sessions: SingleSession[]): Promise<void> {
+    this.entry = { ...this.entry, sessions: sessions.map((s) => ({ ...s })) };
+    this.ctx.state.apply({ type: 'batch-updated', batch: this.entry });
+    await this.ctx.state.checkpoint();
   }
 
   private async emitBatch(status: string, sessions: SingleSession[]): Promise<void> {

@@ -7,7 +7,7 @@ import { scheduleBatch } from './batch-scheduler.js';
 import { BulkBatchWatch } from './bulk-batch-watch.js';
 import type { BatchWatch, EngineContext } from './engine-context.js';
 import { retryReferenceId } from './reference-id.js';
-import { requestSingleBatch, SingleRequestWatch } from './single-request-watch.js';
+import { plannedSingleBatch, SingleRequestWatch } from './single-request-watch.js';
 
 /**
  * One read's orchestration: resume the sync found in state (its batches first, then its
@@ -212,7 +212,8 @@ export class SyncEngine {
     const { ctx } = this;
     let entry: InFlightBatch;
     if (consents.length < BULK_MIN_CONSENTS) {
-      entry = await requestSingleBatch(ctx, { referenceId, chunk, attempt, consents });
+      // Recorded before any request; the watch sends them and checkpoints each session.
+      entry = plannedSingleBatch({ referenceId, chunk, attempt, consents });
     } else {
       const submission = ctx.config.submission_mode;
       const scheduled = await scheduleBatch(ctx.client, { referenceId, consents, submission }, ctx.sleep);

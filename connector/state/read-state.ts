@@ -24,8 +24,14 @@ const ranges = z.string().regex(RANGES_PATTERN, 'must be ranges of row numbers l
 export const SingleSession = z.object({
   /** consent id */
   c: z.string().min(1),
-  /** session id; null when the FI request itself failed */
+  /** session id; null when the FI request failed (`e` set) or is not confirmed yet (no `e`) */
   s: z.string().nullable(),
+  /**
+   * The consent's newest session before our request (null: it had none), recorded before the
+   * request is sent. A request not confirmed when the run stopped is looked up by consent
+   * first: a newer session than this one is ours, and no quota is spent twice.
+   */
+  p: z.string().nullable().optional(),
   f: isoInstant,
   t: isoInstant,
   /** Error code once the request or its session failed. */

@@ -1,5 +1,16 @@
+import { spawn } from 'node:child_process';
 import type { Sandbox } from '../../sandbox/index.js';
-import { configuredCatalog, runRead, sandboxConfig, type EntrypointOutput, type RunOptions } from '../support/index.js';
+import {
+  configuredCatalog,
+  makeTempDir,
+  parseEntrypointOutput,
+  requireBuiltCli,
+  runRead,
+  sandboxConfig,
+  writeInputFile,
+  type EntrypointOutput,
+  type RunOptions,
+} from '../support/index.js';
 
 /** Helpers shared by the read tests: config for a sandbox, last state per stream, primary keys. */
 export function readConfig(sandbox: Sandbox, consentIds: string[], extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -78,4 +89,44 @@ export function deliveredData(outputs: Pick<EntrypointOutput, 'recordsByStream'>
     for (const a of output.recordsByStream.get('fi_accounts') ?? []) accounts.add(`${a['consent_id']}|${a['link_reference_number']}|${a['current_balance']}`);
   }
   return { outcomes, transactions, accounts };
+}
+
+/**
+ * Runs `read` and SIGKILLs it as soon as `killWhen` holds for its stdout so far (asked at
+ * every chunk and every millisecond, so it may also watch an in-process sandbox); returns the
+ * complete lines it wrote.
+ */
+export async function readUntilKilled(config: Record<string, unknown>, killWhen: (stdout: string) => boolean): Promise<ReturnType<typeof parseEntrypointOutput>> {
+  const dir = makeTempDir();
+  try {
+    const args = [
+      requireBuiltCli(),
+      'read',
+      '--config',
+      writeInputFile(dir.path, 'config.json', config),
+      '--catalog',
+      writeInputFile(dir.path, 'catalog.json', configuredCatalog() as unknown as Record<string, unknown>),
+    ];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let killed = false;
+    const check = (): void => {
+      if (!killed && killWhen(stdout)) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      check();
+    });
+    const timer = setInterval(check, 1);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('close', (c, s) => resolve([c, s])));
+    clearInterval(timer);
+    // Only complete lines count: the platform never sees a half-written one.
+    const complete = stdout.slice(0, stdout.lastIndexOf('\n') + 1);
+    return parseEntrypointOutput(complete, '', code, signal);
+  } finally {
+    dir.remove();
+  }
 }

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../sandbox/index.js';
-import { configuredCatalog, makeTempDir, parseEntrypointOutput, requireBuiltCli, startTestSandbox, writeInputFile } from '../support/index.js';
-import { deliveredData, FIXED_RANGE, keysByStream, lastStates, readAll, readConfig } from './read-harness.js';
+import { startTestSandbox } from '../support/index.js';
+import { deliveredData, FIXED_RANGE, keysByStream, lastStates, readAll, readConfig, readUntilKilled } from './read-harness.js';
 
 const STREAMS = ['bulk_batches', 'bulk_batch_rows', 'fi_data', 'fi_accounts', 'fi_transactions'];
 const sandboxes: Sandbox[] = [];
@@ -15,37 +14,6 @@ afterAll(async () => {
   await Promise.all(sandboxes.map((s) => s.close()));
 });
 
-/** Runs `read` and SIGKILLs it once a STATE shows rows already harvested in a batch. */
-async function readUntilFirstHarvest(config: Record<string, unknown>): Promise<ReturnType<typeof parseEntrypointOutput>> {
-  const dir = makeTempDir();
-  try {
-    const args = [
-      requireBuiltCli(),
-      'read',
-      '--config',
-      writeInputFile(dir.path, 'config.json', config),
-      '--catalog',
-      writeInputFile(dir.path, 'catalog.json', configuredCatalog() as unknown as Record<string, unknown>),
-    ];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let killed = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-      if (!killed && /"STATE".*"done":"\d/.test(stdout)) {
-        killed = true;
-        child.kill('SIGKILL');
-      }
-    });
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('close', (c, s) => resolve([c, s])));
-    // Only complete lines count: the platform never sees a half-written one.
-    const complete = stdout.slice(0, stdout.lastIndexOf('\n') + 1);
-    return parseEntrypointOutput(complete, '', code, signal);
-  } finally {
-    dir.remove();
-  }
-}
-
 describe('read: resume after SIGKILL', () => {
   it('schedules each reference once and, de-duplicated, delivers what an uninterrupted run does', { timeout: 120_000 }, async () => {
     const options = { consents: 300, speed: 20, rowsPerSecond: 400, seed: 21, rateLimit: { limit: 100_000, windowMs: 60_000 } };
@@ -53,7 +21,8 @@ describe('read: resume after SIGKILL', () => {
     const ids = interrupted.consents().map((c) => c.id);
     const config = readConfig(interrupted, ids, { batch_size: 100, ...FIXED_RANGE });
 
-    const first = await readUntilFirstHarvest(config);
+    // SIGKILL once a STATE shows rows already harvested in a batch.
+    const first = await readUntilKilled(config, (stdout) => /"STATE".*"done":"\d/.test(stdout));
     expect(first.signal).toBe('SIGKILL');
     expect(first.protocolErrors).toEqual([]);
     const second = await readAll(interrupted, ids, { extra: { batch_size: 100, ...FIXED_RANGE }, state: lastStates(first) });
