@@ -1,6 +1,8 @@
+import { SystemError } from '../errors/connector-errors.js';
 import { FinproApiError } from '../finpro/finpro-api-error.js';
+import { ResponseTooLargeError } from '../finpro/finpro-client.js';
 import type { FinproClient } from '../finpro/finpro-client.js';
-import { getAllFiData } from '../finpro/finpro-endpoints.js';
+import { FI_DATA_MAX_BYTES, getAllFiData } from '../finpro/finpro-endpoints.js';
 import type { StateManager } from '../state/state-manager.js';
 import { fiAccountRecord } from '../streams/fi-accounts-stream.js';
 import { fiDataRecord } from '../streams/fi-data-stream.js';
@@ -37,6 +39,8 @@ export class FiDataHarvester {
     private readonly state: StateManager,
     private readonly now: () => number,
     private readonly warn: (message: string) => void,
+    /** Largest answer read for one session (see FI_DATA_MAX_BYTES). */
+    private readonly maxBytes: number = FI_DATA_MAX_BYTES,
   ) {
     this.wantData = state.isSelected('fi_data');
     this.wantAccounts = state.isSelected('fi_accounts');
@@ -55,8 +59,15 @@ export class FiDataHarvester {
         sessionId: target.sessionId,
         ...(target.from !== undefined ? { transactionsStartDate: target.from } : {}),
         ...(target.to !== undefined ? { transactionsEndDate: target.to } : {}),
-      });
+      }, this.maxBytes);
     } catch (error) {
+      if (error instanceof ResponseTooLargeError) {
+        throw new SystemError(
+          `FinPro's FI data for consent ${target.consentId} (session ${target.sessionId}) is over ${error.maxBytes} bytes, more than the connector reads in one answer: ` +
+            'narrow fi_data_range_from/fi_data_range_to (or this consent\'s override) so each request covers less time.',
+          { cause: error },
+        );
+      }
       if (error instanceof FinproApiError && error.status < 500 && error.errorCode !== undefined && PER_CONSENT_CODES.has(error.errorCode)) {
         return { ok: false, code: error.errorCode, message: error.errorMsg ?? error.errorCode };
       }
