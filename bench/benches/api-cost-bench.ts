@@ -2,7 +2,7 @@ import type { SandboxStats } from '../../sandbox/index.js';
 import type { BenchContext, Benchmark } from '../harness/bench-context.js';
 import type { Figure } from '../harness/bench-types.js';
 import { FAST_SANDBOX, dataRange } from '../harness/bench-settings.js';
-import { ROUTES, routeRequests, runConnectorRead } from '../harness/connector-read.js';
+import { ROUTES, routeRequests, runConnectorRead, statsOf } from '../harness/connector-read.js';
 import { readStatsKey, READ_RANGE_DAYS } from './read-throughput-bench.js';
 
 /**
@@ -77,8 +77,8 @@ async function measure(ctx: BenchContext, consents: number): Promise<SandboxStat
       stdout: 'ignore',
       timeoutMs: 20 * 60_000,
     });
-    list.push(read.stats);
-    ctx.log(`${consents} consents, run ${run + 1}/${runs}: ${read.stats.requests.total} requests`);
+    list.push(statsOf(read));
+    ctx.log(`${consents} consents, run ${run + 1}/${runs}: ${statsOf(read).requests.total} requests`);
   }
   return list;
 }

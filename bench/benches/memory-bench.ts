@@ -31,6 +31,7 @@ export const memoryBench: Benchmark = {
           sandbox: FAST_SANDBOX,
           config: { fi_data_range_from: range.from, fi_data_range_to: range.to },
           stdout: 'ignore',
+          stats: false,
           timeoutMs: 30 * 60_000,
         });
         const peak = read.run.peakRssBytes / MIB;

@@ -1,6 +1,6 @@
 import type { Benchmark } from '../harness/bench-context.js';
 import { FAST_SANDBOX, dataRange } from '../harness/bench-settings.js';
-import { runConnectorRead } from '../harness/connector-read.js';
+import { runConnectorRead, statsOf } from '../harness/connector-read.js';
 
 /**
  * 2. Rate-limit efficiency: a read that needs about ten windows of the sandbox's limit.
@@ -32,14 +32,14 @@ export const rateLimitBench: Benchmark = {
         stdout: 'ignore',
         timeoutMs: 10 * 60_000,
       });
-      const needed = read.stats.requests.total - read.stats.rate_limited;
+      const needed = statsOf(read).requests.total - statsOf(read).rate_limited;
       const bound = (needed / limit) * (windowMs / 1000);
       walls.push(read.run.wallSeconds);
       bounds.push(bound);
       ratios.push(read.run.wallSeconds / bound);
-      throttled.push(read.stats.rate_limited);
+      throttled.push(statsOf(read).rate_limited);
       requestCounts.push(needed);
-      ctx.log(`run ${run + 1}/${runs}: ${needed} requests in ${read.run.wallSeconds.toFixed(1)} s, bound ${bound.toFixed(1)} s, ${read.stats.rate_limited} x 429`);
+      ctx.log(`run ${run + 1}/${runs}: ${needed} requests in ${read.run.wallSeconds.toFixed(1)} s, bound ${bound.toFixed(1)} s, ${statsOf(read).rate_limited} x 429`);
     }
     return {
       method: [

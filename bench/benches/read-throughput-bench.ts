@@ -3,7 +3,7 @@ import type { SandboxStats } from '../../sandbox/index.js';
 import type { Benchmark } from '../harness/bench-context.js';
 import { CONNECTOR_BATCH_SIZE, CONNECTOR_CONCURRENCY, FAST_SANDBOX, dataRange } from '../harness/bench-settings.js';
 import { assertClean, runChild } from '../harness/child-run.js';
-import { ROUTES, runConnectorRead } from '../harness/connector-read.js';
+import { ROUTES, runConnectorRead, statsOf } from '../harness/connector-read.js';
 import { countMessagesInFile } from '../harness/record-counter.js';
 import { rm } from 'node:fs/promises';
 import { pairedRatios } from '../harness/sample-stats.js';
@@ -14,7 +14,7 @@ import { parseReportLine, type BaselineReport, type BaselineRequest } from '../b
 export const READ_REQUEST_RATE_KEY = 'read.getallfidata-per-second';
 /** Sandbox stats of each read run, for the api-cost bench (keyed by consent count). */
 export const READ_RANGE_DAYS = 540;
-export const readStatsKey = (consents: number) => `read.stats.${consents}`;
+export const readStatsKey = (consents: number) => `statsOf(read).${consents}`;
 
 /**
  * 1. Read throughput: the built CLI's `read` of every stream against a sandbox process, and
@@ -52,14 +52,14 @@ export const readThroughputBench: Benchmark = {
       connectorRates.push(transactions / read.run.wallSeconds);
       allRecordRates.push(records.totalRecords / read.run.wallSeconds);
       connectorCpu.push((read.run.cpuSeconds / transactions) * 100_000);
-      requestRates.push(read.stats.getallfidata.requests / read.run.wallSeconds);
+      requestRates.push(statsOf(read).getallfidata.requests / read.run.wallSeconds);
       sandboxCpuShares.push(read.sandboxCpuSeconds / read.run.wallSeconds);
-      statsList.push(read.stats);
+      statsList.push(statsOf(read));
       transactionsSeen = transactions;
       accountsSeen = records.records['fi_accounts'] ?? 0;
       totalRecords = records.totalRecords;
       ctx.log(
-        `connector run ${run + 1}/${runs}: ${transactions.toLocaleString('en-US')} transactions in ${read.run.wallSeconds.toFixed(1)} s, CPU ${read.run.cpuSeconds.toFixed(1)} s, sandbox CPU ${read.sandboxCpuSeconds.toFixed(1)} s, ${read.stats.getallfidata.requests} data requests`,
+        `connector run ${run + 1}/${runs}: ${transactions.toLocaleString('en-US')} transactions in ${read.run.wallSeconds.toFixed(1)} s, CPU ${read.run.cpuSeconds.toFixed(1)} s, sandbox CPU ${read.sandboxCpuSeconds.toFixed(1)} s, ${statsOf(read).getallfidata.requests} data requests`,
       );
 
       // Like for like with the baseline: the same records and nothing else.

@@ -26,12 +26,15 @@ export interface ConnectorReadInput {
    * the count costs the child nothing), or send them to /dev/null.
    */
   stdout?: 'count' | 'ignore';
+  /** Fetch the sandbox's stats after the run (default). At 100,000 consents they are tens of MB. */
+  stats?: boolean;
 }
 
 export interface ConnectorReadResult {
   run: ChildRunResult;
   counts: MessageCounts | undefined;
-  stats: SandboxStats;
+  /** Undefined when the input asked for none. */
+  stats: SandboxStats | undefined;
   sandboxCpuSeconds: number;
 }
 
@@ -61,11 +64,17 @@ export async function runConnectorRead(ctx: BenchContext, input: ConnectorReadIn
     const counts = outFile !== undefined ? await countMessagesInFile(outFile) : undefined;
     if (outFile !== undefined) await rm(outFile, { force: true });
     assertClean(`read (${input.label})`, run, counts?.errors);
-    const stats = await sandbox.stats();
+    const stats = input.stats === false ? undefined : await sandbox.stats();
     return { run, counts, stats, sandboxCpuSeconds };
   } finally {
     await sandbox.close();
   }
+}
+
+/** The sandbox stats of a read that asked for them. */
+export function statsOf(read: ConnectorReadResult): SandboxStats {
+  if (read.stats === undefined) throw new Error('this read was run without sandbox stats');
+  return read.stats;
 }
 
 /** Requests the sandbox answered for a route (every status), from its stats. */
