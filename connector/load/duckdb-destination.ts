@@ -1,28 +1,45 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { ConfigError } from '../errors/connector-errors.js';
 import { AirbyteStateMessage } from '../protocol/airbyte-message.js';
 import { debugToStderr } from '../protocol/stderr-logger.js';
 import { stateStreamName, type LoadDestination } from './load-destination.js';
-import { EXISTING_COLUMNS_SQL, prepareTableSql, stagingTable } from './load-sql.js';
+import { EXISTING_COLUMNS_SQL, prepareTableSql, stagingColumnNames, stagingTable } from './load-sql.js';
 import type { Cell } from './record-typer.js';
-import { duckdbDialect } from './sql-dialect.js';
+import { duckdbDialect, quoteIdent, quoteLiteral } from './sql-dialect.js';
 import type { TablePlan } from './table-mapping.js';
 
+/** Rows of one stream written since the last commit, as JSON lines in a file DuckDB's read_json ingests. */
+interface StagingFile {
+  readonly plan: TablePlan;
+  readonly path: string;
+  out: WriteStream;
+  rows: number;
+}
+
 /**
- * A DuckDB file as a destination. Rows go through DuckDB's appender into TEMP staging tables
- * (in memory, spilled by DuckDB when large; gone if the process dies, which is what makes an
- * uncommitted tail disappear), and a checkpoint is one SQL transaction.
+ * A DuckDB file as a destination. Staged rows are written as JSON lines (`[seq, cell, ...]`,
+ * cells the exact text of record-typer) to a scratch file per stream, and at a checkpoint
+ * DuckDB's own bulk JSON reader moves them into a TEMP staging table (in memory; gone if the
+ * process dies, which is what makes an uncommitted tail disappear); the checkpoint itself is
+ * one SQL transaction. Measured on 113k fi_transactions: the appender cost 1.6 s of the
+ * single JS thread (one N-API call per value plus a blocking flush); read_json parses the
+ * same rows in DuckDB's threads in ~0.8 s while JS only JSON.stringifies.
  */
 export class DuckDbDestination implements LoadDestination {
   readonly dialect = duckdbDialect;
-  private readonly appenders = new Map<string, DuckDBAppender>();
+  private readonly files = new Map<string, StagingFile>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     readonly description: string,
+    /** Scratch directory of the staging files; removed on close and, after a kill, on the next open. */
+    private readonly scratch: string,
   ) {}
 
   static async open(path: string): Promise<DuckDbDestination> {
@@ -41,15 +58,21 @@ export class DuckDbDestination implements LoadDestination {
     await connection.run(
       'CREATE TABLE IF NOT EXISTS _airbyte_state (stream_name VARCHAR NOT NULL, stream_namespace VARCHAR NOT NULL, state JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)',
     );
-    return new DuckDbDestination(instance, connection, `duckdb:${path}`);
+    // Only one process holds the file's lock, so a scratch directory left by a killed load is ours to clear.
+    const scratch = path === ':memory:' ? await mkdtemp(join(tmpdir(), 'finpro-duckdb-stage-')) : `${path}.staging`;
+    await rm(scratch, { recursive: true, force: true });
+    await mkdir(scratch, { recursive: true });
+    return new DuckDbDestination(instance, connection, `duckdb:${path}`, scratch);
   }
 
   async prepare(plans: readonly TablePlan[]): Promise<void> {
     const existing = await this.existingColumns();
     for (const plan of plans) {
       for (const statement of prepareTableSql(this.dialect, plan, existing.get(plan.table))) await this.connection.run(statement);
-      this.appenders.get(plan.table)?.closeSync();
-      this.appenders.set(plan.table, await this.connection.createAppender(stagingTable(plan), null, 'temp'));
+      const previous = this.files.get(plan.table);
+      if (previous !== undefined) await this.closeFile(previous);
+      const path = join(this.scratch, `${plan.table}.jsonl`);
+      this.files.set(plan.table, { plan, path, out: createWriteStream(path), rows: 0 });
     }
   }
 
@@ -69,20 +92,40 @@ export class DuckDbDestination implements LoadDestination {
     return rows.map((row) => AirbyteStateMessage.parse(JSON.parse(String(row['state']))));
   }
 
-  stage(plan: TablePlan, seq: number, cells: readonly Cell[]): undefined {
-    const appender = this.appenders.get(plan.table);
-    if (appender === undefined) throw new Error(`stream ${plan.stream} was not prepared`);
-    appender.appendBigInt(BigInt(seq));
-    for (const cell of cells) {
-      if (cell === null) appender.appendNull();
-      else appender.appendVarchar(cell);
-    }
-    appender.endRow();
-    return undefined;
+  stage(plan: TablePlan, seq: number, cells: readonly Cell[]): Promise<void> | undefined {
+    const file = this.files.get(plan.table);
+    if (file === undefined) throw new Error(`stream ${plan.stream} was not prepared`);
+    file.rows += 1;
+    // Backpressure: when the file's buffer is full the producer waits for it to drain.
+    if (file.out.write(`[${seq},${JSON.stringify(cells).slice(1)}\n`)) return undefined;
+    return once(file.out, 'drain').then(() => undefined);
+  }
+
+  /** Moves a stream's written rows into its staging table through read_json, and starts an empty file. */
+  private async ingest(file: StagingFile): Promise<void> {
+    if (file.rows === 0) return;
+    await this.closeFile(file);
+    const startedAt = Date.now();
+    // Every cell is read as text (record-typer checked it; the merge casts it), so no value changes on the way.
+    const columns = stagingColumnNames(file.plan)
+      .map((name, i) => (i === 0 ? `CAST(json[1] AS BIGINT)` : `json[${i + 1}]`) + ` AS ${quoteIdent(name)}`)
+      .join(', ');
+    await this.connection.run(
+      `INSERT INTO ${quoteIdent(stagingTable(file.plan))} SELECT ${columns} FROM read_json(${quoteLiteral(file.path)}, format = 'newline_delimited', records = false, columns = {json: 'VARCHAR[]'}, maximum_object_size = 1073741824)`,
+    );
+    debugToStderr(`duckdb ${Date.now() - startedAt} ms: read_json ${file.rows} rows of ${file.plan.stream}`);
+    file.out = createWriteStream(file.path);
+    file.rows = 0;
+  }
+
+  private async closeFile(file: StagingFile): Promise<void> {
+    if (file.out.closed) return;
+    file.out.end();
+    await once(file.out, 'close');
   }
 
   async commit(statements: readonly string[], states: readonly AirbyteStateMessage[]): Promise<void> {
-    for (const appender of this.appenders.values()) appender.flushSync();
+    for (const file of this.files.values()) await this.ingest(file);
     await this.connection.run('BEGIN TRANSACTION');
     try {
       for (const statement of statements) {
@@ -113,15 +156,11 @@ export class DuckDbDestination implements LoadDestination {
   }
 
   async close(): Promise<void> {
-    for (const appender of this.appenders.values()) {
-      try {
-        appender.closeSync();
-      } catch {
-        // Rows left in a staging table are dropped with it: they were never committed.
-      }
-    }
-    this.appenders.clear();
+    // Rows left in a staging file or table are dropped with it: they were never committed.
+    for (const file of this.files.values()) await this.closeFile(file).catch(() => undefined);
+    this.files.clear();
     this.connection.closeSync();
     this.instance.closeSync();
+    await rm(this.scratch, { recursive: true, force: true });
   }
 }
