@@ -16,6 +16,8 @@ const FI_STREAMS = ['fi_data', 'fi_accounts', 'fi_transactions'];
 export interface DeliveryReport {
   problems: string[];
   lost: number;
+  /** Reference items compared: final rows, accounts and transactions. */
+  compared: number;
 }
 
 export function compareDelivery(attempts: Pick<EntrypointOutput, 'recordsByStream'>[], reference: Pick<EntrypointOutput, 'recordsByStream'>): DeliveryReport {
@@ -47,7 +49,7 @@ export function compareDelivery(attempts: Pick<EntrypointOutput, 'recordsByStrea
     if (n !== m) problems.push(`${stream}: ${n} distinct primary keys after dedup, reference ${m} (a consent delivered under two sessions?)`);
   }
   problems.push(...conflictingDuplicates(attempts));
-  return { problems, lost };
+  return { problems, lost, compared: want.outcomes.size + want.accounts.size + want.transactions.size };
 }
 
 /** Two fi_transactions records with one primary key but different amounts or balances. */
