@@ -174,6 +174,7 @@ export class BulkBatchWatch implements BatchWatch {
       this.ctx.state.apply({ type: 'rows-settled', ref: this.entry.ref, rows: settledIds, failed: failedNow });
       await this.ctx.state.checkpoint();
       this.ctx.progress.update({ rowsCompleted: completedNow, rowsFailed: failedCount });
+      await this.ctx.onRowsSettled?.();
     });
   }
 

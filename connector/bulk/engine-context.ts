@@ -20,6 +20,8 @@ export interface EngineContext {
   log: (level: LogLevel, message: string) => void;
   /** Logs a WARN once per key (unknown enum values, odd payloads). */
   warnOnce: (key: string, message: string) => void;
+  /** Called after each page of rows settles (the engine hangs its fi_* ESTIMATE here). */
+  onRowsSettled?: () => Promise<void>;
 }
 
 /** What became of a batch at a poll. */

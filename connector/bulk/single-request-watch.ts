@@ -131,6 +131,7 @@ export class SingleRequestWatch implements BatchWatch {
       if (Object.keys(failedNow).length > 0) ctx.state.apply({ type: 'rows-settled', ref: this.entry.ref, rows: [], failed: failedNow });
       await ctx.state.checkpoint();
       ctx.progress.update({ rowsCompleted: completedNow, rowsFailed: failedCount });
+      await ctx.onRowsSettled?.();
     }
     if (this.done.size >= sessions.length) {
       await this.emitBatch('COMPLETED', sessions);

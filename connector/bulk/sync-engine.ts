@@ -4,6 +4,7 @@ import { estimateMessage } from '../protocol/message-factory.js';
 import type { MessageSink } from '../protocol/message-emitter.js';
 import { BULK_MIN_CONSENTS, planSync, type PlannedConsent, type SyncPlan } from './batch-planner.js';
 import { scheduleBatch } from './batch-scheduler.js';
+import { estimateChanged, fiEstimate, type FiEstimate } from './fi-estimate.js';
 import { BulkBatchWatch } from './bulk-batch-watch.js';
 import type { BatchWatch, EngineContext } from './engine-context.js';
 import { retryReferenceId } from './reference-id.js';
@@ -34,6 +35,7 @@ export class SyncEngine {
     private readonly options: SyncEngineOptions,
   ) {
     this.signature = consentSetSignature(ctx.config.consents);
+    ctx.onRowsSettled = () => this.estimateFi();
   }
 
   async run(): Promise<void> {
@@ -95,6 +97,22 @@ export class SyncEngine {
     if (p) await p;
   }
 
+  private lastFiEstimate: FiEstimate | undefined;
+
+  /** ESTIMATE for the selected fi_* streams once settled rows say how much data a row brings (again when it moves >10%). */
+  private async estimateFi(): Promise<void> {
+    const { progress, harvester, state } = this.ctx;
+    const c = progress.counters;
+    const next = fiEstimate({ ...harvester.totals, settledRows: c.rowsCompleted + c.rowsFailed, rowsTotal: c.rowsTotal });
+    if (next === undefined || !estimateChanged(this.lastFiEstimate, next)) return;
+    this.lastFiEstimate = next;
+    for (const stream of ['fi_data', 'fi_accounts', 'fi_transactions'] as const) {
+      if (!state.isSelected(stream)) continue;
+      const p = this.options.sink.emit(estimateMessage(stream, next[stream]));
+      if (p) await p;
+    }
+  }
+
   private plan(syncTime: string, base: Base | null): SyncPlan {
     const c = this.ctx.config;
     return planSync({
@@ -152,6 +170,7 @@ export class SyncEngine {
       if (waitMs > 0) await ctx.sleep(waitMs);
       ctx.progress.tick();
       const outcome = await watch.poll();
+      await this.estimateFi();
       if (outcome.kind === 'running') continue;
       watches.splice(soonest, 1);
       const entry = watch.entry;

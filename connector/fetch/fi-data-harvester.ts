@@ -33,6 +33,8 @@ export class FiDataHarvester {
   private readonly wantTransactions: boolean;
   /** Accounts whose payload had no link reference under any spelling. */
   unlinkedAccounts = 0;
+  /** Accounts and transactions read so far (the fi_* ESTIMATE scales them). */
+  readonly totals = { accounts: 0, transactions: 0 };
 
   constructor(
     private readonly client: FinproClient,
@@ -107,6 +109,8 @@ export class FiDataHarvester {
         }
       }
     }
+    this.totals.accounts += accounts;
+    this.totals.transactions += transactions;
     return { ok: true, accounts, transactions };
   }
 }

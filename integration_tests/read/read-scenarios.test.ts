@@ -51,6 +51,19 @@ describe('read: 2,500 consents of every scenario', () => {
       const counted = output.states.filter((s) => s.stream!.stream_descriptor.name === stream).reduce((n, s) => n + (s.sourceStats?.recordCount ?? 0), 0);
       expect(counted).toBe(output.recordsByStream.get(stream)?.length ?? 0);
     }
+    // ESTIMATE: bulk streams at plan time; fi_* streams once rows have settled, the last one near the real count.
+    const estimates = new Map<string, number[]>();
+    for (const t of output.traces) {
+      if (t.type !== 'ESTIMATE' || t.estimate === undefined) continue;
+      estimates.set(t.estimate.name, [...(estimates.get(t.estimate.name) ?? []), t.estimate.row_estimate ?? -1]);
+    }
+    expect(estimates.get('bulk_batch_rows')).toEqual([2500]);
+    for (const stream of ['fi_data', 'fi_accounts', 'fi_transactions']) {
+      const actual = output.recordsByStream.get(stream)!.length;
+      const last = estimates.get(stream)?.at(-1);
+      expect(last, stream).toBeDefined();
+      expect(Math.abs(last! - actual) / actual, `${stream}: estimated ${last}, read ${actual}`).toBeLessThan(0.25);
+    }
     // State stays compact: it lists lagging consents, not every consent fetched.
     const stateBytes = JSON.stringify(lastStates(output)[0]).length;
     expect(stateBytes).toBeLessThan(60_000);

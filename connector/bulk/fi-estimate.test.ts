@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { estimateChanged, fiEstimate } from './fi-estimate.js';
+
+describe('fiEstimate', () => {
+  it('scales what the settled rows brought to the rows planned', () => {
+    expect(fiEstimate({ accounts: 190, transactions: 8500, settledRows: 100, rowsTotal: 10_000 })).toEqual({ fi_data: 19_000, fi_accounts: 19_000, fi_transactions: 850_000 });
+  });
+
+  it('waits for enough rows, and says nothing for an unknown total', () => {
+    expect(fiEstimate({ accounts: 4, transactions: 100, settledRows: 2, rowsTotal: 10_000 })).toBeUndefined();
+    expect(fiEstimate({ accounts: 400, transactions: 100, settledRows: 200, rowsTotal: 0 })).toBeUndefined();
+    // A sync of 5 rows estimates once all 5 settled.
+    expect(fiEstimate({ accounts: 10, transactions: 50, settledRows: 5, rowsTotal: 5 })).toEqual({ fi_data: 10, fi_accounts: 10, fi_transactions: 50 });
+  });
+
+  it('re-estimates only when a figure moves by more than 10%', () => {
+    const a = { fi_data: 1000, fi_accounts: 1000, fi_transactions: 50_000 };
+    expect(estimateChanged(undefined, a)).toBe(true);
+    expect(estimateChanged(a, { ...a, fi_transactions: 54_000 })).toBe(false);
+    expect(estimateChanged(a, { ...a, fi_transactions: 56_000 })).toBe(true);
+  });
+});
