@@ -88,6 +88,10 @@ export class SyncEngine {
     await this.estimate('bulk_batch_rows', consentsPlanned);
     await this.estimate('bulk_batches', plan.chunks.length);
     state.apply({ type: 'sync-started', sync });
+    // Checkpoint the plan before the first schedule call: if we die after FinPro created a batch
+    // but before its STATE, the retry must re-plan the same sync time, hence the same reference
+    // ids, and adopt the batch on 409 instead of scheduling its consents again under a new name.
+    await state.checkpoint();
     await this.runSync(plan, base, false);
   }
 
