@@ -3,6 +3,7 @@ import type { AirbyteMessage, AirbyteStateMessage, MessageOf } from '../protocol
 import type { MessageSink } from '../protocol/message-emitter.js';
 import { stateStreamName, type LoadDestination } from './load-destination.js';
 import { mergeSql, type LoadMode } from './load-sql.js';
+import { keyOf, StagedKeys } from './staged-keys.js';
 import { stagingCells } from './record-typer.js';
 import type { TablePlan } from './table-mapping.js';
 
@@ -49,6 +50,8 @@ interface StreamProgress {
   recordsReceived: number;
   recordsCommitted: number;
   swapped: boolean;
+  /** Primary keys of the staged rows, to skip the dedup pass of a checkpoint whose rows repeat no key. */
+  keys: StagedKeys;
 }
 
 export interface LoaderStats {
@@ -62,6 +65,9 @@ export class AirbyteLoader implements MessageSink {
   private readonly streams = new Map<string, StreamProgress>();
   private seq = 0;
   private tail: Promise<void> | undefined;
+  /** The commit running in the background, if any. */
+  private commitTail: Promise<void> | undefined;
+  private commitFailure: { error: unknown } | undefined;
   private lastCommitAt: number;
   private commits = 0;
   private statesCommitted = 0;
@@ -85,6 +91,7 @@ export class AirbyteLoader implements MessageSink {
         recordsReceived: 0,
         recordsCommitted: 0,
         swapped: false,
+        keys: new StagedKeys(),
       });
     }
     this.now = options.now ?? Date.now;
@@ -137,6 +144,7 @@ export class AirbyteLoader implements MessageSink {
   }
 
   private onRecord(message: MessageOf<'RECORD'>): Promise<void> | undefined {
+    this.throwIfCommitFailed();
     const progress = this.progressOf(message.record.stream);
     const { plan, generationId } = progress.stream;
     const cells = stagingCells(plan, message.record.data, { emittedAt: message.record.emitted_at, syncId: this.options.syncId, generationId }, this.destination.dialect.decimalLimits);
@@ -146,8 +154,11 @@ export class AirbyteLoader implements MessageSink {
     const seq = progress.lastSeq;
     // Pending checkpoints are committed when the next record shows the burst of STATEs is over;
     // the record is staged after the commit, never while its transaction runs.
-    if (this.shouldCommitPending()) return this.commitPending().then(() => this.destination.stage(plan, seq, cells));
-    return this.destination.stage(plan, seq, cells);
+    progress.keys.add(keyOf(plan, cells));
+    const previousCommit = this.shouldCommitPending() ? this.commitPending() : undefined;
+    const staged = this.destination.stage(plan, seq, cells);
+    if (previousCommit === undefined) return staged;
+    return staged === undefined ? previousCommit : Promise.all([previousCommit, staged]).then(() => this.throwIfCommitFailed());
   }
 
   private onState(state: AirbyteStateMessage): void {
@@ -158,6 +169,7 @@ export class AirbyteLoader implements MessageSink {
     progress.pendingState = state;
     progress.sealedSeq = progress.lastSeq;
     progress.sealedRows = progress.stagedRows;
+    progress.keys.seal(progress.sealedSeq);
   }
 
   private onTrace(message: MessageOf<'TRACE'>): Promise<void> | undefined {
@@ -172,7 +184,7 @@ export class AirbyteLoader implements MessageSink {
     if (progress === undefined) return undefined;
     progress.status = trace.stream_status.status;
     // An overwrite becomes visible only when its stream completed; everything pending goes with it.
-    if (progress.status === 'COMPLETE' && progress.stream.mode === 'overwrite') return this.commitPending([progress]);
+    if (progress.status === 'COMPLETE' && progress.stream.mode === 'overwrite') return this.commitPending([progress])?.then(() => this.throwIfCommitFailed());
     return undefined;
   }
 
@@ -189,46 +201,71 @@ export class AirbyteLoader implements MessageSink {
     return this.now() - this.lastCommitAt >= (this.options.minCommitIntervalMs ?? 250) || pendingRows >= (this.options.maxPendingRows ?? 200_000);
   }
 
-  /** One transaction: every sealed checkpoint of append streams, plus the given overwrite streams swapped in. */
-  private async commitPending(swaps: StreamProgress[] = []): Promise<void> {
+  /**
+   * One transaction: every sealed checkpoint of append streams, plus the given overwrite streams
+   * swapped in. It runs in the background: the producer goes on parsing and staging the next
+   * records (staged rows carry higher sequence numbers, which this merge leaves alone) while the
+   * database commits. At most one commit runs; asking for another waits for it (backpressure),
+   * and transactions stay in checkpoint order. A failed commit fails the next emit or finish.
+   */
+  private commitPending(swaps: StreamProgress[] = []): Promise<void> | undefined {
     const statements: string[] = [];
     const states: AirbyteStateMessage[] = [];
-    const done: (() => void)[] = [];
+    const committed: [StreamProgress, number][] = [];
     for (const progress of this.streams.values()) {
       const { plan, mode } = progress.stream;
       if (mode === 'overwrite') {
         if (!swaps.includes(progress)) continue;
-        const upTo = progress.lastSeq;
-        statements.push(...mergeSql(this.destination.dialect, plan, 'overwrite', upTo));
+        statements.push(...mergeSql(this.destination.dialect, plan, 'overwrite', progress.lastSeq, progress.keys.repeatsUpTo(progress.lastSeq)));
         if (progress.pendingState !== undefined) states.push(progress.pendingState);
-        const rows = progress.stagedRows;
-        done.push(() => {
-          progress.recordsCommitted = rows;
-          progress.stagedRows = 0;
-          progress.sealedRows = 0;
-          progress.pendingState = undefined;
-          progress.swapped = true;
-        });
+        committed.push([progress, progress.stagedRows]);
+        progress.keys.committedUpTo(progress.lastSeq);
+        progress.stagedRows = 0;
+        progress.sealedRows = 0;
+        progress.pendingState = undefined;
+        progress.swapped = true;
         continue;
       }
       if (progress.pendingState === undefined) continue;
-      if (progress.sealedRows > 0) statements.push(...mergeSql(this.destination.dialect, plan, mode, progress.sealedSeq));
+      if (progress.sealedRows > 0) {
+        statements.push(...mergeSql(this.destination.dialect, plan, mode, progress.sealedSeq, progress.keys.repeatsUpTo(progress.sealedSeq)));
+      }
       states.push(progress.pendingState);
-      const rows = progress.sealedRows;
-      const state = progress.pendingState;
-      done.push(() => {
-        progress.recordsCommitted += rows;
-        progress.stagedRows -= rows;
-        progress.sealedRows = 0;
-        if (progress.pendingState === state) progress.pendingState = undefined;
-      });
+      committed.push([progress, progress.sealedRows]);
+      progress.keys.committedUpTo(progress.sealedSeq);
+      progress.stagedRows -= progress.sealedRows;
+      progress.sealedRows = 0;
+      progress.pendingState = undefined;
     }
-    if (statements.length === 0 && states.length === 0) return;
-    await this.destination.commit(statements, states);
-    for (const apply of done) apply();
-    this.commits += 1;
-    this.statesCommitted += states.length;
+    if (statements.length === 0 && states.length === 0) return undefined;
     this.lastCommitAt = this.now();
+    const previous = this.commitTail;
+    const run = (previous ?? Promise.resolve()).then(async () => {
+      if (this.commitFailure !== undefined) return;
+      await this.destination.commit(statements, states);
+      for (const [progress, rows] of committed) progress.recordsCommitted += rows;
+      this.commits += 1;
+      this.statesCommitted += states.length;
+    });
+    const tracked: Promise<void> = run.catch((error: unknown) => {
+      this.commitFailure ??= { error };
+    });
+    this.commitTail = tracked;
+    void tracked.finally(() => {
+      if (this.commitTail === tracked) this.commitTail = undefined;
+    });
+    return previous;
+  }
+
+  private throwIfCommitFailed(): void {
+    if (this.commitFailure !== undefined) throw this.commitFailure.error;
+  }
+
+  /** Waits for the commit under way, if any (a kill after it, or a test's look at the tables). */
+  async settled(): Promise<void> {
+    if (this.tail !== undefined) await this.tail.catch(() => undefined);
+    while (this.commitTail !== undefined) await this.commitTail;
+    this.throwIfCommitFailed();
   }
 
   /**
@@ -238,10 +275,12 @@ export class AirbyteLoader implements MessageSink {
    */
   async finish(sourceSucceeded: boolean): Promise<void> {
     if (this.tail !== undefined) await this.tail;
+    this.throwIfCommitFailed();
     const swaps = [...this.streams.values()].filter(
       (progress) => progress.stream.mode === 'overwrite' && !progress.swapped && progress.status === undefined && sourceSucceeded && (progress.stagedRows > 0 || progress.pendingState !== undefined),
     );
-    await this.commitPending(swaps);
+    this.commitPending(swaps);
+    await this.settled();
   }
 
   stats(): LoaderStats {

@@ -16,7 +16,6 @@ import type { TablePlan } from './table-mapping.js';
 /** Rows of one stream written since the last commit, as JSON lines in a file DuckDB's read_json ingests. */
 interface StagingFile {
   readonly plan: TablePlan;
-  readonly path: string;
   out: WriteStream;
   rows: number;
 }
@@ -33,6 +32,7 @@ interface StagingFile {
 export class DuckDbDestination implements LoadDestination {
   readonly dialect = duckdbDialect;
   private readonly files = new Map<string, StagingFile>();
+  private fileCount = 0;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -71,8 +71,7 @@ export class DuckDbDestination implements LoadDestination {
       for (const statement of prepareTableSql(this.dialect, plan, existing.get(plan.table))) await this.connection.run(statement);
       const previous = this.files.get(plan.table);
       if (previous !== undefined) await this.closeFile(previous);
-      const path = join(this.scratch, `${plan.table}.jsonl`);
-      this.files.set(plan.table, { plan, path, out: createWriteStream(path), rows: 0 });
+      this.files.set(plan.table, { plan, out: createWriteStream(join(this.scratch, `${plan.table}-${++this.fileCount}.jsonl`)), rows: 0 });
     }
   }
 
@@ -97,25 +96,47 @@ export class DuckDbDestination implements LoadDestination {
     if (file === undefined) throw new Error(`stream ${plan.stream} was not prepared`);
     file.rows += 1;
     // Backpressure: when the file's buffer is full the producer waits for it to drain.
-    if (file.out.write(`[${seq},${JSON.stringify(cells).slice(1)}\n`)) return undefined;
-    return once(file.out, 'drain').then(() => undefined);
+    const out = file.out;
+    if (out.write(`[${seq},${JSON.stringify(cells).slice(1)}\n`)) return undefined;
+    // A commit may swap and end this file meanwhile; an ending stream never emits 'drain', only 'close'.
+    return new Promise((resolve) => {
+      const done = () => {
+        out.off('drain', done);
+        out.off('close', done);
+        resolve();
+      };
+      out.on('drain', done);
+      out.on('close', done);
+    });
   }
 
-  /** Moves a stream's written rows into its staging table through read_json, and starts an empty file. */
-  private async ingest(file: StagingFile): Promise<void> {
-    if (file.rows === 0) return;
-    await this.closeFile(file);
+  /**
+   * Moves a stream's written rows into its staging table through read_json. The file is swapped
+   * for a fresh one before anything is awaited: records staged meanwhile (the producer goes on
+   * while a commit runs) land in the next file, never in one being read.
+   */
+  private swap(file: StagingFile): (() => Promise<void>) | undefined {
+    if (file.rows === 0) return undefined;
+    const { out, rows } = file;
+    file.out = createWriteStream(join(this.scratch, `${file.plan.table}-${++this.fileCount}.jsonl`));
+    file.rows = 0;
+    out.end();
+    return () => this.ingest(file.plan, out, rows);
+  }
+
+  private async ingest(plan: TablePlan, out: WriteStream, rows: number): Promise<void> {
+    const path = String(out.path);
+    if (!out.closed) await once(out, 'close');
     const startedAt = Date.now();
     // Every cell is read as text (record-typer checked it; the merge casts it), so no value changes on the way.
-    const columns = stagingColumnNames(file.plan)
+    const columns = stagingColumnNames(plan)
       .map((name, i) => (i === 0 ? `CAST(json[1] AS BIGINT)` : `json[${i + 1}]`) + ` AS ${quoteIdent(name)}`)
       .join(', ');
     await this.connection.run(
-      `INSERT INTO ${quoteIdent(stagingTable(file.plan))} SELECT ${columns} FROM read_json(${quoteLiteral(file.path)}, format = 'newline_delimited', records = false, columns = {json: 'VARCHAR[]'}, maximum_object_size = 1073741824)`,
+      `INSERT INTO ${quoteIdent(stagingTable(plan))} SELECT ${columns} FROM read_json(${quoteLiteral(path)}, format = 'newline_delimited', records = false, columns = {json: 'VARCHAR[]'}, maximum_object_size = 1073741824)`,
     );
-    debugToStderr(`duckdb ${Date.now() - startedAt} ms: read_json ${file.rows} rows of ${file.plan.stream}`);
-    file.out = createWriteStream(file.path);
-    file.rows = 0;
+    debugToStderr(`duckdb ${Date.now() - startedAt} ms: read_json ${rows} rows of ${plan.stream}`);
+    await rm(path, { force: true });
   }
 
   private async closeFile(file: StagingFile): Promise<void> {
@@ -125,7 +146,9 @@ export class DuckDbDestination implements LoadDestination {
   }
 
   async commit(statements: readonly string[], states: readonly AirbyteStateMessage[]): Promise<void> {
-    for (const file of this.files.values()) await this.ingest(file);
+    // Every file is swapped first, synchronously; then ingested one by one on the one connection.
+    const ingests = [...this.files.values()].map((file) => this.swap(file));
+    for (const ingest of ingests) if (ingest !== undefined) await ingest();
     await this.connection.run('BEGIN TRANSACTION');
     try {
       for (const statement of statements) {

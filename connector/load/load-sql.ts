@@ -92,27 +92,31 @@ function incomingWins(plan: TablePlan): string {
   return `((${n} IS NULL AND ${f} IS NULL) OR (${n} IS NOT NULL AND (${f} IS NULL OR ${f} <= ${n})))`;
 }
 
-/** Moves staged rows up to `upToSeq` into the final table. Run inside the checkpoint's transaction. */
-export function mergeSql(dialect: SqlDialect, plan: TablePlan, mode: LoadMode, upToSeq: number): string[] {
+/**
+ * Moves staged rows up to `upToSeq` into the final table. Run inside the checkpoint's transaction.
+ * `repeatsKey` false (staged-keys.ts proved no two of those rows share a primary key) skips the
+ * window that keeps one row per key; the upsert against the stored rows is the same either way.
+ */
+export function mergeSql(dialect: SqlDialect, plan: TablePlan, mode: LoadMode, upToSeq: number, repeatsKey = true): string[] {
   const final = quoteIdent(plan.table);
   const stage = quoteIdent(stagingTable(plan));
   const seq = quoteIdent(SEQ_COLUMN);
   const statements: string[] = [];
   const dedup = plan.primaryKey.length > 0;
+  const everyStaged = `SELECT ${typedSelectList(dialect, plan, 's')} FROM ${stage} AS s WHERE s.${seq} <= ${upToSeq}`;
+  const onePerKey = repeatsKey ? latestPerKeySql(dialect, plan, upToSeq) : everyStaged;
   if (mode === 'overwrite') {
     // Only called when the stream completed: the new generation replaces the old one at once.
     statements.push(`DELETE FROM ${final}`);
   }
   if (mode === 'append' || !dedup) {
-    statements.push(
-      `INSERT INTO ${final} (${columnList(plan)}) SELECT ${typedSelectList(dialect, plan, 's')} FROM ${stage} AS s WHERE s.${seq} <= ${upToSeq} ORDER BY s.${seq}`,
-    );
+    statements.push(`INSERT INTO ${final} (${columnList(plan)}) ${everyStaged} ORDER BY s.${seq}`);
   } else if (mode === 'overwrite') {
-    statements.push(`INSERT INTO ${final} (${columnList(plan)}) ${latestPerKeySql(dialect, plan, upToSeq)}`);
+    statements.push(`INSERT INTO ${final} (${columnList(plan)}) ${onePerKey}`);
   } else {
     const batch = quoteIdent(dedupTable(plan));
     statements.push(
-      `INSERT INTO ${batch} (${columnList(plan)}) ${latestPerKeySql(dialect, plan, upToSeq)}`,
+      `INSERT INTO ${batch} (${columnList(plan)}) ${onePerKey}`,
       `DELETE FROM ${final} AS f USING ${batch} AS n WHERE ${pkMatch(plan, 'f', 'n')} AND ${incomingWins(plan)}`,
       // What still matches a stored row lost to a higher stored cursor.
       `DELETE FROM ${batch} AS n WHERE EXISTS (SELECT 1 FROM ${final} AS f WHERE ${pkMatch(plan, 'f', 'n')})`,

@@ -61,6 +61,8 @@ export async function feed(
   }
   const finish = options.finish ?? 'success';
   if (finish !== 'none') await loader.finish(finish === 'success');
+  // "Dies" after the commit already under way: a kill lands before or after a transaction, never inside it.
+  else await loader.settled();
   return loader;
 }
 
