@@ -10,7 +10,7 @@ import { debugToStderr } from '../protocol/stderr-logger.js';
 import { stateStreamName, type LoadDestination } from './load-destination.js';
 import { EXISTING_COLUMNS_SQL, prepareTableSql, stagingColumnNames, stagingTable } from './load-sql.js';
 import type { Cell } from './record-typer.js';
-import { duckdbDialect, quoteIdent, quoteLiteral } from './sql-dialect.js';
+import { DUCKDB_DECIMAL, duckdbDialect, quoteIdent, quoteLiteral } from './sql-dialect.js';
 import type { TablePlan } from './table-mapping.js';
 
 /** Rows of one stream written since the last commit, as JSON lines in a file DuckDB's read_json ingests. */
@@ -67,8 +67,15 @@ export class DuckDbDestination implements LoadDestination {
 
   async prepare(plans: readonly TablePlan[]): Promise<void> {
     const existing = await this.existingColumns();
+    const narrow = await this.narrowDecimals();
     for (const plan of plans) {
       for (const statement of prepareTableSql(this.dialect, plan, existing.get(plan.table))) await this.connection.run(statement);
+      // Tables written before amounts had ten places (DECIMAL(38,6)) are widened, exactly, before a 7th place arrives.
+      for (const column of plan.columns) {
+        if (column.kind === 'decimal' && narrow.has(`${plan.table}.${column.name}`)) {
+          await this.connection.run(`ALTER TABLE ${quoteIdent(plan.table)} ALTER COLUMN ${quoteIdent(column.name)} SET DATA TYPE ${this.dialect.columnType('decimal')}`);
+        }
+      }
       const previous = this.files.get(plan.table);
       if (previous !== undefined) await this.closeFile(previous);
       this.files.set(plan.table, { plan, out: createWriteStream(join(this.scratch, `${plan.table}-${++this.fileCount}.jsonl`)), rows: 0 });
@@ -84,6 +91,14 @@ export class DuckDbDestination implements LoadDestination {
       columns.add(String(row['column_name']));
     }
     return tables;
+  }
+
+  /** `table.column` of every DECIMAL column with fewer places than ours. */
+  private async narrowDecimals(): Promise<Set<string>> {
+    const rows = await this.query(
+      `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND data_type LIKE 'DECIMAL%' AND numeric_scale < ${DUCKDB_DECIMAL.scale}`,
+    );
+    return new Set(rows.map((row) => `${String(row['table_name'])}.${String(row['column_name'])}`));
   }
 
   async readStates(): Promise<AirbyteStateMessage[]> {

@@ -12,9 +12,11 @@ describe('cellOf', () => {
     expect(cellOf('-0.01', 'decimal', duck)).toBe('-0.01');
     expect(cellOf('1e5', 'decimal', duck)).toBe('DESTINATION_TYPECAST_ERROR');
     expect(cellOf('12,50', 'decimal', duck)).toBe('DESTINATION_TYPECAST_ERROR');
-    // DuckDB's DECIMAL(38,6) would round a seventh place: refuse rather than change the amount.
-    expect(cellOf('0.1234567', 'decimal', duck)).toBe('DESTINATION_FIELD_SIZE_LIMITATION');
-    expect(cellOf('0.1234560', 'decimal', duck)).toBe('0.1234560');
+    // DuckDB's DECIMAL(38,10) holds ten places; an eleventh would be rounded: refuse rather than change the amount.
+    expect(cellOf('0.1234567', 'decimal', duck)).toBe('0.1234567');
+    expect(cellOf('0.12345678901', 'decimal', duck)).toBe('DESTINATION_FIELD_SIZE_LIMITATION');
+    expect(cellOf('0.12345678900', 'decimal', duck)).toBe('0.12345678900');
+    expect(cellOf('123456789012345678901234567890', 'decimal', duck)).toBe('DESTINATION_FIELD_SIZE_LIMITATION');
     expect(cellOf('0.1234567', 'decimal', pg)).toBe('0.1234567');
   });
 

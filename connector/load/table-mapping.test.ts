@@ -21,7 +21,7 @@ describe('columnKindOf', () => {
   });
 
   it('never maps a decimal amount to a float in either database', () => {
-    expect(duckdbDialect.columnType('decimal')).toBe('DECIMAL(38,6)');
+    expect(duckdbDialect.columnType('decimal')).toBe('DECIMAL(38,10)');
     expect(postgresDialect.columnType('decimal')).toBe('NUMERIC');
   });
 });

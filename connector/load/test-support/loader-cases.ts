@@ -52,9 +52,11 @@ export function loaderCases(fresh: FreshStore): void {
         [
           record('fi_transactions', txn('t1', '2025-06-01T00:00:00Z', { amount: '12345678901234.56', current_balance: '-0.01' })),
           record('fi_transactions', txn('t2', '2025-06-01T00:00:00.123456+05:30', { amount: 'twelve', value_date: '2025-02-30', transaction_timestamp: null })),
+          // A seventh place (an FX rate) and ten places past 9 integer digits (the slow exact cast) stay exact.
+          record('fi_transactions', txn('t3', '2025-06-01T00:00:00Z', { amount: '0.1234567', current_balance: '-123456789.0123456789' })),
           record('bulk_batch_rows', { batch_id: 'b1', reference_id: 'r1', consent_id: 'c-1', row_id: 7, is_final: true, retry_attempt: 0, row_status: 'FAILED', error_code: 'ConsentRevoked', updated_at: '2025-06-01T00:00:00Z' }),
           record('bulk_batches', { batch_id: 'b1', reference_id: 'r1', total: 10, progress_percentage: 12.5, global_config: { fi_types: ['DEPOSIT'] }, updated_at: '2025-06-01T00:00:00Z' }),
-          state('fi_transactions', { cursor: 1 }, 2),
+          state('fi_transactions', { cursor: 1 }, 3),
           state('bulk_batch_rows', { cursor: 1 }, 1),
           state('bulk_batches', { cursor: 1 }, 1),
         ],
@@ -90,9 +92,10 @@ export function loaderCases(fresh: FreshStore): void {
       );
       expect(types.map((row) => `${String(row['column_name'])}:${String(row['data_type']).toLowerCase()}`)).toEqual(
         destination.dialect.name === 'duckdb'
-          ? ['_airbyte_meta:json', '_airbyte_raw_id:uuid', 'amount:decimal(38,6)', 'fetched_at:timestamp with time zone', 'value_date:date']
+          ? ['_airbyte_meta:json', '_airbyte_raw_id:uuid', 'amount:decimal(38,10)', 'fetched_at:timestamp with time zone', 'value_date:date']
           : ['_airbyte_meta:jsonb', '_airbyte_raw_id:uuid', 'amount:numeric', 'fetched_at:timestamp with time zone', 'value_date:date'],
       );
+      expect(await rows(destination, "SELECT amount, current_balance FROM fi_transactions WHERE txn_id = 't3'")).toEqual([{ amount: '0.1234567', current_balance: '-123456789.0123456789' }]);
       expect(await rows(destination, 'SELECT row_id, is_final, retry_attempt FROM bulk_batch_rows')).toEqual([{ row_id: '7', is_final: true, retry_attempt: '0' }]);
       const [batch] = await rows(destination, 'SELECT total, progress_percentage, global_config FROM bulk_batches');
       expect(batch).toEqual({ total: '10', progress_percentage: 12.5, global_config: { fi_types: ['DEPOSIT'] } });
