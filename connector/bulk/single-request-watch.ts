@@ -1,5 +1,6 @@
 import { TransientError } from '../errors/connector-errors.js';
 import { FinproApiError } from '../finpro/finpro-api-error.js';
+import { runPool } from '../fetch/worker-pool.js';
 import { FinproTransientError } from '../finpro/finpro-client.js';
 import { fiRequest, fiRequestStatus, fiRequestStatusByConsent } from '../finpro/finpro-endpoints.js';
 import { backoffDelayMs } from '../finpro/retry-backoff.js';
@@ -84,16 +85,17 @@ export class SingleRequestWatch implements BatchWatch {
     let completedNow = 0;
     let failedCount = 0;
     const nowIso = new Date(ctx.now()).toISOString();
-    for (let i = 0; i < sessions.length; i++) {
+    // Sessions are independent: poll and harvest them side by side (a 429's Retry-After then costs one wait for all of them, not one each).
+    const open = sessions.map((_, i) => i).filter((i) => !this.done.has(i + 1));
+    await runPool(open, ctx.config.max_concurrency, async (i) => {
       const rowId = i + 1;
-      if (this.done.has(rowId)) continue;
       const session = sessions[i]!;
       if (session.s === null) {
         await this.emitRow(session, rowId, 'FAILED', session.rf !== undefined ? 'YesWithModifications' : 'No', session.rf === undefined);
         settled.push(rowId);
         failedCount++;
         if (session.rf === undefined) failedNow[session.c] = session.e ?? 'Unknown';
-        continue;
+        return;
       }
       const status = await fiRequestStatus(ctx.client, session.s);
       const event = status.eventStatus;
@@ -123,7 +125,7 @@ export class SingleRequestWatch implements BatchWatch {
       } else if (event !== 'PENDING') {
         ctx.warnOnce(`eventStatus:${event}`, `Unknown FI session eventStatus "${event}" (kept as sent; still waiting).`);
       }
-    }
+    });
     for (const id of settled) this.done.add(id);
     if (settled.length > 0) {
       this.entry = { ...this.entry, sessions, done: encodeRanges(this.done) };
@@ -159,8 +161,8 @@ export class SingleRequestWatch implements BatchWatch {
    * again (a session newer than the one noted is ours).
    */
   private async requestPending(sessions: SingleSession[]): Promise<void> {
-    for (const session of sessions) {
-      if (session.s !== null || session.e !== undefined) continue;
+    const pending = sessions.filter((session) => session.s === null && session.e === undefined);
+    await runPool(pending, this.ctx.config.max_concurrency, async (session) => {
       if (session.p === undefined) {
         session.p = await this.newestSession(session.c);
         await this.save(sessions);
@@ -170,12 +172,12 @@ export class SingleRequestWatch implements BatchWatch {
           this.ctx.log('INFO', `FI request for consent ${session.c} had reached FinPro before the previous run stopped: adopting session ${newest}.`);
           session.s = newest;
           await this.save(sessions);
-          continue;
+          return;
         }
       }
       await this.send(session);
       await this.save(sessions);
-    }
+    });
   }
 
   private async send(session: SingleSession): Promise<void> {
@@ -235,11 +237,19 @@ export class SingleRequestWatch implements BatchWatch {
     }
   }
 
-  /** Puts the sessions into state and checkpoints (no record is pending: the sessions alone changed). */
-  private async save(sessions: SingleSession[]): Promise<void> {
-    this.entry = { ...this.entry, sessions: sessions.map((s) => ({ ...s })) };
-    this.ctx.state.apply({ type: 'batch-updated', batch: this.entry });
-    await this.ctx.state.checkpoint();
+  private saving: Promise<void> = Promise.resolve();
+
+  /**
+   * Puts the sessions into state and checkpoints (no record is pending: the sessions alone
+   * changed). Saves are chained: requests run side by side, checkpoints never interleave.
+   */
+  private save(sessions: SingleSession[]): Promise<void> {
+    this.saving = this.saving.then(async () => {
+      this.entry = { ...this.entry, sessions: sessions.map((s) => ({ ...s })) };
+      this.ctx.state.apply({ type: 'batch-updated', batch: this.entry });
+      await this.ctx.state.checkpoint();
+    });
+    return this.saving;
   }
 
   private async emitBatch(status: string, sessions: SingleSession[]): Promise<void> {

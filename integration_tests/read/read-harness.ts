@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import type { Sandbox } from '../../sandbox/index.js';
+import { expect } from 'vitest';
+import type { Sandbox, SandboxOptions } from '../../sandbox/index.js';
 import {
   configuredCatalog,
   makeTempDir,
@@ -128,5 +129,30 @@ export async function readUntilKilled(config: Record<string, unknown>, killWhen:
     return parseEntrypointOutput(complete, '', code, signal);
   } finally {
     dir.remove();
+  }
+}
+
+/**
+ * Reads the same consents from a calm sandbox and one with `faults` (same seed) side by side
+ * and checks the faulty run delivers the same outcomes and transactions, schedules each
+ * batch once, and (storm) reported RATE_LIMITED. `start` makes sandboxes the caller closes.
+ */
+export async function expectSameDataUnderFaults(faults: 'flaky' | 'storm', start: (options: SandboxOptions) => Promise<Sandbox>): Promise<void> {
+  const base = { consents: faults === 'storm' ? 20 : 150, speed: 50, rowsPerSecond: 1000, seed: 31, rateLimit: { limit: 100_000, windowMs: 60_000 } };
+  const calm = await start(base);
+  const stormy = await start({ ...base, faults });
+  const ids = calm.consents().map((c) => c.id);
+  const extra = { batch_size: faults === 'storm' ? 10 : 50, ...FIXED_RANGE, request_timeout_seconds: 5 };
+  const [a, b] = await Promise.all([readAll(calm, ids, { extra }), readAll(stormy, ids, { extra })]);
+  expect(a.exitCode, a.stderr).toBe(0);
+  expect(b.exitCode, JSON.stringify(b.errors)).toBe(0);
+  expect(stormy.stats().faults.total).toBeGreaterThan(0);
+  const x = deliveredData([a]);
+  const y = deliveredData([b]);
+  expect(y.outcomes).toEqual(x.outcomes);
+  expect(y.transactions).toEqual(x.transactions);
+  expect(Object.values(stormy.stats().batches_created).every((n) => n === 1)).toBe(true);
+  if (faults === 'storm') {
+    expect(b.traces.some((t) => t.stream_status?.status === 'RUNNING' && t.stream_status.reasons?.[0]?.type === 'RATE_LIMITED')).toBe(true);
   }
 }

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../sandbox/index.js';
 import { startTestSandbox } from '../support/index.js';
-import { deliveredData, FIXED_RANGE, keysByStream, lastStates, readAll, readConfig, readUntilKilled } from './read-harness.js';
+import { deliveredData, expectSameDataUnderFaults, FIXED_RANGE, keysByStream, lastStates, readAll, readConfig, readUntilKilled } from './read-harness.js';
 
 const STREAMS = ['bulk_batches', 'bulk_batch_rows', 'fi_data', 'fi_accounts', 'fi_transactions'];
 const sandboxes: Sandbox[] = [];
@@ -48,32 +48,16 @@ describe('read: resume after SIGKILL', () => {
 });
 
 describe('read: faults', () => {
-  for (const faults of ['flaky', 'storm'] as const) {
-    it(`delivers under ${faults} faults the same data as without`, { timeout: 120_000 }, async () => {
-      const base = { consents: faults === 'storm' ? 20 : 150, speed: 50, rowsPerSecond: 1000, seed: 31, rateLimit: { limit: 100_000, windowMs: 60_000 } };
-      const calm = await sandbox(base);
-      const stormy = await sandbox({ ...base, faults });
-      const ids = calm.consents().map((c) => c.id);
-      const extra = { batch_size: faults === 'storm' ? 10 : 50, ...FIXED_RANGE, request_timeout_seconds: 5 };
-      const [a, b] = await Promise.all([readAll(calm, ids, { extra }), readAll(stormy, ids, { extra })]);
-      expect(a.exitCode, a.stderr).toBe(0);
-      expect(b.exitCode, JSON.stringify(b.errors)).toBe(0);
-      expect(stormy.stats().faults.total).toBeGreaterThan(0);
-      const x = deliveredData([a]);
-      const y = deliveredData([b]);
-      expect(y.outcomes).toEqual(x.outcomes);
-      expect(y.transactions).toEqual(x.transactions);
-      expect(Object.values(stormy.stats().batches_created).every((n) => n === 1)).toBe(true);
-      if (faults === 'storm') {
-        expect(b.traces.some((t) => t.stream_status?.status === 'RUNNING' && t.stream_status.reasons?.[0]?.type === 'RATE_LIMITED')).toBe(true);
-      }
-    });
-  }
+  // The storm case lives in read-storm.test.ts: its Retry-After waits are real seconds, so it runs beside the other files.
+  it('delivers under flaky faults the same data as without', { timeout: 120_000 }, async () => {
+    await expectSameDataUnderFaults('flaky', sandbox);
+  });
 });
 
 describe('read: rate limit', () => {
-  it('makes no request past a 100 per 10 s limit in a run that needs several windows', { timeout: 120_000 }, async () => {
-    const limited = await sandbox({ consents: 160, speed: 50, rowsPerSecond: 2000, seed: 41, rateLimit: { limit: 100, windowMs: 10_000 } });
+  it('makes no request past a 50 per 2 s limit in a run that needs several windows', { timeout: 120_000 }, async () => {
+    // Short windows: the same number of window changes (where a 429 would come from) in a fifth of the time.
+    const limited = await sandbox({ consents: 160, speed: 50, rowsPerSecond: 2000, seed: 41, rateLimit: { limit: 50, windowMs: 2_000 } });
     const ids = limited.consents().map((c) => c.id);
     const output = await readAll(limited, ids, { extra: { batch_size: 200, ...FIXED_RANGE } });
     expect(output.exitCode, output.stderr).toBe(0);
