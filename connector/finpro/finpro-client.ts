@@ -129,6 +129,10 @@ export class FinproClient {
         this.counters.rateLimited++;
         this.options.events?.onRateLimited?.(path, waitMs);
         this.governor.blockUntil(this.now() + waitMs);
+        // A 429 proves the server is up and only shedding load: 5xx answers mixed into a
+        // throttling storm are the same overload, not an outage, so they start a fresh budget.
+        // Without this a storm of 429s and 503s ends the sync, and rate limiting must never do that.
+        transientAttempt = 0;
         continue;
       }
       const json = parseJson(text);
