@@ -17,6 +17,11 @@ describe('FaultInjector', () => {
     const storm = Array.from({ length: 2_000 }, (_, i) => new FaultInjector('storm', 42, 1).decide(i));
     expect(storm.some((p) => p.kind === 'throttle_429')).toBe(true);
     expect(storm.slice(0, 20).every((p) => p.kind === storm[0]!.kind) || storm.some((p) => p.kind === 'none')).toBe(true);
+    // Retry-After is simulated time like every other wait: 1-2 s at speed 1, 0-1 s at speed 4.
+    const retryAfters = (speed: number) =>
+      new Set(Array.from({ length: 2_000 }, (_, i) => new FaultInjector('storm', 42, speed).decide(i)).flatMap((p) => (p.kind === 'throttle_429' ? [p.retryAfterSeconds] : [])));
+    expect([...retryAfters(1)].sort()).toEqual([1, 2]);
+    expect([...retryAfters(4)].sort()).toEqual([0, 1]);
     expect(new FaultInjector('slow', 42, 100).decide(3).delayMs).toBeLessThanOrEqual(30);
     expect(new FaultInjector('none', 42, 1).decide(3)).toEqual({ kind: 'none', delayMs: 0 });
   });
@@ -66,7 +71,7 @@ describe('faults over HTTP', () => {
   });
 
   it('storm sends bursts of 429 with Retry-After; introspection is never faulted', async () => {
-    const sandbox = await startSandbox({ consents: 5, faults: 'storm', speed: 1000 });
+    const sandbox = await startSandbox({ consents: 5, faults: 'storm', speed: 1 });
     try {
       let throttled = 0;
       for (let i = 0; i < 200; i++) {

@@ -44,7 +44,11 @@ export class FaultInjector {
         const block = Math.floor(seq / STORM_BLOCK);
         if (unit(s, 0x5704, block) >= 0.35) return NONE;
         const u = unit(s, 0x5705, seq);
-        if (u < 0.6) return { kind: 'throttle_429', retryAfterSeconds: 1 + pick(2, s, 0x7a, seq), delayMs: 0 };
+        if (u < 0.6) {
+          // 1-2 s at speed 1, scaled like every other simulated wait so a storm test at high
+          // speed is not seconds of real sleeping. Retry-After is whole seconds: 0 means "now".
+          return { kind: 'throttle_429', retryAfterSeconds: Math.round((1 + pick(2, s, 0x7a, seq)) / this.speed), delayMs: 0 };
+        }
         if (u < 0.8) {
           const timing = unit(s, 0x7172, seq) < 0.5 ? 'before' : 'after';
           return { kind: 'http_error', status: 503, html: false, timing, delayMs: 0 };
