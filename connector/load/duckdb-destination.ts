@@ -18,7 +18,11 @@ interface StagingFile {
   readonly plan: TablePlan;
   out: WriteStream;
   rows: number;
+  /** Lines not yet handed to `out`. */
+  pending: string;
 }
+
+const WRITE_CHARS = 2 ** 20;
 
 /**
  * A DuckDB file as a destination. Staged rows are written as JSON lines (`[seq, cell, ...]`,
@@ -78,7 +82,7 @@ export class DuckDbDestination implements LoadDestination {
       }
       const previous = this.files.get(plan.table);
       if (previous !== undefined) await this.closeFile(previous);
-      this.files.set(plan.table, { plan, out: createWriteStream(join(this.scratch, `${plan.table}-${++this.fileCount}.jsonl`)), rows: 0 });
+      this.files.set(plan.table, { plan, out: createWriteStream(join(this.scratch, `${plan.table}-${++this.fileCount}.jsonl`)), rows: 0, pending: '' });
     }
   }
 
@@ -110,9 +114,18 @@ export class DuckDbDestination implements LoadDestination {
     const file = this.files.get(plan.table);
     if (file === undefined) throw new Error(`stream ${plan.stream} was not prepared`);
     file.rows += 1;
-    // Backpressure: when the file's buffer is full the producer waits for it to drain.
+    // Lines are gathered into ~1 MiB writes: one write per row cost 1.3 s of the JS thread on 120k rows.
+    file.pending += `[${seq},${JSON.stringify(cells).slice(1)}\n`;
+    if (file.pending.length < WRITE_CHARS) return undefined;
+    return this.writePending(file);
+  }
+
+  /** Writes the gathered lines; when the file's buffer is full the producer waits for it to drain (backpressure). */
+  private writePending(file: StagingFile): Promise<void> | undefined {
     const out = file.out;
-    if (out.write(`[${seq},${JSON.stringify(cells).slice(1)}\n`)) return undefined;
+    const text = file.pending;
+    file.pending = '';
+    if (text === '' || out.write(text)) return undefined;
     // A commit may swap and end this file meanwhile; an ending stream never emits 'drain', only 'close'.
     return new Promise((resolve) => {
       const done = () => {
@@ -132,6 +145,7 @@ export class DuckDbDestination implements LoadDestination {
    */
   private swap(file: StagingFile): (() => Promise<void>) | undefined {
     if (file.rows === 0) return undefined;
+    void this.writePending(file);
     const { out, rows } = file;
     file.out = createWriteStream(join(this.scratch, `${file.plan.table}-${++this.fileCount}.jsonl`));
     file.rows = 0;
