@@ -37,6 +37,15 @@ export async function collectSummary(destination: LoadDestination, stats: Loader
   return { destination: destination.description, tables, failedConsents, sample, sourceErrors: stats.sourceErrors, seconds };
 }
 
+/**
+ * A stored DECIMAL(38,10) prints as `7139.9600000000`; on screen the trailing zeros (and a bare
+ * point) go. Text only, so the value stays exact; what is stored keeps its declared scale.
+ */
+export function displayDecimal(value: unknown): unknown {
+  if (typeof value !== 'string' || !/^-?\d+\.\d+$/.test(value)) return value;
+  return value.replace(/\.?0+$/, '');
+}
+
 export function formatSummary(summary: LoadSummary): string {
   const parts = [
     `Loaded into ${summary.destination} in ${summary.seconds.toFixed(1)} s`,
@@ -54,7 +63,7 @@ export function formatSummary(summary: LoadSummary): string {
     parts.push(
       '',
       'Sample: SELECT * FROM fi_transactions_monthly ORDER BY month DESC, transaction_count DESC LIMIT 5',
-      formatTextTable(headers, summary.sample.map((row) => headers.map((header) => row[header]))),
+      formatTextTable(headers, summary.sample.map((row) => headers.map((header) => displayDecimal(row[header])))),
     );
   }
   if (summary.sourceErrors.length > 0) parts.push('', `The source reported ${summary.sourceErrors.length} error(s): ${summary.sourceErrors.join(' | ')}`);
