@@ -59,4 +59,26 @@ describe('stagingCells', () => {
       null,
     ]);
   });
+
+  it('gives each record its own extracted_at and meta, however records alternate', () => {
+    const at = (emittedAt: number, syncId: number, amount: string) => stagingCells(plan, { id: 'a', amount }, { emittedAt, syncId, generationId: 0 }, duck).slice(1, 3);
+    expect(at(Date.UTC(2025, 0, 2), 7, '1.5')).toEqual(['2025-01-02T00:00:00.000Z', '{"changes":[],"sync_id":7}']);
+    expect(at(Date.UTC(2025, 0, 2), 7, 'x')[1]).toContain('DESTINATION_TYPECAST_ERROR');
+    expect(at(Date.UTC(2025, 0, 3), 8, '1.5')).toEqual(['2025-01-03T00:00:00.000Z', '{"changes":[],"sync_id":8}']);
+    expect(at(Date.UTC(2025, 0, 2), 7, '1.5')).toEqual(['2025-01-02T00:00:00.000Z', '{"changes":[],"sync_id":7}']);
+  });
+});
+
+describe('cellOf on repeated values', () => {
+  it('rejects an impossible date whatever was accepted before it', () => {
+    for (let i = 0; i < 3; i++) expect(cellOf('2024-02-29', 'date', duck)).toBe('2024-02-29');
+    expect(cellOf('2025-02-29', 'date', duck)).toBe('DESTINATION_TYPECAST_ERROR');
+    expect(cellOf('2025-02-29', 'date', duck)).toBe('DESTINATION_TYPECAST_ERROR');
+  });
+
+  it('measures a long decimal without its padding zeros', () => {
+    expect(cellOf('0000000000000000000000000000001.5', 'decimal', duck)).toBe('0000000000000000000000000000001.5');
+    expect(cellOf('1.50000000000000', 'decimal', duck)).toBe('1.50000000000000');
+    expect(cellOf('1000000000000000000000000000000.5', 'decimal', duck)).toBe('DESTINATION_FIELD_SIZE_LIMITATION');
+  });
 });
