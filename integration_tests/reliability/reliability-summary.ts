@@ -20,6 +20,8 @@ export interface ReliabilityCounts {
   runs_scanned_for_secrets: number;
   records_compared: number;
   records_lost: number;
+  /** Records missing in cases marked as known bugs (it.fails), kept apart from records_lost. */
+  records_lost_known_bugs: number;
 }
 
 export const PARTS_DIR = join(REPO_ROOT, '.tmp', 'reliability-parts');
@@ -38,6 +40,7 @@ export function emptyCounts(): ReliabilityCounts {
     runs_scanned_for_secrets: 0,
     records_compared: 0,
     records_lost: 0,
+    records_lost_known_bugs: 0,
   };
 }
 
@@ -93,7 +96,8 @@ export function formatSummary(counts: ReliabilityCounts, soak: boolean): string 
     `  faults injected (sandbox stats): ${counts.faults_injected}${kinds ? ` (${kinds})` : ''}; 429s served: ${counts.rate_limited_429}`,
     `  bad server inputs tried: ${counts.bad_server_inputs_tried} (rejected with a TRACE ERROR ${counts.bad_server_inputs_rejected}, tolerated ${counts.bad_server_inputs_tolerated})`,
     `  runs scanned for the client_secret: ${counts.runs_scanned_for_secrets}`,
-    `  records lost: ${counts.records_lost} (of ${counts.records_compared} reference items compared)`,
+    `  records lost: ${counts.records_lost} (of ${counts.records_compared} reference items compared)` +
+      (counts.records_lost_known_bugs > 0 ? `; in known-bug cases (it.fails): ${counts.records_lost_known_bugs}` : ''),
   ].join('\n');
 }
 
