@@ -216,7 +216,7 @@ export class AirbyteLoader implements MessageSink {
       const { plan, mode } = progress.stream;
       if (mode === 'overwrite') {
         if (!swaps.includes(progress)) continue;
-        statements.push(...mergeSql(this.destination.dialect, plan, 'overwrite', progress.lastSeq, progress.keys.repeatsUpTo(progress.lastSeq)));
+        statements.push(...mergeSql(this.destination.dialect, plan, 'overwrite', progress.lastSeq, progress.keys.repeatsUpTo(progress.lastSeq), this.destination.upserts(plan.table)));
         if (progress.pendingState !== undefined) states.push(progress.pendingState);
         committed.push([progress, progress.stagedRows]);
         progress.keys.committedUpTo(progress.lastSeq);
@@ -228,7 +228,7 @@ export class AirbyteLoader implements MessageSink {
       }
       if (progress.pendingState === undefined) continue;
       if (progress.sealedRows > 0) {
-        statements.push(...mergeSql(this.destination.dialect, plan, mode, progress.sealedSeq, progress.keys.repeatsUpTo(progress.sealedSeq)));
+        statements.push(...mergeSql(this.destination.dialect, plan, mode, progress.sealedSeq, progress.keys.repeatsUpTo(progress.sealedSeq), this.destination.upserts(plan.table)));
       }
       states.push(progress.pendingState);
       committed.push([progress, progress.sealedRows]);

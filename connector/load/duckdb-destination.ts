@@ -7,7 +7,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { ConfigError } from '../errors/connector-errors.js';
 import { AirbyteStateMessage } from '../protocol/airbyte-message.js';
 import { debugToStderr } from '../protocol/stderr-logger.js';
-import { stateStreamName, type LoadDestination } from './load-destination.js';
+import { stateStreamName, type LoadDestination, type PreparedTable } from './load-destination.js';
 import { EXISTING_COLUMNS_SQL, prepareTableSql, stagingColumnNames, stagingTable } from './load-sql.js';
 import type { Cell } from './record-typer.js';
 import { DUCKDB_DECIMAL, duckdbDialect, quoteIdent, quoteLiteral } from './sql-dialect.js';
@@ -69,10 +69,10 @@ export class DuckDbDestination implements LoadDestination {
     return new DuckDbDestination(instance, connection, `duckdb:${path}`, scratch);
   }
 
-  async prepare(plans: readonly TablePlan[]): Promise<void> {
+  async prepare(tables: readonly PreparedTable[]): Promise<void> {
     const existing = await this.existingColumns();
     const narrow = await this.narrowDecimals();
-    for (const plan of plans) {
+    for (const { plan } of tables) {
       for (const statement of prepareTableSql(this.dialect, plan, existing.get(plan.table))) await this.connection.run(statement);
       // Tables written before amounts had ten places (DECIMAL(38,6)) are widened, exactly, before a 7th place arrives.
       for (const column of plan.columns) {
@@ -103,6 +103,11 @@ export class DuckDbDestination implements LoadDestination {
       `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND data_type LIKE 'DECIMAL%' AND numeric_scale < ${DUCKDB_DECIMAL.scale}`,
     );
     return new Set(rows.map((row) => `${String(row['table_name'])}.${String(row['column_name'])}`));
+  }
+
+  /** DuckDB's ART index makes a load slower than its hash-join merge: never upserts. */
+  upserts(): boolean {
+    return false;
   }
 
   async readStates(): Promise<AirbyteStateMessage[]> {

@@ -1,7 +1,14 @@
 import type { AirbyteStateMessage } from '../protocol/airbyte-message.js';
 import type { Cell } from './record-typer.js';
+import type { LoadMode } from './load-sql.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { TablePlan } from './table-mapping.js';
+
+/** A table to prepare, and how its stream is loaded (a destination may index for it). */
+export interface PreparedTable {
+  readonly plan: TablePlan;
+  readonly mode: LoadMode;
+}
 
 /**
  * What the loader needs from a database. The SQL itself comes from load-sql.ts; a destination
@@ -12,7 +19,9 @@ export interface LoadDestination {
   /** For messages: `duckdb:./finpro.duckdb`, `postgres://user@host/db` (never a password). */
   readonly description: string;
   /** Creates or evolves the final tables and the state table; creates empty staging tables. */
-  prepare(plans: readonly TablePlan[]): Promise<void>;
+  prepare(tables: readonly PreparedTable[]): Promise<void>;
+  /** True when `mergeSql` may upsert into this table with ON CONFLICT on its primary key (a unique index exists). */
+  upserts(table: string): boolean;
   /** The states saved by earlier loads, as the STATE messages they came in. */
   readStates(): Promise<AirbyteStateMessage[]>;
   /** Adds one row to a stream's staging table; returns a promise while a bulk write runs (backpressure). */

@@ -47,7 +47,7 @@ export async function runLoadSession(options: LoadSessionOptions, produce: (cont
   try {
     const generations = await currentGenerations(destination, options.streams);
     const loadStreams = loadStreamsFor(options.streams, (name) => generations.get(name) ?? 0);
-    await destination.prepare(loadStreams.map((stream) => stream.plan));
+    await destination.prepare(loadStreams);
     const savedStates = await destination.readStates();
 
     let loader: AirbyteLoader | undefined = undefined;

@@ -85,10 +85,10 @@ function latestPerKeySql(dialect: SqlDialect, plan: TablePlan, upToSeq: number):
 }
 
 /** True when the incoming row `n` replaces the stored row `f`: its cursor is not lower (NULL cursors lose). */
-function incomingWins(plan: TablePlan): string {
+function incomingWins(plan: TablePlan, incoming = 'n'): string {
   if (plan.cursor === undefined) return 'TRUE';
   const f = `f.${quoteIdent(plan.cursor)}`;
-  const n = `n.${quoteIdent(plan.cursor)}`;
+  const n = `${incoming}.${quoteIdent(plan.cursor)}`;
   return `((${n} IS NULL AND ${f} IS NULL) OR (${n} IS NOT NULL AND (${f} IS NULL OR ${f} <= ${n})))`;
 }
 
@@ -97,7 +97,7 @@ function incomingWins(plan: TablePlan): string {
  * `repeatsKey` false (staged-keys.ts proved no two of those rows share a primary key) skips the
  * window that keeps one row per key; the upsert against the stored rows is the same either way.
  */
-export function mergeSql(dialect: SqlDialect, plan: TablePlan, mode: LoadMode, upToSeq: number, repeatsKey = true): string[] {
+export function mergeSql(dialect: SqlDialect, plan: TablePlan, mode: LoadMode, upToSeq: number, repeatsKey = true, upsert = false): string[] {
   const final = quoteIdent(plan.table);
   const stage = quoteIdent(stagingTable(plan));
   const seq = quoteIdent(SEQ_COLUMN);
@@ -113,6 +113,16 @@ export function mergeSql(dialect: SqlDialect, plan: TablePlan, mode: LoadMode, u
     statements.push(`INSERT INTO ${final} (${columnList(plan)}) ${everyStaged} ORDER BY s.${seq}`);
   } else if (mode === 'overwrite') {
     statements.push(`INSERT INTO ${final} (${columnList(plan)}) ${onePerKey}`);
+  } else if (upsert) {
+    // One statement on the unique key index (uniqueKeySql): a key is inserted, or replaces the
+    // stored row when it wins. onePerKey holds each key once, as ON CONFLICT requires.
+    const assignments = finalColumns(plan)
+      .map((column) => `${quoteIdent(column.name)} = excluded.${quoteIdent(column.name)}`)
+      .join(', ');
+    statements.push(
+      `INSERT INTO ${final} AS f (${columnList(plan)}) ${onePerKey} ` +
+        `ON CONFLICT (${plan.primaryKey.map(quoteIdent).join(', ')}) DO UPDATE SET ${assignments} WHERE ${incomingWins(plan, 'excluded')}`,
+    );
   } else {
     const batch = quoteIdent(dedupTable(plan));
     statements.push(
@@ -127,6 +137,18 @@ export function mergeSql(dialect: SqlDialect, plan: TablePlan, mode: LoadMode, u
   statements.push(`DELETE FROM ${stage} WHERE ${seq} <= ${upToSeq}`);
   return statements;
 }
+
+/** The unique index an upsert needs. Only append_dedup tables get it: append tables keep repeated keys. */
+export function uniqueKeySql(plan: TablePlan): string {
+  return `CREATE UNIQUE INDEX IF NOT EXISTS ${quoteIdent(uniqueKeyIndex(plan))} ON ${quoteIdent(plan.table)} (${plan.primaryKey.map(quoteIdent).join(', ')})`;
+}
+
+/** A stream loaded another way now (append may repeat a key) loses the unique index. */
+export function dropUniqueKeySql(plan: TablePlan): string {
+  return `DROP INDEX IF EXISTS ${quoteIdent(uniqueKeyIndex(plan))}`;
+}
+
+const uniqueKeyIndex = (plan: TablePlan) => `${plan.table}_pk_key`;
 
 /** Drops staged rows of a stream (an overwrite that will not complete). */
 export function discardStagedSql(plan: TablePlan): string {

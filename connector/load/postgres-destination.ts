@@ -7,8 +7,8 @@ import { ConfigError, SystemError } from '../errors/connector-errors.js';
 import { AirbyteStateMessage } from '../protocol/airbyte-message.js';
 import { debugToStderr } from '../protocol/stderr-logger.js';
 import type { DestinationTarget } from './destination-url.js';
-import { stateStreamName, type LoadDestination } from './load-destination.js';
-import { EXISTING_COLUMNS_SQL, prepareTableSql, stagingColumnNames, stagingTable } from './load-sql.js';
+import { stateStreamName, type LoadDestination, type PreparedTable } from './load-destination.js';
+import { dropUniqueKeySql, EXISTING_COLUMNS_SQL, prepareTableSql, stagingColumnNames, stagingTable, uniqueKeySql } from './load-sql.js';
 import { stateMigrations } from './postgres-migrations.js';
 import type { Cell } from './record-typer.js';
 import { postgresDialect, quoteIdent } from './sql-dialect.js';
@@ -54,6 +54,8 @@ const copyText = (cell: string) => (COPY_SPECIAL.test(cell) ? cell.replace(/[\\\
 export class PostgresDestination implements LoadDestination {
   readonly dialect = postgresDialect;
   private readonly buffers = new Map<string, StagingBuffer>();
+  /** append_dedup tables with a unique key index: merged by one INSERT ... ON CONFLICT. */
+  private readonly upsertTables = new Set<string>();
   /** The last queued database operation; failures surface to whoever awaits them. */
   private queue: Promise<unknown> = Promise.resolve();
   /** The COPY a full buffer started; the next full buffer waits for it (backpressure). */
@@ -100,7 +102,7 @@ export class PostgresDestination implements LoadDestination {
     return new PostgresDestination(db, pool, target.description);
   }
 
-  async prepare(plans: readonly TablePlan[]): Promise<void> {
+  async prepare(tables: readonly PreparedTable[]): Promise<void> {
     const existing = new Map<string, Set<string>>();
     const { rows } = await sql.raw<{ table_name: string; column_name: string }>(EXISTING_COLUMNS_SQL).execute(this.db);
     for (const row of rows) {
@@ -108,10 +110,38 @@ export class PostgresDestination implements LoadDestination {
       if (columns === undefined) existing.set(row.table_name, (columns = new Set()));
       columns.add(row.column_name);
     }
-    for (const plan of plans) {
+    for (const { plan, mode } of tables) {
       await this.execute(prepareTableSql(this.dialect, plan, existing.get(plan.table)));
       this.buffers.set(plan.table, { plan, lines: [], chars: 0 });
+      await this.prepareUpsert(plan, mode);
     }
+  }
+
+  /**
+   * The merge of an append_dedup table is one INSERT ... ON CONFLICT, measured ~3x faster than
+   * delete + insert through a dedup table (113k fi_transactions: 5.4 s of merge SQL). It needs a
+   * unique index on the primary key; a table an earlier append load left with repeated keys
+   * cannot have one, and keeps the delete + insert merge (same result, slower).
+   */
+  private async prepareUpsert(plan: TablePlan, mode: PreparedTable['mode']): Promise<void> {
+    this.upsertTables.delete(plan.table);
+    if (plan.primaryKey.length === 0) return;
+    if (mode !== 'append_dedup') {
+      await this.execute([dropUniqueKeySql(plan)]);
+      return;
+    }
+    try {
+      await this.execute([uniqueKeySql(plan)]);
+      this.upsertTables.add(plan.table);
+    } catch (error) {
+      // 23505 unique_violation: repeated keys already stored. Anything else is a real failure.
+      if ((error as { code?: string }).code !== '23505') throw error;
+      debugToStderr(`postgres: ${plan.table} holds repeated keys; merging without ON CONFLICT`);
+    }
+  }
+
+  upserts(table: string): boolean {
+    return this.upsertTables.has(table);
   }
 
   async readStates(): Promise<AirbyteStateMessage[]> {

@@ -53,7 +53,7 @@ export async function feed(
   messages: AirbyteMessage[],
   options: { finish?: 'success' | 'failure' | 'none'; loader?: Partial<LoaderOptions> } = {},
 ): Promise<AirbyteLoader> {
-  await destination.prepare(streams.map((stream) => stream.plan));
+  await destination.prepare(streams);
   const loader = new AirbyteLoader(destination, streams, { syncId: 42, minCommitIntervalMs: 0, ...options.loader });
   for (const message of messages) {
     const pending = loader.emit(message);

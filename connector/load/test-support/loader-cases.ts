@@ -30,7 +30,8 @@ function failingCommit(inner: LoadDestination): LoadDestination {
   return {
     dialect: inner.dialect,
     description: inner.description,
-    prepare: (plans) => inner.prepare(plans),
+    prepare: (tables) => inner.prepare(tables),
+    upserts: (table) => inner.upserts(table),
     readStates: () => inner.readStates(),
     stage: (plan, seq, cells) => inner.stage(plan, seq, cells),
     commit: (statements, states) => inner.commit([...statements, "SELECT CAST('not a number' AS INTEGER)"], states),
@@ -141,6 +142,35 @@ export function loaderCases(fresh: FreshStore): void {
         state('fi_transactions', {}, 2),
       ]);
       expect(await rows(destination, 'SELECT COUNT(*) AS n FROM fi_transactions')).toEqual([{ n: '2' }]);
+    });
+  });
+
+  it('moves one table between append and append_dedup without losing or merging the wrong rows', async () => {
+    const open = await fresh();
+    const load = (mode: 'append' | 'append_dedup', messages: Parameters<typeof feed>[2]) => withDestination(open, (destination) => feed(destination, [loadStream('fi_transactions', mode)], messages));
+    // Append stores a repeated key, so Postgres cannot put a unique index on it: dedup then merges the slow way.
+    await load('append', [record('fi_transactions', txn('t1', '2025-06-01T00:00:01Z')), record('fi_transactions', txn('t1', '2025-06-01T00:00:02Z')), state('fi_transactions', {}, 2)]);
+    await load('append_dedup', [record('fi_transactions', txn('t1', '2025-06-01T00:00:03Z', { narration: 'deduped' })), state('fi_transactions', {}, 1)]);
+    await withDestination(open, async (destination) => {
+      expect(await rows(destination, 'SELECT txn_id, narration FROM fi_transactions')).toEqual([{ txn_id: 't1', narration: 'deduped' }]);
+    });
+    // Now the keys are unique: Postgres indexes them and upserts; an older record still loses.
+    await withDestination(open, async (destination) => {
+      await feed(destination, [loadStream('fi_transactions')], [
+        record('fi_transactions', txn('t1', '2025-06-01T00:00:00Z', { narration: 'older' })),
+        record('fi_transactions', txn('t2', '2025-06-01T00:00:00Z', { narration: 'new key' })),
+        state('fi_transactions', {}, 2),
+      ]);
+      expect(destination.upserts('fi_transactions')).toBe(destination.dialect.name === 'postgres');
+    });
+    // Back to append: the unique index goes, a repeated key is stored again.
+    await load('append', [record('fi_transactions', txn('t2', '2025-06-01T00:00:09Z', { narration: 'appended' })), state('fi_transactions', {}, 1)]);
+    await withDestination(open, async (destination) => {
+      expect(await rows(destination, 'SELECT txn_id, narration FROM fi_transactions ORDER BY txn_id, narration')).toEqual([
+        { txn_id: 't1', narration: 'deduped' },
+        { txn_id: 't2', narration: 'appended' },
+        { txn_id: 't2', narration: 'new key' },
+      ]);
     });
   });
 
