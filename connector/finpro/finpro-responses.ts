@@ -12,8 +12,20 @@ const str = z.string();
 const optStr = z.string().nullish();
 const count = z.coerce.number().int().nonnegative().nullish();
 
+/**
+ * Server-made identifiers (batch and session ids) are checked at the door, before they reach
+ * state: a string, or a JSON number taken as its JSON text (never coerced: an object would
+ * become "[object Object]"), of a sane length and alphabet. An id the server invented (a 2 MB
+ * string, a control character) would otherwise be saved and sent back on every resume.
+ */
+export const ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+const id = z
+  .union([z.string(), z.number()])
+  .transform((v) => (typeof v === 'number' ? JSON.stringify(v) : v))
+  .pipe(z.string().regex(ID_PATTERN, { error: 'expected an identifier: 1-128 characters of A-Z a-z 0-9 _ . : -' }));
+
 export const ScheduleResponse = z.looseObject({
-  data: z.looseObject({ reference_id: optStr, batch_id: z.coerce.string(), status: optStr, total_records: count }),
+  data: z.looseObject({ reference_id: optStr, batch_id: id, status: optStr, total_records: count }),
 });
 export type ScheduleResponse = z.infer<typeof ScheduleResponse>;
 
@@ -22,7 +34,7 @@ export const BulkStatusRow = z.looseObject({
   consent_id: str,
   status: str,
   retry_eligible: optStr,
-  session_id: optStr,
+  session_id: id.nullish(),
   error: z
     .union([
       z.looseObject({ code: optStr, message: optStr, details: z.record(z.string(), z.unknown()).nullish() }),
@@ -38,7 +50,7 @@ export type BulkStatusRow = z.infer<typeof BulkStatusRow>;
 
 export const BulkStatusData = z.looseObject({
   reference_id: optStr,
-  batch_id: z.coerce.string().nullish(),
+  batch_id: id.nullish(),
   batch_status: str,
   summary: z
     .looseObject({ total: count, ready: count, in_progress: count, completed: count, failed: count })
@@ -60,11 +72,11 @@ export const BulkStatusData = z.looseObject({
 export type BulkStatusData = z.infer<typeof BulkStatusData>;
 export const BulkStatusResponse = z.looseObject({ data: BulkStatusData });
 
-export const FiRequestResponse = z.looseObject({ data: z.looseObject({ consentId: optStr, sessionId: str }) });
+export const FiRequestResponse = z.looseObject({ data: z.looseObject({ consentId: optStr, sessionId: id }) });
 
 export const FiStatusResponse = z.looseObject({
   data: z.looseObject({
-    sessionId: optStr,
+    sessionId: id.nullish(),
     consentId: optStr,
     eventStatus: str,
     dataExpiry: optStr,

@@ -68,7 +68,7 @@ export const HOSTILE_CORPUS: HostileCase[] = [
   { name: 'schedule: 200 with an error envelope', mode: 'bulk', expect: 'error', failureTypes: SYSTEM, mutator: onJson(SCHEDULE, () => envelope200()) },
   { name: 'schedule: data is a string', mode: 'bulk', expect: 'error', failureTypes: SYSTEM, mutator: onJson(SCHEDULE, (j) => ({ ...j, data: 'ok' })) },
   { name: 'schedule: batch_id missing', mode: 'bulk', expect: 'error', failureTypes: SYSTEM, mutator: onJson(SCHEDULE, (j) => ({ ...j, data: { ...j['data'], batch_id: undefined } })) },
-  { name: 'schedule: batch_id is an object', mode: 'bulk', expect: 'error', failureTypes: SYSTEM, knownBug: 'ScheduleResponse coerces batch_id with z.coerce.string(): an object becomes "[object Object]" and is accepted', mutator: onJson(SCHEDULE, (j) => ({ ...j, data: { ...j['data'], batch_id: { id: 1 } } })) },
+  { name: 'schedule: batch_id is an object', mode: 'bulk', expect: 'error', failureTypes: SYSTEM, mutator: onJson(SCHEDULE, (j) => ({ ...j, data: { ...j['data'], batch_id: { id: 1 } } })) },
   { name: 'schedule: negative total_records', mode: 'bulk', expect: 'error', failureTypes: SYSTEM, mutator: onJson(SCHEDULE, (j) => ({ ...j, data: { ...j['data'], total_records: -12 } })) },
   { name: 'upload: answer without data', mode: 'file', expect: 'error', failureTypes: SYSTEM, mutator: onJson(UPLOAD, (j) => ({ ...j, data: undefined })) },
   // The upload took effect upstream; the unreadable answer is ambiguous, so the connector looks
