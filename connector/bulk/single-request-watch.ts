@@ -247,7 +247,8 @@ export class SingleRequestWatch implements BatchWatch {
     this.saving = this.saving.then(async () => {
       this.entry = { ...this.entry, sessions: sessions.map((s) => ({ ...s })) };
       this.ctx.state.apply({ type: 'batch-updated', batch: this.entry });
-      await this.ctx.state.checkpoint();
+      // Durable: the next step may be a /fi/request, which spends quota if repeated.
+      await this.ctx.state.checkpoint({ durable: true });
     });
     return this.saving;
   }

@@ -91,7 +91,8 @@ export class SyncEngine {
     // Checkpoint the plan before the first schedule call: if we die after FinPro created a batch
     // but before its STATE, the retry must re-plan the same sync time, hence the same reference
     // ids, and adopt the batch on 409 instead of scheduling its consents again under a new name.
-    await state.checkpoint();
+    // Durable: `sync` commits in the background, and a plan still in flight there is no plan.
+    await state.checkpoint({ durable: true });
     await this.runSync(plan, base, false);
   }
 

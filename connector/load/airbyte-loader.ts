@@ -269,6 +269,18 @@ export class AirbyteLoader implements MessageSink {
   }
 
   /**
+   * The durability barrier of MessageSink: commits every checkpoint received so far (not only
+   * when the next record arrives, as the background commits do) and waits for it, so the state
+   * the source is about to act on survives a kill.
+   */
+  async barrier(): Promise<void> {
+    if (this.tail !== undefined) await this.tail;
+    this.throwIfCommitFailed();
+    this.commitPending();
+    await this.settled();
+  }
+
+  /**
    * Ends the load. Pending checkpoints are committed either way (each covers only records
    * before it). `sourceSucceeded` decides overwrite streams that never reported a status:
    * a source that ended cleanly finished them; one that failed did not, and the old table stays.

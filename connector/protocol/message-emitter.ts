@@ -10,6 +10,13 @@ import { processRedactor, type SecretRedactor } from './secret-redactor.js';
  */
 export interface MessageSink {
   emit(message: AirbyteMessage): Promise<void> | undefined;
+  /**
+   * Durability barrier: resolves once every STATE emitted so far is as durable as this sink
+   * can make it. The source awaits it before a side effect on FinPro that a lost state would
+   * make it repeat (the first schedule of a sync, a single FI request), because a schedule
+   * repeated under a new name spends the consents' fetch quota twice.
+   */
+  barrier?(): Promise<void>;
 }
 
 /**
@@ -47,6 +54,14 @@ export class StdoutEmitter implements MessageSink {
     this.bufferedChars = 0;
     if (this.out.write(data)) return undefined;
     return once(this.out, 'drain').then(() => undefined);
+  }
+
+  /**
+   * STATE lines are flushed as they are emitted; past that, durability is the platform's: it
+   * persists a state when the destination acknowledges it, which a source cannot observe.
+   */
+  async barrier(): Promise<void> {
+    await this.flush();
   }
 
   /** Flushes and waits until everything written has been handed to the OS. */

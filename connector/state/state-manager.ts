@@ -86,8 +86,11 @@ export class StateManager {
     return this.sink.emit(recordMessage(stream, data, this.clock));
   }
 
-  /** One STATE per selected stream, covering exactly the records emitted before it. */
-  async checkpoint(): Promise<void> {
+  /**
+   * One STATE per selected stream, covering exactly the records emitted before it. `durable`:
+   * also wait for the sink's durability barrier, before a side effect that a lost state would repeat.
+   */
+  async checkpoint(options: { durable?: boolean } = {}): Promise<void> {
     for (const [stream, state] of this.states) {
       let current = state;
       const maxMs = this.maxEmittedMs.get(stream)!;
@@ -97,6 +100,7 @@ export class StateManager {
       if (p) await p;
       this.counts.set(stream, 0);
     }
+    if (options.durable === true) await this.sink.barrier?.();
   }
 }
 

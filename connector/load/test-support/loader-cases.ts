@@ -44,6 +44,21 @@ function failingCommit(inner: LoadDestination): LoadDestination {
 const streamStateOf = (states: AirbyteStateMessage[], name: string) => states.find((s) => s.stream?.stream_descriptor.name === name)?.stream?.stream_state;
 
 export function loaderCases(fresh: FreshStore): void {
+  it('barrier() makes every state received so far durable; without it the last one may still be pending', async () => {
+    const open = await fresh();
+    const messages = [record('fi_transactions', txn('t1', '2025-06-01T00:00:00Z')), state('fi_transactions', { plan: 'sync-1' }, 1)];
+    // A process that dies right after emitting the state: the background commit had no next record to trigger it.
+    await withDestination(open, (destination) => feed(destination, [loadStream('fi_transactions')], messages, { finish: 'none', loader: { minCommitIntervalMs: 60_000 } }));
+    expect(streamStateOf(await withDestination(open, (d) => d.readStates()), 'fi_transactions')).toBeUndefined();
+    // The same, but the source waited for the barrier before acting on that state.
+    await withDestination(open, async (destination) => {
+      const loader = await feed(destination, [loadStream('fi_transactions')], messages, { finish: 'none', loader: { minCommitIntervalMs: 60_000 } });
+      await loader.barrier();
+    });
+    expect(streamStateOf(await withDestination(open, (d) => d.readStates()), 'fi_transactions')).toEqual({ plan: 'sync-1' });
+    expect(await withDestination(open, (d) => rows(d, 'SELECT txn_id FROM fi_transactions'))).toEqual([{ txn_id: 't1' }]);
+  });
+
   it('types columns from the schema and keeps decimals exact', async () => {
     const open = await fresh();
     await withDestination(open, async (destination) => {
