@@ -60,4 +60,20 @@ describe('FI data answer bound', () => {
     // Nothing was emitted for the oversize answer.
     expect(sink.messages.filter((m) => m.type === 'RECORD').length).toBe(records);
   });
+
+  it('fails the sync (not the row) when the answer has no data array, naming endpoint, consent and session', async () => {
+    // A real server behind a rewriting client: the sandbox answers, the body loses its data array.
+    const config = { base_url: sandbox.url, credentials: { ...sandbox.credentials }, request_timeout_seconds: 10, max_concurrency: 2 };
+    const client = new FinproClient({ config });
+    const consentId = sandbox.consents('ACTIVE')[1]!.id;
+    const sessionId = await readySession(client, consentId);
+    const post = client.post.bind(client);
+    for (const rewrite of [(j: any) => ({ ...j, data: { accounts: j.data } }), () => ({ errorCode: 'InternalError', errorMsg: 'Something went wrong' })]) {
+      client.post = (async (...args: Parameters<typeof post>) => rewrite(await post(...args))) as typeof client.post;
+      const state = new StateManager(['fi_transactions'], new Map(), new CollectingSink());
+      const error = await new FiDataHarvester(client, state, Date.now, () => undefined).harvest({ consentId, sessionId }).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(SystemError);
+      expect((error as SystemError).message).toMatch(new RegExp(`/getallfidata.*${consentId}.*${sessionId}`));
+    }
+  });
 });

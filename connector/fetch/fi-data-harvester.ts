@@ -2,7 +2,7 @@ import { SystemError } from '../errors/connector-errors.js';
 import { FinproApiError } from '../finpro/finpro-api-error.js';
 import { ResponseTooLargeError } from '../finpro/finpro-client.js';
 import type { FinproClient } from '../finpro/finpro-client.js';
-import { FI_DATA_MAX_BYTES, getAllFiData } from '../finpro/finpro-endpoints.js';
+import { FI_DATA_MAX_BYTES, PATHS, getAllFiData } from '../finpro/finpro-endpoints.js';
 import type { StateManager } from '../state/state-manager.js';
 import { fiAccountRecord } from '../streams/fi-accounts-stream.js';
 import { fiDataRecord } from '../streams/fi-data-stream.js';
@@ -14,7 +14,7 @@ import { linkReferenceOf, objectOrNull, type FiRecordContext } from './fi-record
  * fi_accounts and fi_transactions records straight from the parsed answer: no zod over the
  * payload, no intermediate arrays, one record object per output line. Only the selected
  * streams are built. Per-consent answers (NoDataAvailable, DataIsDeleted...) come back as a
- * failure for the row instead of ending the sync.
+ * failure for the row instead of ending the sync; any other malformed answer ends it (SystemError).
  */
 export interface HarvestTarget {
   consentId: string;
@@ -78,7 +78,7 @@ export class FiDataHarvester {
     const nowMs = this.now();
     const fetchedAt = new Date(nowMs).toISOString();
     const data = objectOrNull(answer)?.['data'];
-    if (!Array.isArray(data)) return { ok: false, code: 'InvalidResponse', message: '/getallfidata answered without a data array' };
+    if (!Array.isArray(data)) throw noDataArray(answer, target);
     const ctx: FiRecordContext = { consentId: target.consentId, sessionId: target.sessionId, fetchedAt };
     let transactions = 0;
     let accounts = 0;
@@ -113,6 +113,20 @@ export class FiDataHarvester {
     this.totals.transactions += transactions;
     return { ok: true, accounts, transactions };
   }
+}
+
+/**
+ * A 200 without a `data` array (an error envelope, `data` as an object) is not one consent's
+ * outcome but a server out of contract: failing only the row would end the sync green with
+ * the consent's data missing. The documented per-consent answers are 4xx errors (above).
+ */
+function noDataArray(answer: unknown, target: HarvestTarget): SystemError {
+  const body = objectOrNull(answer);
+  const data = body?.['data'];
+  const got = body === null ? 'a body that is not a JSON object' : data === undefined ? `no data${typeof body['errorCode'] === 'string' ? ` (errorCode ${body['errorCode'].slice(0, 80)})` : ''}` : `data as ${data === null ? 'null' : typeof data}`;
+  return new SystemError(
+    `FinPro ${PATHS.allFiData} answered for consent ${target.consentId} (session ${target.sessionId}) with ${got} instead of a data array of accounts.`,
+  );
 }
 
 function emitted(p: Promise<void> | undefined): Promise<void> | undefined {
