@@ -1,3 +1,7 @@
+import { SystemError } from '../errors/connector-errors.js';
+import { PATHS } from '../finpro/finpro-endpoints.js';
+import type { FiRecordContext } from './fi-record-context.js';
+
 /**
  * Amounts as exact decimal strings. A string is kept as sent when it already is a plain
  * decimal; a JSON number is turned into text from its shortest round-trip form (what the
@@ -5,6 +9,19 @@
  * the point in the digits. No arithmetic ever touches a float.
  */
 const PLAIN = /^-?\d+(\.\d+)?$/;
+
+/**
+ * An amount field of the FI data: null when absent, its exact text when a decimal string or a
+ * number, else a SystemError naming the field, consent and session (an object or a word for
+ * an amount is a server out of contract; a null amount would hide the loss).
+ */
+export function amountOrNull(value: unknown, field: string, ctx: FiRecordContext): string | null {
+  if (value === null || value === undefined) return null;
+  const text = decimalText(value);
+  if (text !== null) return text;
+  const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : String(value);
+  throw new SystemError(`FinPro ${PATHS.allFiData} sent ${field} = ${shown} for consent ${ctx.consentId} (session ${ctx.sessionId}): an amount must be a decimal string or a number.`);
+}
 
 export function decimalText(value: unknown): string | null {
   if (typeof value === 'string') {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SystemError } from '../errors/connector-errors.js';
 import { decimalText } from './decimal-text.js';
 import { linkReferenceOf } from './fi-record-context.js';
 import { fiAccountRecord } from '../streams/fi-accounts-stream.js';
@@ -53,5 +54,16 @@ describe('record mappers', () => {
     const txn = fiTransactionRecord(account.transactions[0]!, 0, 'L1', ctx);
     expect(txn).toMatchObject({ txn_id: 't1', amount: '5.00', current_balance: '10.5', consent_id: 'c1', session_id: 's1' });
     expect(Object.keys(txn)).not.toContain('future');
+  });
+
+  it('refuses an amount that is neither a decimal string nor a number, naming field, consent and session', () => {
+    for (const bad of [{ value: '5.00' }, ['5'], 'five', '', true]) {
+      expect(() => fiTransactionRecord({ txnId: 't', amount: bad }, 0, 'L1', ctx)).toThrow(SystemError);
+      expect(() => fiTransactionRecord({ txnId: 't', amount: bad }, 0, 'L1', ctx)).toThrow(/transactions\[\]\.amount.*c1.*s1/);
+    }
+    expect(() => fiAccountRecord({ ...account, summary: { currentBalance: {} } }, 'L1', ctx)).toThrow(/summary\.currentBalance/);
+    // Absent stays null (the schema allows it).
+    expect(fiTransactionRecord({ txnId: 't' }, 0, 'L1', ctx)).toMatchObject({ amount: null, current_balance: null });
+    expect(fiTransactionRecord({ txnId: 't', amount: null }, 0, 'L1', ctx)['amount']).toBeNull();
   });
 });

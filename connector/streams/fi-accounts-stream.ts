@@ -1,4 +1,4 @@
-import { decimalText } from '../fetch/decimal-text.js';
+import { amountOrNull } from '../fetch/decimal-text.js';
 import { objectOrNull, textOrNull, type FiRecordContext } from '../fetch/fi-record-context.js';
 import { defineStream } from './stream-definition.js';
 
@@ -28,7 +28,7 @@ export function fiAccountRecord(account: Record<string, unknown>, link: string, 
     bank: textOrNull(account['bank']),
     masked_account_number: textOrNull(account['maskedAccountNumber']),
     account_type: textOrNull(summary?.['type']),
-    current_balance: decimalText(summary?.['currentBalance']),
+    current_balance: amountOrNull(summary?.['currentBalance'], 'summary.currentBalance', ctx),
     currency: textOrNull(summary?.['currency']),
     balance_date_time: textOrNull(summary?.['balanceDateTime']),
     branch: textOrNull(summary?.['branch']),

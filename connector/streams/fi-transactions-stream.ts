@@ -1,4 +1,4 @@
-import { decimalText } from '../fetch/decimal-text.js';
+import { amountOrNull } from '../fetch/decimal-text.js';
 import { textOrNull, type FiRecordContext } from '../fetch/fi-record-context.js';
 import { defineStream } from './stream-definition.js';
 
@@ -21,8 +21,8 @@ export function fiTransactionRecord(txn: Record<string, unknown>, index: number,
     txn_id: textOrNull(txn['txnId']) ?? `#${index}`,
     type: textOrNull(txn['type']),
     mode: textOrNull(txn['mode']),
-    amount: decimalText(txn['amount']),
-    current_balance: decimalText(txn['currentBalance']),
+    amount: amountOrNull(txn['amount'], 'transactions[].amount', ctx),
+    current_balance: amountOrNull(txn['currentBalance'], 'transactions[].currentBalance', ctx),
     transaction_timestamp: textOrNull(txn['transactionTimestamp']),
     value_date: textOrNull(txn['valueDate']),
     narration: textOrNull(txn['narration']),

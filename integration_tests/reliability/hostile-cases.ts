@@ -103,7 +103,7 @@ export const HOSTILE_CORPUS: HostileCase[] = [
   // --- FI data ---
   { name: 'getallfidata: data is an object', mode: 'bulk', expect: 'error', failureTypes: SYSTEM, mutator: onJson(FIDATA, (j) => ({ ...j, data: { accounts: j['data'] } }), 3) },
   { name: 'getallfidata: 200 with an error envelope', mode: 'bulk', expect: 'error', failureTypes: SYSTEM, mutator: onJson(FIDATA, () => envelope200(), 3) },
-  { name: 'getallfidata: amount is an object', mode: 'bulk', expect: 'error', failureTypes: SYSTEM, knownBug: 'an amount that is neither string nor number is accepted: the sync exits 0 and the transactions lack their amounts', mutator: onJson(FIDATA, (j) => eachTxn(j, (t) => (t['amount'] = { value: t['amount'] }))) },
+  { name: 'getallfidata: amount is an object', mode: 'bulk', expect: 'error', failureTypes: SYSTEM, mutator: onJson(FIDATA, (j) => eachTxn(j, (t) => (t['amount'] = { value: t['amount'] }))) },
   { name: 'getallfidata: slow answer, then the connection reset', mode: 'bulk', expect: 'error', failureTypes: TRANSIENT, slow: true, mutator: replace(FIDATA, { kind: 'reset', afterMs: 300 }, 3) },
   { name: 'getallfidata: 5 MB of narration in one transaction', mode: 'bulk', expect: 'either', failureTypes: SYSTEM, mutator: onJson(FIDATA, (j) => { let done = false; return eachTxn(j, (t) => { if (!done) t['narration'] = 'N'.repeat(5_000_000); done = true; }); }, 2) },
   { name: 'getallfidata: 25 MB non-JSON body with 200', mode: 'bulk', expect: 'error', failureTypes: ANY, slow: true, mutator: replace(FIDATA, { kind: 'text', status: 200, body: '<html>' + 'x'.repeat(25_000_000), contentType: 'text/html' }, 3) },
