@@ -8,6 +8,7 @@ import { fiAccountRecord } from '../streams/fi-accounts-stream.js';
 import { fiDataRecord } from '../streams/fi-data-stream.js';
 import { fiTransactionRecord } from '../streams/fi-transactions-stream.js';
 import { linkReferenceOf, objectOrNull, type FiRecordContext } from './fi-record-context.js';
+import { KNOWN_FI_TYPES, KNOWN_TXN_MODES, KNOWN_TXN_TYPES, UnknownValueWarner } from './unknown-value-warner.js';
 
 /**
  * Reads one completed row's FI data (`POST /getallfidata`) and emits its fi_data,
@@ -35,6 +36,8 @@ export class FiDataHarvester {
   unlinkedAccounts = 0;
   /** Accounts and transactions read so far (the fi_* ESTIMATE scales them). */
   readonly totals = { accounts: 0, transactions: 0 };
+  /** One per sync (one harvester per read): each unknown enum value is warned about once. */
+  private readonly unknown: UnknownValueWarner;
 
   constructor(
     private readonly client: FinproClient,
@@ -47,6 +50,7 @@ export class FiDataHarvester {
     this.wantData = state.isSelected('fi_data');
     this.wantAccounts = state.isSelected('fi_accounts');
     this.wantTransactions = state.isSelected('fi_transactions');
+    this.unknown = new UnknownValueWarner(warn);
   }
 
   get wanted(): boolean {
@@ -86,6 +90,7 @@ export class FiDataHarvester {
       const account = objectOrNull(data[i]);
       if (account === null) continue;
       accounts++;
+      this.unknown.check('fiType', account['fiType'], KNOWN_FI_TYPES);
       let link = linkReferenceOf(account);
       if (link === undefined) {
         // Still keyed and still kept: position within the session is stable for one answer.
@@ -103,6 +108,8 @@ export class FiDataHarvester {
           for (let t = 0; t < txns.length; t++) {
             const txn = objectOrNull(txns[t]);
             if (txn === null) continue;
+            this.unknown.check('transaction type', txn['type'], KNOWN_TXN_TYPES);
+            this.unknown.check('transaction mode', txn['mode'], KNOWN_TXN_MODES);
             const p = this.state.emit('fi_transactions', fiTransactionRecord(txn, t, link, ctx), nowMs);
             if (p) await p;
           }

@@ -122,7 +122,6 @@ export const HOSTILE_CORPUS: HostileCase[] = [
     mode: 'bulk',
     expect: 'ok',
     warns: /CRYPTO|REVERSAL|NEFT/,
-    knownBug: 'unknown enum values in FI data are kept as sent but no WARN is logged (finpro-api.md asks for a warning)',
     mutator: onJson(FIDATA, (j) => { for (const a of Array.isArray(j['data']) ? j['data'] : []) { a.fiType = 'CRYPTO'; for (const t of a.transactions ?? []) { t.type = 'REVERSAL'; t.mode = 'NEFT'; } } return j; }),
   },
   { name: 'tolerated: unknown fiStatus in a session', mode: 'single', expect: 'ok', mutator: onJson(FISTATUS, (j) => { for (const l of j['data']?.linkRefNumbers ?? []) if (l.fiStatus === 'DELIVERED') l.fiStatus = 'ARCHIVED_V2'; return j; }) },
