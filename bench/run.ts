@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import type { BenchId, BenchOutcome } from './harness/bench-types.js';
 import { gitDescription, machineInfo } from './harness/machine-info.js';
 import { procAvailable } from './harness/proc-reader.js';
 import { snapshotBuild } from './harness/code-snapshot.js';
-import { benchmarksMarkdown } from './report/benchmarks-markdown.js';
+import { benchmarksMarkdown, type ReportInput } from './report/benchmarks-markdown.js';
 import { consoleTable } from './report/results-table.js';
 import { BENCHMARKS } from './benches/bench-registry.js';
 
@@ -32,6 +32,7 @@ async function main(): Promise<number> {
     }
     throw error;
   }
+  if (options.render !== undefined) return render(resolve(root, options.render), options.out === 'BENCHMARKS.md' ? undefined : options.out);
   if (!procAvailable()) {
     process.stderr.write('bench: needs Linux /proc to measure child CPU and memory\n');
     return 2;
@@ -80,9 +81,7 @@ async function main(): Promise<number> {
       });
     }
   }
-  process.stdout.write(`${consoleTable(outcomes)}\n`);
-  const analysisPath = join(root, 'bench', 'report', 'analysis.md');
-  const markdown = benchmarksMarkdown({
+  const input: Omit<ReportInput, 'analysis'> = {
     command: commandLine(),
     options,
     machine,
@@ -91,13 +90,30 @@ async function main(): Promise<number> {
     totalSeconds: (Date.now() - startedAt.getTime()) / 1000,
     outcomes,
     failures,
-    analysis: options.quick || !existsSync(analysisPath) ? undefined : readFileSync(analysisPath, 'utf8'),
-  });
-  const out = resolve(root, options.out);
-  await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, markdown);
-  log(`wrote ${out}`);
+  };
+  // Every sample, so the report can be rendered again (and checked) without measuring again.
+  const full = options.out === 'BENCHMARKS.md';
+  const resultsPath = full ? join(root, 'bench', 'results', 'last-full-run.json') : join(scratch, 'last-run.json');
+  await mkdir(dirname(resultsPath), { recursive: true });
+  await writeFile(resultsPath, `${JSON.stringify(input, null, 2)}\n`);
+  log(`saved ${resultsPath}`);
+  await writeReport(input, resolve(root, options.out));
   return failures.length > 0 ? 1 : 0;
+}
+
+async function writeReport(input: Omit<ReportInput, 'analysis'>, out: string): Promise<void> {
+  process.stdout.write(`${consoleTable(input.outcomes)}\n`);
+  const analysisPath = join(root, 'bench', 'report', 'analysis.md');
+  const analysis = input.options.quick || !existsSync(analysisPath) ? undefined : readFileSync(analysisPath, 'utf8');
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, benchmarksMarkdown({ ...input, ...(analysis !== undefined ? { analysis } : {}) }));
+  process.stderr.write(`bench: wrote ${out}\n`);
+}
+
+async function render(resultsPath: string, out: string | undefined): Promise<number> {
+  const saved = JSON.parse(await readFile(resultsPath, 'utf8')) as Omit<ReportInput, 'analysis' | 'startedAt'> & { startedAt: string };
+  await writeReport({ ...saved, startedAt: new Date(saved.startedAt) }, resolve(root, out ?? saved.options.out));
+  return 0;
 }
 
 function commandLine(): string {

@@ -4,7 +4,7 @@ import { parseBenchOptions } from './bench-options.js';
 
 describe('parseBenchOptions', () => {
   it('runs everything at full size and rewrites BENCHMARKS.md by default', () => {
-    expect(parseBenchOptions([])).toEqual({ only: [...BENCH_IDS], quick: false, out: 'BENCHMARKS.md', runs: undefined });
+    expect(parseBenchOptions([])).toEqual({ only: [...BENCH_IDS], quick: false, out: 'BENCHMARKS.md', runs: undefined, render: undefined });
   });
 
   it('keeps the canonical order of --only and writes a partial report elsewhere', () => {

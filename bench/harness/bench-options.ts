@@ -4,7 +4,8 @@ import { BENCH_IDS, type BenchId } from './bench-types.js';
 /**
  * Command line of `npm run bench -- [--only read,memory] [--quick] [--out FILE] [--runs N]`.
  * A full run (every bench, full sizes) rewrites BENCHMARKS.md; a quick or partial run writes
- * beside it in .tmp/ so development runs never replace the measured report.
+ * beside it in .tmp/ so development runs never replace the measured report. `--render` turns
+ * a saved run's results (JSON) into the report again, e.g. after editing the analysis.
  */
 export interface BenchOptions {
   only: BenchId[];
@@ -12,6 +13,8 @@ export interface BenchOptions {
   out: string;
   /** Overrides the number of runs of every figure (development only). */
   runs: number | undefined;
+  /** Re-render the report of a saved run (its results JSON) instead of measuring. */
+  render: string | undefined;
 }
 
 const BenchIdSchema = z.enum(BENCH_IDS);
@@ -20,13 +23,14 @@ export class BenchUsageError extends Error {
   override readonly name = 'BenchUsageError';
 }
 
-export const BENCH_USAGE = `usage: npm run bench -- [--only ${BENCH_IDS.join(',')}] [--quick] [--out FILE] [--runs N]`;
+export const BENCH_USAGE = `usage: npm run bench -- [--only ${BENCH_IDS.join(',')}] [--quick] [--out FILE] [--runs N] | [--render RESULTS.json]`;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   let only: BenchId[] = [...BENCH_IDS];
   let quick = false;
   let out: string | undefined;
   let runs: number | undefined;
+  let render: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -58,6 +62,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
         runs = parsed.data;
         break;
       }
+      case '--render':
+        render = value();
+        break;
       default:
         throw new BenchUsageError(`unknown argument "${arg}". ${BENCH_USAGE}`);
     }
@@ -65,5 +72,5 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   // Keep the canonical order whatever order --only named them in.
   only = BENCH_IDS.filter((id) => only.includes(id));
   const partial = quick || only.length < BENCH_IDS.length || runs !== undefined;
-  return { only, quick, out: out ?? (partial ? '.tmp/bench/BENCHMARKS.partial.md' : 'BENCHMARKS.md'), runs };
+  return { only, quick, out: out ?? (partial ? '.tmp/bench/BENCHMARKS.partial.md' : 'BENCHMARKS.md'), runs, render };
 }

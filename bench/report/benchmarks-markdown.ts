@@ -75,6 +75,7 @@ export function benchmarksMarkdown(input: ReportInput): string {
   lines.push('npm run bench                        # everything, full sizes; rewrites BENCHMARKS.md');
   lines.push('npm run bench -- --only read,memory  # a subset (writes .tmp/bench/BENCHMARKS.partial.md)');
   lines.push('npm run bench -- --quick             # small sizes, for development');
+  lines.push('npm run bench -- --render bench/results/last-full-run.json  # this report again from the saved samples');
   lines.push('```');
   lines.push('');
   lines.push('Postgres for the load bench: 127.0.0.1:5432, user postgres, database `test` (override with `BENCH_PG_URL`).');
