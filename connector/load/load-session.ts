@@ -72,6 +72,9 @@ export async function runLoadSession(options: LoadSessionOptions, produce: (cont
         }
         return activeLoader.emit(message);
       },
+      // The source waits on this before acting on a state (see MessageSink.barrier): drop it and
+      // a kill can lose the plan of a sync whose batches FinPro already has.
+      barrier: () => activeLoader.barrier(),
     };
 
     display.start();

@@ -11,12 +11,12 @@ import { processRedactor, type SecretRedactor } from './secret-redactor.js';
 export interface MessageSink {
   emit(message: AirbyteMessage): Promise<void> | undefined;
   /**
-   * Durability barrier: resolves once every STATE emitted so far is as durable as this sink
+   * Durability barrier (required, so a wrapping sink cannot silently drop it): resolves once every STATE emitted so far is as durable as this sink
    * can make it. The source awaits it before a side effect on FinPro that a lost state would
    * make it repeat (the first schedule of a sync, a single FI request), because a schedule
    * repeated under a new name spends the consents' fetch quota twice.
    */
-  barrier?(): Promise<void>;
+  barrier(): Promise<void>;
 }
 
 /**
@@ -78,4 +78,7 @@ export class CollectingSink implements MessageSink {
     this.messages.push(message);
     return undefined;
   }
+
+  /** Memory is as durable as it gets here. */
+  async barrier(): Promise<void> {}
 }

@@ -100,7 +100,7 @@ export class StateManager {
       if (p) await p;
       this.counts.set(stream, 0);
     }
-    if (options.durable === true) await this.sink.barrier?.();
+    if (options.durable === true) await this.sink.barrier();
   }
 }
 
