@@ -97,7 +97,8 @@ export class SingleRequestWatch implements BatchWatch {
         if (session.rf === undefined) failedNow[session.c] = session.e ?? 'Unknown';
         return;
       }
-      const status = await fiRequestStatus(ctx.client, session.s);
+      const status = await this.statusOf(session, sessions);
+      if (status === undefined) return; // adopted the consent's real session: poll it next time
       const event = status.eventStatus;
       if (event === 'DATA_READY') {
         const result = ctx.harvester.wanted ? await ctx.harvester.harvest({ consentId: session.c, sessionId: session.s, from: session.f, to: session.t }) : ({ ok: true } as const);
@@ -224,6 +225,27 @@ export class SingleRequestWatch implements BatchWatch {
     if (decision.kind === 'retry') {
       session.rf = decision.from;
       session.rt = decision.to;
+    }
+  }
+
+  /**
+   * The status of a saved session. A server that answered /fi/request with an id it never
+   * issued (well-formed, so it passed the door) then calls that id unknown on every poll, and
+   * the state would never recover: when FinPro says a session we hold is unknown (a 4xx), the
+   * consent's newest session is looked up, and one that is neither ours nor the one noted
+   * before our request is the session our request made. It is adopted (undefined: poll again).
+   */
+  private async statusOf(session: SingleSession, sessions: SingleSession[]): Promise<Awaited<ReturnType<typeof fiRequestStatus>> | undefined> {
+    try {
+      return await fiRequestStatus(this.ctx.client, session.s!);
+    } catch (error) {
+      if (!(error instanceof FinproApiError) || error.status >= 500) throw error;
+      const newest = await this.newestSession(session.c);
+      if (newest === null || newest === session.s || newest === session.p) throw error;
+      this.ctx.log('WARN', `FinPro does not know session ${session.s} of consent ${session.c} (${error.errorCode ?? `HTTP ${error.status}`}): adopting the consent's newest session ${newest}.`);
+      session.s = newest;
+      await this.save(sessions);
+      return undefined;
     }
   }
 

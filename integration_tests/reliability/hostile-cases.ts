@@ -109,6 +109,7 @@ export const HOSTILE_CORPUS: HostileCase[] = [
   { name: 'getallfidata: 25 MB non-JSON body with 200', mode: 'bulk', expect: 'error', failureTypes: ANY, slow: true, mutator: replace(FIDATA, { kind: 'text', status: 200, body: '<html>' + 'x'.repeat(25_000_000), contentType: 'text/html' }, 3) },
   // --- single FI requests ---
   { name: 'fi/request: sessionId missing', mode: 'single', expect: 'error', failureTypes: SYSTEM, mutator: onJson(FIREQ, (j) => ({ ...j, data: { ...j['data'], sessionId: undefined } })) },
+  { name: 'tolerated: a well-formed sessionId FinPro never issued (recovered by consent lookup)', mode: 'single', expect: 'ok', mutator: onJson(FIREQ, (j) => ({ ...j, data: { ...j['data'], sessionId: `${String(j['data']?.sessionId)}-x` } })) },
   { name: 'fi/request: invented 2 MB sessionId', mode: 'single', expect: 'error', failureTypes: SYSTEM, mutator: onJson(FIREQ, (j) => ({ ...j, data: { ...j['data'], sessionId: 'x'.repeat(2_000_000) } })) },
   { name: 'fi/request: 200 with an error envelope', mode: 'single', expect: 'error', failureTypes: SYSTEM, mutator: onJson(FIREQ, () => envelope200()) },
   { name: 'firequest/status: eventStatus is a number', mode: 'single', expect: 'error', failureTypes: SYSTEM, mutator: onJson(FISTATUS, (j) => ({ ...j, data: { ...j['data'], eventStatus: 5 } })) },
