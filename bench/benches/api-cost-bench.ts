@@ -19,7 +19,7 @@ export const apiCostBench: Benchmark = {
     const sizes = quick ? [200, 1000] : [1000, 10_000];
     const figures: Figure[] = [];
     const method: string[] = [
-      `Every stream, full refresh, ${READ_RANGE_DAYS} days of data, faults off, rate limit off, processing 50x; all consents of the sandbox population (about 15% end FAILED with a final error and 5% fail transiently and go to a retry batch).`,
+      `Every stream, full refresh, ${READ_RANGE_DAYS} days of data, faults off, rate limit off, processing 50x; all consents of the sandbox population: about 10% fail for good (revoked, expired, paused, quota), 5% fail with InvalidDateRange and 5% transiently, and those two go to retry batches.`,
       'Endpoints as the sandbox counts them: schedule = POST /v2/schedule/fi/requests, CSV upload, and POST /fi/request (the single-request path the connector takes for retries of fewer than 10 consents); status = POST /bulk/status and /consent/firequest/status; data = POST /getallfidata. Every answered request counts, errors and 429s included.',
     ];
     for (const consents of sizes) {

@@ -5,6 +5,8 @@ import { runConnectorRead } from '../harness/connector-read.js';
 import { pairedRatios } from '../harness/sample-stats.js';
 
 const MIB = 2 ** 20;
+/** The target is 300 MB (10^6 bytes), stricter than 300 MiB; figures are in MiB. */
+const MB_300_IN_MIB = (300 * 1e6) / MIB;
 /** A week of data: memory flatness is about consents, not transactions, and 100,000 consents must stay bounded in time. */
 const MEMORY_RANGE_DAYS = 7;
 
@@ -48,7 +50,7 @@ export const memoryBench: Benchmark = {
       bench: 'memory' as const,
       name: `peak RSS, ${label(consents)}`,
       value: { samples: peaks.get(consents)!, unit: 'MiB' },
-      ...(consents === largest ? { target: { metric: 'value' as const, op: '<' as const, threshold: 300, text: '< 300 MiB' } } : {}),
+      ...(consents === largest ? { target: { metric: 'value' as const, op: '<' as const, threshold: MB_300_IN_MIB, text: '< 300 MB (286 MiB)' } } : {}),
     }));
     figures.push({
       bench: 'memory',
