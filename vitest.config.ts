@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['connector/**/*.test.ts', 'sandbox/**/*.test.ts', 'integration_tests/**/*.test.ts'],
+    include: ['connector/**/*.test.ts', 'sandbox/**/*.test.ts', 'bench/**/*.test.ts', 'integration_tests/**/*.test.ts'],
     // Integration tests spawn the built CLI and a sandbox; two cores, so keep the pool small.
     pool: 'forks',
     // Prints the reliability counts (kills, faults, bad server inputs, records lost) after the run.
