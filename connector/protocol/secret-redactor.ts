@@ -6,10 +6,21 @@
  */
 export class SecretRedactor {
   private readonly secrets = new Set<string>();
+  /**
+   * What to search for: each secret, and its JSON-escaped form when that differs (stdout
+   * lines are JSON, which escapes quotes and backslashes). Built once in `add`, because
+   * `redact` runs on every line a read writes.
+   */
+  private needles: string[] = [];
 
   /** Registers values to hide. Very short values are ignored: redacting "a" would shred output. */
   add(...values: Array<string | undefined>): void {
-    for (const value of values) if (value !== undefined && value.length >= 4) this.secrets.add(value);
+    for (const value of values) {
+      if (value === undefined || value.length < 4 || this.secrets.has(value)) continue;
+      this.secrets.add(value);
+      const escaped = JSON.stringify(value).slice(1, -1);
+      this.needles.push(value, ...(escaped !== value ? [escaped] : []));
+    }
   }
 
   get size(): number {
@@ -17,14 +28,8 @@ export class SecretRedactor {
   }
 
   redact(text: string): string {
-    if (this.secrets.size === 0) return text;
     let out = text;
-    for (const secret of this.secrets) {
-      if (out.includes(secret)) out = out.split(secret).join('**********');
-      // JSON.stringify escapes quotes and backslashes, so look for the escaped form too.
-      const escaped = JSON.stringify(secret).slice(1, -1);
-      if (escaped !== secret && out.includes(escaped)) out = out.split(escaped).join('**********');
-    }
+    for (const needle of this.needles) if (out.includes(needle)) out = out.split(needle).join('**********');
     return out;
   }
 }
