@@ -23,3 +23,15 @@ export function textOrNull(value: unknown): string | null {
 export function objectOrNull(value: unknown): Record<string, unknown> | null {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
+
+/** The keys and identifiers every account-level record (fi_data, fi_accounts) starts with. */
+export function accountIdentity(account: Record<string, unknown>, link: string, ctx: FiRecordContext): Record<string, unknown> {
+  return {
+    session_id: ctx.sessionId,
+    consent_id: ctx.consentId,
+    link_reference_number: link,
+    fi_type: textOrNull(account['fiType']),
+    fip_id: textOrNull(account['fipId']),
+    masked_account_number: textOrNull(account['maskedAccountNumber']),
+  };
+}

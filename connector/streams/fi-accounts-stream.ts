@@ -1,5 +1,5 @@
 import { amountOrNull } from '../fetch/decimal-text.js';
-import { objectOrNull, textOrNull, type FiRecordContext } from '../fetch/fi-record-context.js';
+import { accountIdentity, objectOrNull, textOrNull, type FiRecordContext } from '../fetch/fi-record-context.js';
 import { defineStream } from './stream-definition.js';
 
 /** One record per account in an FI session: summary and holders, normalized. */
@@ -20,13 +20,8 @@ export function fiAccountRecord(account: Record<string, unknown>, link: string, 
       ? [holder as Record<string, unknown>]
       : null;
   return {
-    session_id: ctx.sessionId,
-    consent_id: ctx.consentId,
-    link_reference_number: link,
-    fi_type: textOrNull(account['fiType']),
-    fip_id: textOrNull(account['fipId']),
+    ...accountIdentity(account, link, ctx),
     bank: textOrNull(account['bank']),
-    masked_account_number: textOrNull(account['maskedAccountNumber']),
     account_type: textOrNull(summary?.['type']),
     current_balance: amountOrNull(summary?.['currentBalance'], 'summary.currentBalance', ctx),
     currency: textOrNull(summary?.['currency']),
