@@ -49,6 +49,11 @@ function onJson(route: string, edit: Edit, fromNth = 1): Mutator {
   };
 }
 
+/** Applies `mutator` to the nth answer of its route only. */
+function onlyNth(nth: number, mutator: Mutator): Mutator {
+  return (answer) => (answer.nth === nth ? mutator(answer) : { kind: 'pass' });
+}
+
 function replace(route: string, with_: HostileAnswer, fromNth = 1): Mutator {
   return (answer) => (answer.route === route && answer.nth >= fromNth ? with_ : { kind: 'pass' });
 }
@@ -105,7 +110,9 @@ export const HOSTILE_CORPUS: HostileCase[] = [
   { name: 'getallfidata: 200 with an error envelope', mode: 'bulk', expect: 'error', failureTypes: SYSTEM, mutator: onJson(FIDATA, () => envelope200(), 3) },
   { name: 'getallfidata: amount is an object', mode: 'bulk', expect: 'error', failureTypes: SYSTEM, mutator: onJson(FIDATA, (j) => eachTxn(j, (t) => (t['amount'] = { value: t['amount'] }))) },
   { name: 'getallfidata: slow answer, then the connection reset', mode: 'bulk', expect: 'error', failureTypes: TRANSIENT, slow: true, mutator: replace(FIDATA, { kind: 'reset', afterMs: 300 }, 3) },
-  { name: 'getallfidata: 5 MB of narration in one transaction', mode: 'bulk', expect: 'either', failureTypes: SYSTEM, mutator: onJson(FIDATA, (j) => { let done = false; return eachTxn(j, (t) => { if (!done) t['narration'] = 'N'.repeat(5_000_000); done = true; }); }, 2) },
+  // One answer only (the second): the case is about a single huge field, and giving every answer
+  // one made ten 5 MB round trips through the proxy, which outran the time limit on a busy CI box.
+  { name: 'getallfidata: 5 MB of narration in one transaction', mode: 'bulk', expect: 'either', failureTypes: SYSTEM, mutator: onlyNth(2, onJson(FIDATA, (j) => { let done = false; return eachTxn(j, (t) => { if (!done) t['narration'] = 'N'.repeat(5_000_000); done = true; }); }, 2)) },
   { name: 'getallfidata: 25 MB non-JSON body with 200', mode: 'bulk', expect: 'error', failureTypes: ANY, slow: true, mutator: replace(FIDATA, { kind: 'text', status: 200, body: '<html>' + 'x'.repeat(25_000_000), contentType: 'text/html' }, 3) },
   // --- single FI requests ---
   { name: 'fi/request: sessionId missing', mode: 'single', expect: 'error', failureTypes: SYSTEM, mutator: onJson(FIREQ, (j) => ({ ...j, data: { ...j['data'], sessionId: undefined } })) },
