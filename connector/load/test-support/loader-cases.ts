@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import type { AirbyteStateMessage } from '../../protocol/airbyte-message.js';
+import type { AirbyteMessage, AirbyteStateMessage } from '../../protocol/airbyte-message.js';
+import { AirbyteLoader } from '../airbyte-loader.js';
 import type { LoadDestination } from '../load-destination.js';
 import { quoteIdent } from '../sql-dialect.js';
 import type { TablePlan } from '../table-mapping.js';
@@ -57,6 +58,44 @@ export function loaderCases(fresh: FreshStore): void {
     });
     expect(streamStateOf(await withDestination(open, (d) => d.readStates()), 'fi_transactions')).toEqual({ plan: 'sync-1' });
     expect(await withDestination(open, (d) => rows(d, 'SELECT txn_id FROM fi_transactions'))).toEqual([{ txn_id: 't1' }]);
+  });
+
+  it('commits by time or rows, not at every STATE, and saves each stream\'s latest state with every record before it', async () => {
+    const open = await fresh();
+    let now = 0;
+    const stream = loadStream('fi_transactions');
+    await withDestination(open, async (destination) => {
+      await destination.prepare([stream]);
+      const loader = new AirbyteLoader(destination, [stream], { syncId: 42, minCommitIntervalMs: 1_000, maxPendingRows: 4, now: () => now });
+      const send = async (message: AirbyteMessage) => {
+        const pending = loader.emit(message);
+        if (pending) await pending;
+      };
+      // Three checkpoints inside the interval: nothing is committed yet.
+      for (let i = 1; i <= 3; i++) {
+        await send(record('fi_transactions', txn(`t${i}`, '2025-06-01T00:00:00Z')));
+        await send(state('fi_transactions', { upTo: i }, 1));
+      }
+      await loader.settled();
+      expect(loader.stats().commits).toBe(0);
+      // The interval passes: the next record commits the three checkpoints in one transaction, itself not included.
+      now += 1_000;
+      await send(record('fi_transactions', txn('t4', '2025-06-01T00:00:00Z')));
+      await loader.settled();
+      expect(loader.stats()).toMatchObject({ commits: 1, statesCommitted: 1 });
+      expect(streamStateOf(await destination.readStates(), 'fi_transactions')).toEqual({ upTo: 3 });
+      expect(await rows(destination, 'SELECT txn_id FROM fi_transactions ORDER BY txn_id')).toEqual([{ txn_id: 't1' }, { txn_id: 't2' }, { txn_id: 't3' }]);
+      // Within the interval again, but four rows wait behind a checkpoint: the next record commits them.
+      for (let i = 5; i <= 7; i++) await send(record('fi_transactions', txn(`t${i}`, '2025-06-01T00:00:00Z')));
+      await send(state('fi_transactions', { upTo: 7 }, 4));
+      await send(record('fi_transactions', txn('t8', '2025-06-01T00:00:00Z')));
+      await loader.settled();
+      expect(loader.stats().commits).toBe(2);
+      expect(streamStateOf(await destination.readStates(), 'fi_transactions')).toEqual({ upTo: 7 });
+      expect(await rows(destination, 'SELECT COUNT(*) AS n FROM fi_transactions')).toEqual([{ n: '7' }]);
+      // t8 has no STATE after it: a process that dies now leaves it out.
+    });
+    expect(await withDestination(open, (d) => rows(d, "SELECT COUNT(*) AS n FROM fi_transactions WHERE txn_id = 't8'"))).toEqual([{ n: '0' }]);
   });
 
   it('types columns from the schema and keeps decimals exact', async () => {
