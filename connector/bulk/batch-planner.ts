@@ -45,6 +45,8 @@ export interface SyncPlan {
   /** The range end of consents without an override: the sync-wide watermark once all succeed. */
   defaultTo: string;
   chunks: PlannedChunk[];
+  /** Consents per chunk (the last may hold fewer): a consent's plan position is chunk x batchSize + its index. */
+  batchSize: number;
   /** Consents whose range is empty (watermark at or after its end): nothing to request. */
   upToDate: number;
 }
@@ -90,7 +92,7 @@ export function planSync(input: PlanInput): SyncPlan {
       consents: planned.slice(start, start + input.batchSize),
     });
   }
-  return { syncTime: now, defaultTo, chunks, upToDate };
+  return { syncTime: now, defaultTo, chunks, batchSize: input.batchSize, upToDate };
 }
 
 /** Splits a chunk's consents into the batch defaults and the per-row values that differ from them. */

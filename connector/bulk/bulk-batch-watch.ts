@@ -171,7 +171,8 @@ export class BulkBatchWatch implements BatchWatch {
         settledIds.push(id);
         this.done.add(id);
       });
-      this.ctx.state.apply({ type: 'rows-settled', ref: this.entry.ref, rows: settledIds, failed: failedNow });
+      const failedAt = failedCount > 0 ? (this.ctx.planPositions?.(this.entry.chunk, Object.keys(failedNow)) ?? []) : [];
+      this.ctx.state.apply({ type: 'rows-settled', ref: this.entry.ref, rows: settledIds, failedAt });
       await this.ctx.state.checkpoint();
       this.ctx.progress.update({ rowsCompleted: completedNow, rowsFailed: failedCount });
       await this.ctx.onRowsSettled?.();

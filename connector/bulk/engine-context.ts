@@ -20,6 +20,12 @@ export interface EngineContext {
   log: (level: LogLevel, message: string) => void;
   /** Logs a WARN once per key (unknown enum values, odd payloads). */
   warnOnce: (key: string, message: string) => void;
+  /**
+   * Where consents of a chunk sit in the sync's plan (SyncProgress.failed_at), for recording
+   * final failures. Empty when the sync is resumed without its plan (its base cannot advance,
+   * so its failures are not needed) or for a consent the plan does not hold.
+   */
+  planPositions?: (chunk: number, consentIds: Iterable<string>) => number[];
   /** Called after each page of rows settles (the engine hangs its fi_* ESTIMATE here). */
   onRowsSettled?: () => Promise<void>;
 }

@@ -131,7 +131,8 @@ export class SingleRequestWatch implements BatchWatch {
     if (settled.length > 0) {
       this.entry = { ...this.entry, sessions, done: encodeRanges(this.done) };
       ctx.state.apply({ type: 'batch-updated', batch: this.entry });
-      if (Object.keys(failedNow).length > 0) ctx.state.apply({ type: 'rows-settled', ref: this.entry.ref, rows: [], failed: failedNow });
+      const failedIds = Object.keys(failedNow);
+      if (failedIds.length > 0) ctx.state.apply({ type: 'rows-settled', ref: this.entry.ref, rows: [], failedAt: ctx.planPositions?.(this.entry.chunk, failedIds) ?? [] });
       await ctx.state.checkpoint();
       ctx.progress.update({ rowsCompleted: completedNow, rowsFailed: failedCount });
       await ctx.onRowsSettled?.();

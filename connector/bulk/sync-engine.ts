@@ -1,4 +1,4 @@
-import { consentSetSignature, baseAfterSync, isSyncFinished, leastProgress, orphanChunks, watermarkOf } from '../state/state-transitions.js';
+import { consentListHash, consentSetSignature, baseAfterSync, isSyncFinished, leastProgress, orphanChunks, watermarkOf } from '../state/state-transitions.js';
 import type { Base, InFlightBatch, SyncProgress } from '../state/read-state.js';
 import { estimateMessage } from '../protocol/message-factory.js';
 import type { MessageSink } from '../protocol/message-emitter.js';
@@ -8,6 +8,7 @@ import { estimateChanged, fiEstimate, type FiEstimate } from './fi-estimate.js';
 import { BulkBatchWatch } from './bulk-batch-watch.js';
 import type { BatchWatch, EngineContext } from './engine-context.js';
 import { retryReferenceId } from './reference-id.js';
+import { decodeRanges } from '../state/range-set.js';
 import { plannedSingleBatch, SingleRequestWatch } from './single-request-watch.js';
 
 /**
@@ -29,13 +30,21 @@ export interface SyncEngineOptions {
 
 export class SyncEngine {
   private readonly signature: string;
+  /** Order-sensitive: plan positions (failed_at) only mean the same consents under the same order. */
+  private readonly listHash: string;
+  /** The plan of the sync being run (null: resumed without it). */
+  private plan_: SyncPlan | null = null;
+  /** Consent id -> index within a chunk, built on demand for the chunks with failures (a few batches run at once). */
+  private readonly chunkIndexes = new Map<number, Map<string, number>>();
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly options: SyncEngineOptions,
   ) {
     this.signature = consentSetSignature(ctx.config.consents);
+    this.listHash = consentListHash(ctx.config.consents);
     ctx.onRowsSettled = () => this.estimateFi();
+    ctx.planPositions = (chunk, consentIds) => this.planPositions(chunk, consentIds);
   }
 
   async run(): Promise<void> {
@@ -76,7 +85,7 @@ export class SyncEngine {
       chunks: plan.chunks.length,
       next_chunk: 0,
       done_chunks: '',
-      failed: {},
+      failed_at: '',
       batches: [],
     };
     const consentsPlanned = plan.chunks.reduce((n, c) => n + c.consents.length, 0);
@@ -135,7 +144,29 @@ export class SyncEngine {
 
   private fingerprint(base: Base | null): string {
     const c = this.ctx.config;
-    return `${this.signature}:${c.batch_size}:${c.reference_id_prefix}:${base?.id ?? '-'}`;
+    return `${this.signature}:${c.batch_size}:${c.reference_id_prefix}:${base?.id ?? '-'}:${this.listHash}`;
+  }
+
+  private planPositions(chunk: number, consentIds: Iterable<string>): number[] {
+    const plan = this.plan_;
+    const planned = plan?.chunks[chunk];
+    if (plan === null || planned === undefined) return [];
+    let index = this.chunkIndexes.get(chunk);
+    if (index === undefined) {
+      index = new Map(planned.consents.map((c, i) => [c.consentId, i]));
+      this.chunkIndexes.set(chunk, index);
+    }
+    const positions: number[] = [];
+    for (const id of consentIds) {
+      const i = index.get(id);
+      if (i !== undefined) positions.push(chunk * plan.batchSize + i);
+      else {
+        // A consent FinPro reports in a batch it was not planned in (a server out of contract): find it anywhere in the plan.
+        const at = plan.chunks.findIndex((c) => c.consents.some((p) => p.consentId === id));
+        if (at >= 0) positions.push(at * plan.batchSize + plan.chunks[at]!.consents.findIndex((p) => p.consentId === id));
+      }
+    }
+    return positions;
   }
 
   /** The base a sync was planned from: null for "from the configured start", undefined when no selected stream holds it. */
@@ -153,6 +184,8 @@ export class SyncEngine {
 
   private async runSync(plan: SyncPlan | null, base: Base | null, resumed: boolean): Promise<void> {
     const { ctx } = this;
+    this.plan_ = plan;
+    this.chunkIndexes.clear();
     const watches: BatchWatch[] = this.currentSync().batches.map((entry) => this.watchFor(entry, resumed));
     const pendingChunks: number[] = plan === null ? [] : orphanChunks(this.currentSync());
     for (;;) {
@@ -196,7 +229,8 @@ export class SyncEngine {
         nextWatch = await this.schedule(entry.chunk, reference, attempt, outcome.retry, entry.ref, false);
         next = nextWatch.entry;
       }
-      ctx.state.apply({ type: 'batch-finished', ref: entry.ref, finalFailures: outcome.finalFailures, next });
+      ctx.state.apply({ type: 'batch-finished', ref: entry.ref, failedAt: this.planPositions(entry.chunk, Object.keys(outcome.finalFailures)), next });
+      if (!ctx.state.allStates()[0]?.sync?.batches.some((b) => b.chunk === entry.chunk)) this.chunkIndexes.delete(entry.chunk);
       await ctx.state.checkpoint();
       if (nextWatch !== undefined) watches.push(nextWatch);
     }
@@ -213,13 +247,18 @@ export class SyncEngine {
     if (plan.chunks.length === 0) return previous;
     const plannedTo = new Map<string, string>();
     for (const chunk of plan.chunks) for (const c of chunk.consents) plannedTo.set(c.consentId, c.to);
+    const failed: Record<string, string> = { ...sync.failed };
+    for (const position of decodeRanges(sync.failed_at)) {
+      const consent = plan.chunks[Math.floor(position / plan.batchSize)]?.consents[position % plan.batchSize];
+      if (consent !== undefined) failed[consent.consentId] = 'failed';
+    }
     return baseAfterSync({
       syncTime: sync.time,
       defaultTo: plan.defaultTo,
       covered: this.signature,
       consents: this.ctx.config.consents,
       plannedTo,
-      failed: sync.failed,
+      failed,
       previous,
     });
   }

@@ -32,3 +32,34 @@ export function decodeRanges(text: string): Set<number> {
 }
 
 export const RANGES_PATTERN = /^(\d+(-\d+)?(,\d+(-\d+)?)*)?$/;
+
+/**
+ * `text` with `values` added, without expanding the ranges into a set: a sync's failed
+ * consents (thousands of scattered positions) are merged at every checkpoint, and expanding
+ * them each time cost O(failures) allocations per stream per page of rows.
+ */
+export function addToRanges(text: string, values: readonly number[]): string {
+  if (values.length === 0) return text;
+  const added = [...values].sort((a, b) => a - b);
+  const merged: [number, number][] = [];
+  const push = (start: number, end: number) => {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && start <= last[1] + 1) last[1] = Math.max(last[1], end);
+    else merged.push([start, end]);
+  };
+  const parts = text === '' ? [] : text.split(',');
+  let a = 0;
+  let previousStart = -1;
+  for (const part of parts) {
+    const dash = part.indexOf('-');
+    const start = Number(dash < 0 ? part : part.slice(0, dash));
+    const end = dash < 0 ? start : Number(part.slice(dash + 1));
+    // Ours are always sorted; a state edited by hand may not be: take the slow, order-free way.
+    if (start < previousStart) return encodeRanges([...decodeRanges(text), ...values]);
+    previousStart = start;
+    while (a < added.length && added[a]! < start) push(added[a]!, added[a++]!);
+    push(start, end);
+  }
+  while (a < added.length) push(added[a]!, added[a++]!);
+  return merged.map(([start, end]) => (start === end ? String(start) : `${start}-${end}`)).join(',');
+}

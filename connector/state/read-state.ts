@@ -13,7 +13,7 @@ import { RANGES_PATTERN } from './range-set.js';
  *   "base": { "id": "2026-01-22T10:00:00.000Z", "watermark": "2026-01-22T10:00:00.000Z",
  *             "exceptions": { "c-17": null, "c-42": "2025-11-01T00:00:00.000Z" }, "covered": "2500:9f3a01c2" },
  *   "sync": { "time": "2026-01-23T10:15:00.000Z", "base_id": "2026-01-22T10:00:00.000Z", "fingerprint": "2500:9f3a01c2:1000:finpro",
- *             "chunks": 3, "next_chunk": 2, "done_chunks": "0", "failed": { "c-17": "ConsentRevoked" },
+ *             "chunks": 3, "next_chunk": 2, "done_chunks": "0", "failed_at": "1017",
  *             "batches": [ { "ref": "finpro-20260123T101500000Z-1", "batch_id": "b-9", "chunk": 1, "attempt": 0,
  *                            "mode": "bulk", "submission": "json", "done": "1-640,655" } ] } }
  * ```
@@ -64,8 +64,15 @@ export const SyncProgress = z.object({
   /** Chunks below this index have been scheduled. */
   next_chunk: z.number().int().nonnegative(),
   done_chunks: ranges,
-  /** Consents of finished chunks that got no data (final failures): they keep their old watermark. */
-  failed: z.record(z.string(), z.string()),
+  /**
+   * Consents that got no data (final failures): they keep their old watermark. Positions in
+   * the sync's plan (chunk x batch_size + index in the chunk), not ids: every STATE carries
+   * them, and 10,000 failed ids at 100,000 consents made each STATE ~850 KB and a read write
+   * gigabytes of state. Meaningful only with the plan its fingerprint names.
+   */
+  failed_at: ranges.default(''),
+  /** The same by consent id, as states written before `failed_at` hold them: read, never written. */
+  failed: z.record(z.string(), z.string()).optional(),
   batches: z.array(InFlightBatch),
 });
 export type SyncProgress = z.infer<typeof SyncProgress>;

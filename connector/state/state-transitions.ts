@@ -1,4 +1,4 @@
-import { decodeRanges, encodeRanges } from './range-set.js';
+import { addToRanges, decodeRanges, encodeRanges } from './range-set.js';
 import type { Base, InFlightBatch, StreamState, SyncProgress } from './read-state.js';
 
 /**
@@ -9,9 +9,10 @@ import type { Base, InFlightBatch, StreamState, SyncProgress } from './read-stat
 export type StateEvent =
   | { type: 'sync-started'; sync: SyncProgress }
   | { type: 'batch-scheduled'; batch: InFlightBatch }
-  | { type: 'rows-settled'; ref: string; rows: readonly number[]; failed?: Readonly<Record<string, string>> }
+  /** `failedAt`: plan positions of consents that failed for good (see SyncProgress.failed_at). */
+  | { type: 'rows-settled'; ref: string; rows: readonly number[]; failedAt?: readonly number[] }
   | { type: 'batch-updated'; batch: InFlightBatch }
-  | { type: 'batch-finished'; ref: string; finalFailures: Readonly<Record<string, string>>; next?: InFlightBatch | undefined }
+  | { type: 'batch-finished'; ref: string; failedAt: readonly number[]; next?: InFlightBatch | undefined }
   | { type: 'batch-dropped'; ref: string }
   | { type: 'sync-completed'; base: Base | null }
   | { type: 'records-emitted'; cursor: string };
@@ -46,7 +47,7 @@ export function nextState(state: StreamState, event: StateEvent): StreamState {
             for (const row of event.rows) done.add(row);
             return { ...b, done: encodeRanges(done) };
           }),
-          ...(event.failed !== undefined && Object.keys(event.failed).length > 0 ? { failed: { ...sync.failed, ...event.failed } } : {}),
+          ...(event.failedAt !== undefined && event.failedAt.length > 0 ? { failed_at: withFailures(sync.failed_at, event.failedAt) } : {}),
         },
       };
     }
@@ -60,11 +61,11 @@ export function nextState(state: StreamState, event: StateEvent): StreamState {
       if (finished === undefined) return state;
       const batches = sync.batches.filter((b) => b.ref !== event.ref);
       if (event.next !== undefined) batches.push(event.next);
-      const failed = { ...sync.failed, ...event.finalFailures };
+      const failedAt = withFailures(sync.failed_at, event.failedAt);
       const chunkOpen = batches.some((b) => b.chunk === finished.chunk);
       const doneChunks = decodeRanges(sync.done_chunks);
       if (!chunkOpen) doneChunks.add(finished.chunk);
-      return { ...state, seq: state.seq + 1, sync: { ...sync, batches, failed, done_chunks: encodeRanges(doneChunks) } };
+      return { ...state, seq: state.seq + 1, sync: { ...sync, batches, failed_at: failedAt, done_chunks: encodeRanges(doneChunks) } };
     }
     case 'batch-dropped': {
       // The server no longer knows the batch: its chunk becomes an orphan and is scheduled again.
@@ -82,6 +83,19 @@ export function nextState(state: StreamState, event: StateEvent): StreamState {
     case 'records-emitted':
       return state.cursor === null || Date.parse(event.cursor) > Date.parse(state.cursor) ? { ...state, cursor: event.cursor } : state;
   }
+}
+
+/**
+ * Every selected stream applies the same event to the same `failed_at`: the merge is done
+ * once and reused for the other streams (a one-entry memo on the inputs' identity).
+ */
+let lastMerge: { from: string; add: readonly number[]; to: string } | undefined;
+function withFailures(from: string, add: readonly number[]): string {
+  if (add.length === 0) return from;
+  if (lastMerge !== undefined && lastMerge.from === from && lastMerge.add === add) return lastMerge.to;
+  const to = addToRanges(from, add);
+  lastMerge = { from, add, to };
+  return to;
 }
 
 function requireSync(state: StreamState, event: string): SyncProgress {
@@ -146,6 +160,13 @@ export function consentSetSignature(consents: readonly string[]): string {
   let sum = 0;
   for (const id of consents) sum = (sum + fnv1a(id)) >>> 0;
   return `${consents.length}:${sum.toString(16).padStart(8, '0')}`;
+}
+
+/** An order-sensitive hash of a consent list: the same set in another order plans other chunks. */
+export function consentListHash(consents: readonly string[]): string {
+  let hash = 0x811c9dc5;
+  for (const id of consents) hash = Math.imul(hash ^ fnv1a(id), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
 }
 
 export function fnv1a(text: string): number {
