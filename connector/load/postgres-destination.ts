@@ -11,7 +11,7 @@ import { stateStreamName, type LoadDestination, type PreparedTable } from './loa
 import { dropUniqueKeySql, EXISTING_COLUMNS_SQL, prepareTableSql, stagingColumnNames, stagingTable, uniqueKeySql } from './load-sql.js';
 import { stateMigrations } from './postgres-migrations.js';
 import type { Cell } from './record-typer.js';
-import { postgresDialect, quoteIdent } from './sql-dialect.js';
+import { postgresDialect, primaryKeyIndexName, quoteIdent } from './sql-dialect.js';
 import type { TablePlan } from './table-mapping.js';
 
 interface StateTable {
@@ -111,7 +111,7 @@ export class PostgresDestination implements LoadDestination {
       columns.add(row.column_name);
     }
     for (const { plan, mode } of tables) {
-      await this.execute(prepareTableSql(this.dialect, plan, existing.get(plan.table)));
+      await this.execute(prepareTableSql(this.dialect, plan, existing.get(plan.table), { keyIndex: false }));
       this.buffers.set(plan.table, { plan, lines: [], chars: 0 });
       await this.prepareUpsert(plan, mode);
     }
@@ -126,17 +126,21 @@ export class PostgresDestination implements LoadDestination {
   private async prepareUpsert(plan: TablePlan, mode: PreparedTable['mode']): Promise<void> {
     this.upsertTables.delete(plan.table);
     if (plan.primaryKey.length === 0) return;
+    // Either index serves the merge's key lookups; keeping both would double every row's index writes.
+    const keyIndex = this.dialect.primaryKeyIndex(plan.table, plan.primaryKey);
     if (mode !== 'append_dedup') {
-      await this.execute([dropUniqueKeySql(plan)]);
+      await this.execute([dropUniqueKeySql(plan), ...keyIndex]);
       return;
     }
     try {
       await this.execute([uniqueKeySql(plan)]);
       this.upsertTables.add(plan.table);
+      await this.execute([`DROP INDEX IF EXISTS ${quoteIdent(primaryKeyIndexName(plan.table))}`]);
     } catch (error) {
       // 23505 unique_violation: repeated keys already stored. Anything else is a real failure.
       if ((error as { code?: string }).code !== '23505') throw error;
       debugToStderr(`postgres: ${plan.table} holds repeated keys; merging without ON CONFLICT`);
+      await this.execute(keyIndex);
     }
   }
 
