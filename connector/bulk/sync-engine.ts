@@ -88,7 +88,7 @@ export class SyncEngine {
       failed_at: '',
       batches: [],
     };
-    const consentsPlanned = plan.chunks.reduce((n, c) => n + c.consents.length, 0);
+    const consentsPlanned = plan.chunks.reduce((n, c) => n + c.size, 0);
     this.ctx.log(
       'INFO',
       `Planned sync ${plan.syncTime}: ${consentsPlanned} consent(s) in ${plan.chunks.length} ${plan.chunks[0]?.mode === 'single' ? 'single FI request group' : 'batch'}(es); ${plan.upToDate} already up to date.`,
@@ -162,8 +162,13 @@ export class SyncEngine {
       if (i !== undefined) positions.push(chunk * plan.batchSize + i);
       else {
         // A consent FinPro reports in a batch it was not planned in (a server out of contract): find it anywhere in the plan.
-        const at = plan.chunks.findIndex((c) => c.consents.some((p) => p.consentId === id));
-        if (at >= 0) positions.push(at * plan.batchSize + plan.chunks[at]!.consents.findIndex((p) => p.consentId === id));
+        for (const other of plan.chunks) {
+          const at = other.consents.findIndex((p) => p.consentId === id);
+          if (at >= 0) {
+            positions.push(other.index * plan.batchSize + at);
+            break;
+          }
+        }
       }
     }
     return positions;
@@ -248,9 +253,14 @@ export class SyncEngine {
     const plannedTo = new Map<string, string>();
     for (const chunk of plan.chunks) for (const c of chunk.consents) plannedTo.set(c.consentId, c.to);
     const failed: Record<string, string> = { ...sync.failed };
+    const byChunk = new Map<number, number[]>();
     for (const position of decodeRanges(sync.failed_at)) {
-      const consent = plan.chunks[Math.floor(position / plan.batchSize)]?.consents[position % plan.batchSize];
-      if (consent !== undefined) failed[consent.consentId] = 'failed';
+      const chunk = Math.floor(position / plan.batchSize);
+      (byChunk.get(chunk) ?? byChunk.set(chunk, []).get(chunk)!).push(position % plan.batchSize);
+    }
+    for (const [chunk, indexes] of byChunk) {
+      const consents = plan.chunks[chunk]?.consents ?? [];
+      for (const i of indexes) if (consents[i] !== undefined) failed[consents[i]!.consentId] = 'failed';
     }
     return baseAfterSync({
       syncTime: sync.time,
