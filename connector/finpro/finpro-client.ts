@@ -106,15 +106,22 @@ export class FinproClient {
       this.options.events?.onRequest?.(path);
       let response: Response;
       let text: string;
+      // A timer cleared once the body is read, not AbortSignal.timeout: that one's timer
+      // outlives the answer until a full GC collects its signal, so a heap snapshot of a
+      // 20,000-consent read held ~1,900 Timeouts and ~2,400 WeakRefs of finished requests.
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(new DOMException('The request timed out.', 'TimeoutError')), this.timeoutMs);
+      timer.unref();
       try {
         response = await this.fetchImpl(finproUrl(this.options.config.base_url, path), {
           method: 'POST',
           headers: options.form !== undefined ? withoutContentType(this.headers) : this.headers,
           body: options.form ?? JSON.stringify(body),
-          signal: AbortSignal.timeout(this.timeoutMs),
+          signal: controller.signal,
         });
         text = await readBounded(response, options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES, path);
       } catch (error) {
+        clearTimeout(timer);
         this.governor.release(undefined);
         if (error instanceof ResponseTooLargeError) throw error;
         const reason = describeNetworkError(error, this.options.config.base_url);
@@ -122,6 +129,7 @@ export class FinproClient {
         await this.backoff(path, reason, transientAttempt);
         continue;
       }
+      clearTimeout(timer);
       this.governor.release(response.headers);
       const status = response.status;
       if (status === 429) {
