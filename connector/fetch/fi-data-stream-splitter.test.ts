@@ -11,9 +11,14 @@ import { FiDataStreamError, FiDataStreamSplitter, splitFiDataStream, type FiData
  */
 
 const ROOMY: FiDataSplitterOptions = { maxElementBytes: 1 << 30, maxEnvelopeBytes: 1 << 30 };
+/** Always the byte scanner (small answers otherwise take the whole-parse path). */
+const SCAN: FiDataSplitterOptions = { ...ROOMY, wholeBelowBytes: 0 };
+/** Either path, by size: answers of a few hundred bytes go either way. */
+const MIXED: FiDataSplitterOptions = { ...ROOMY, wholeBelowBytes: 200 };
+const PATHS = { scan: SCAN, whole: ROOMY, mixed: MIXED };
 
 /** Runs the synchronous core over `body` cut at `cuts`; returns the elements and the result or the error. */
-function split(body: Buffer, cuts: number[], options: FiDataSplitterOptions = ROOMY): { elements: unknown[]; result?: FiDataSplit; error?: unknown } {
+function split(body: Buffer, cuts: number[], options: FiDataSplitterOptions = SCAN): { elements: unknown[]; result?: FiDataSplit; error?: unknown } {
   const splitter = new FiDataStreamSplitter(options);
   const elements: unknown[] = [];
   try {
@@ -21,7 +26,11 @@ function split(body: Buffer, cuts: number[], options: FiDataSplitterOptions = RO
       splitter.write(chunk);
       for (let e = splitter.readElement(); e !== null; e = splitter.readElement()) elements.push(e.value);
     }
-    return { elements, result: splitter.end() };
+    splitter.end();
+    for (let e = splitter.readElement(); e !== null; e = splitter.readElement()) elements.push(e.value);
+    // Reading past the end is harmless.
+    expect(splitter.readElement()).toBeNull();
+    return { elements, result: splitter.result() };
   } catch (error) {
     return { elements, error };
   }
@@ -120,9 +129,9 @@ const answer = fc
 const document = fc.tuple(fc.oneof({ weight: 4, arbitrary: answer }, { weight: 1, arbitrary: jsonValue }), fc.integer()).map(([value, seed]) => Buffer.from(serialize(value, rng(seed)), 'utf8'));
 const cuts = fc.array(fc.nat(), { maxLength: 40 });
 
-function expectSameAsWholeParse(body: Buffer, cutsAt: number[]): void {
+function expectSameAsWholeParse(body: Buffer, cutsAt: number[], options: FiDataSplitterOptions = SCAN): void {
   const want = expected(body);
-  const got = split(body, cutsAt);
+  const got = split(body, cutsAt, options);
   expect(got.error).toBeUndefined();
   expect(got.elements).toEqual(want.elements);
   expect(got.result?.envelope).toEqual(want.envelope);
@@ -131,21 +140,75 @@ function expectSameAsWholeParse(body: Buffer, cutsAt: number[]): void {
   expect(got.result?.bytes).toBe(body.length);
 }
 
-describe('FI data stream splitter: exactness', () => {
+describe.each(Object.entries(PATHS))('FI data stream splitter (%s path): exactness and rejection', (_, options) => {
   it('gives what JSON.parse of the whole gives, for any JSON and any chunking', () => {
     fc.assert(
-      fc.property(document, cuts, (body, cutsAt) => expectSameAsWholeParse(body, cutsAt)),
-      { numRuns: 1500 },
+      fc.property(document, cuts, (body, cutsAt) => expectSameAsWholeParse(body, cutsAt, options)),
+      { numRuns: 1000 },
     );
   });
 
   it('gives the same when every byte is its own chunk (every multi-byte character split)', () => {
     fc.assert(
-      fc.property(document, (body) => expectSameAsWholeParse(body, everyByte(body))),
-      { numRuns: 300 },
+      fc.property(document, (body) => expectSameAsWholeParse(body, everyByte(body), options)),
+      { numRuns: 200 },
     );
   });
 
+  it('rejects a truncated body at any cut, handing out only complete elements it had', () => {
+    fc.assert(
+      fc.property(answer, fc.integer(), fc.nat(), cuts, (value, seed, at, cutsAt) => {
+        const body = Buffer.from(serialize(value, rng(seed)).trimEnd(), 'utf8');
+        const prefix = body.subarray(0, at % body.length);
+        const want = expected(body).elements;
+        const got = split(prefix, cutsAt, options);
+        expect(got.error).toBeInstanceOf(FiDataStreamError);
+        expect((got.error as FiDataStreamError).kind).toBe('truncated');
+        expect(got.elements).toEqual(want.slice(0, got.elements.length));
+      }),
+      { numRuns: 700 },
+    );
+  });
+
+  it('rejects exactly the bodies JSON.parse rejects (one byte changed anywhere)', () => {
+    const bytes = fc.constantFrom(...Buffer.from('"\\{}[],: \nax0-e.'), 0xc3, 0xff, 0x80);
+    fc.assert(
+      fc.property(document, fc.nat(), bytes, cuts, (body, at, byte, cutsAt) => {
+        const mutated = Buffer.from(body);
+        if (mutated.length > 0) mutated[at % mutated.length] = byte;
+        let valid = true;
+        try {
+          JSON.parse(mutated.toString('utf8'));
+        } catch {
+          valid = false;
+        }
+        const got = split(mutated, cutsAt, options);
+        if (valid) {
+          // The one valid input the splitter refuses: a second top-level data key.
+          if (got.error instanceof FiDataStreamError && got.error.kind === 'duplicate-data') return;
+          expectSameAsWholeParse(mutated, cutsAt, options);
+        } else {
+          expect(got.error).toBeInstanceOf(FiDataStreamError);
+          expect(['invalid', 'truncated']).toContain((got.error as FiDataStreamError).kind);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('rejects a second top-level data key (JSON.parse would keep the last; its first elements are already out)', () => {
+    const got = split(Buffer.from('{"data":[1,2],"ver":"2.0","data":[3]}'), [], options);
+    expect(got.elements).toEqual([1, 2]);
+    expect((got.error as FiDataStreamError).kind).toBe('duplicate-data');
+    expect((got.error as FiDataStreamError).offset).toBe(33);
+    expect((split(Buffer.from('{"data":{},"d\\u0061ta":[3]}'), [], options).error as FiDataStreamError).kind).toBe('duplicate-data');
+    // Nested data keys are ordinary.
+    expect(split(Buffer.from('{"data":[{"data":1,"data":2}],"x":{"data":[]}}'), [], options).elements).toEqual([{ data: 2 }]);
+    expect(split(Buffer.from('{"x":"data \\u00e9","data":[1]}'), [], options).elements).toEqual([1]);
+  });
+});
+
+describe('FI data stream splitter: shapes', () => {
   it('splits a FinPro-shaped answer into its accounts and keeps the envelope', () => {
     const accounts = [
       { linkReferenceNumber: 'l1', maskedAccountNumber: 'XX1234', fiType: 'DEPOSIT', bank: 'Bänk ₹', fipId: 'f', profile: { holders: { holder: [{ name: 'A "B" \\ C' }] } }, summary: { currentBalance: '10.50' }, transactions: [{ txnId: 't1', amount: '1.00', narration: 'UPI/𝄞/[x]' }] },
@@ -189,48 +252,6 @@ describe('FI data stream splitter: rejection', () => {
     return error;
   }
 
-  it('rejects a truncated body at any cut, handing out only complete elements it had', () => {
-    fc.assert(
-      fc.property(answer, fc.integer(), fc.nat(), cuts, (value, seed, at, cutsAt) => {
-        const body = Buffer.from(serialize(value, rng(seed)).trimEnd(), 'utf8');
-        const prefix = body.subarray(0, at % body.length);
-        const want = expected(body).elements;
-        const got = split(prefix, cutsAt);
-        expect(got.error).toBeInstanceOf(FiDataStreamError);
-        expect((got.error as FiDataStreamError).kind).toBe('truncated');
-        expect(got.elements).toEqual(want.slice(0, got.elements.length));
-      }),
-      { numRuns: 1000 },
-    );
-  });
-
-  it('rejects exactly the bodies JSON.parse rejects (one byte changed anywhere)', () => {
-    const bytes = fc.constantFrom(...Buffer.from('"\\{}[],: \nax0-e.'), 0xc3, 0xff, 0x80);
-    fc.assert(
-      fc.property(document, fc.nat(), bytes, cuts, (body, at, byte, cutsAt) => {
-        const mutated = Buffer.from(body);
-        if (mutated.length > 0) mutated[at % mutated.length] = byte;
-        let valid = true;
-        try {
-          JSON.parse(mutated.toString('utf8'));
-        } catch {
-          valid = false;
-        }
-        if (valid) {
-          const got = split(mutated, cutsAt);
-          // The one valid input the splitter refuses: a second top-level data key.
-          if (got.error instanceof FiDataStreamError && got.error.kind === 'duplicate-data') return;
-          expectSameAsWholeParse(mutated, cutsAt);
-        } else {
-          const got = split(mutated, cutsAt);
-          expect(got.error).toBeInstanceOf(FiDataStreamError);
-          expect(['invalid', 'truncated']).toContain((got.error as FiDataStreamError).kind);
-        }
-      }),
-      { numRuns: 2000 },
-    );
-  });
-
   it('names what is wrong and the byte offset', () => {
     const error = expectError('{"ver":"2.0","data":[{"a":1} {"b":2}]}', 'invalid', [10, 30]);
     expect(error.offset).toBe(29);
@@ -247,16 +268,6 @@ describe('FI data stream splitter: rejection', () => {
     expect(expectError('{"a":1}{', 'invalid').offset).toBe(7);
     expectError('{"a":{"b" 1}}', 'invalid');
     expectError('\ufeff{"data":[]}', 'invalid');
-  });
-
-  it('rejects a second top-level data key (JSON.parse would keep the last; its first elements are already out)', () => {
-    const got = split(Buffer.from('{"data":[1,2],"ver":"2.0","data":[3]}'), []);
-    expect(got.elements).toEqual([1, 2]);
-    expect((got.error as FiDataStreamError).kind).toBe('duplicate-data');
-    expect((got.error as FiDataStreamError).offset).toBe(33);
-    expectError('{"data":{},"d\\u0061ta":[3]}', 'duplicate-data');
-    // Nested data keys are ordinary.
-    expect(split(Buffer.from('{"data":[{"data":1,"data":2}],"x":{"data":[]}}'), []).elements).toEqual([{ data: 2 }]);
   });
 
   it('bounds one element by bytes, whatever the chunking', () => {
@@ -280,7 +291,7 @@ describe('FI data stream splitter: rejection', () => {
   });
 
   it('stays failed after an error', () => {
-    const splitter = new FiDataStreamSplitter(ROOMY);
+    const splitter = new FiDataStreamSplitter(SCAN);
     splitter.write(Buffer.from('{"data":[1 2]}'));
     expect(splitter.readElement()).toEqual({ value: 1 });
     expect(() => splitter.readElement()).toThrow(FiDataStreamError);
@@ -298,7 +309,10 @@ describe('FI data stream splitter over a real /getallfidata answer', () => {
     await sandbox.close();
   });
 
-  it('hands out the accounts of a streamed answer, one at a time, equal to a whole parse', async () => {
+  it.each([
+    ['scan', 0],
+    ['whole', undefined],
+  ])('hands out the accounts of a streamed answer, one at a time, equal to a whole parse (%s path)', async (_, wholeBelowBytes) => {
     const config = { base_url: sandbox.url, credentials: { ...sandbox.credentials }, request_timeout_seconds: 10, max_concurrency: 2 };
     const client = new FinproClient({ config });
     const consentId = sandbox.consents('ACTIVE')[0]!.id;
@@ -339,7 +353,7 @@ describe('FI data stream splitter over a real /getallfidata answer', () => {
         accounts.push(account);
         busy = false;
       },
-      { maxElementBytes: 16 * 1024 * 1024 },
+      { maxElementBytes: 16 * 1024 * 1024, ...(wholeBelowBytes !== undefined ? { wholeBelowBytes } : {}) },
     );
     const whole = expected(Buffer.concat(seen));
     expect(whole.elements.length).toBeGreaterThan(0);
@@ -362,7 +376,7 @@ describe('FI data stream splitter over a real /getallfidata answer', () => {
     await expect(
       splitFiDataStream(source(), () => {
         throw new Error('stop');
-      }, ROOMY),
+      }, SCAN),
     ).rejects.toThrow('stop');
     expect(closed).toBe(true);
   });
