@@ -1,5 +1,5 @@
 /**
- * CPU of splitting a /getallfidata answer (connector/fetch/fi-data-stream-splitter.ts)
+ * CPU of splitting a /getallfidata answer (connector/finpro/fi-data-stream-splitter.ts)
  * against today's path (Buffer.concat of the chunks, toString, JSON.parse of the whole), on
  * the same bytes in the same process, interleaved round by round so machine load hits both
  * alike. Not part of `npm run bench`:
@@ -12,7 +12,7 @@
  * a socket gives them.
  */
 import { startSandbox, SANDBOX_CREDENTIALS } from '../../sandbox/index.js';
-import { FiDataStreamSplitter } from '../../connector/fetch/fi-data-stream-splitter.js';
+import { FiDataStreamSplitter } from '../../connector/finpro/fi-data-stream-splitter.js';
 
 const CHUNK = 64 * 1024;
 const seconds = Number(process.argv[2] ?? 4);

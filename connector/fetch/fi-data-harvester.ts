@@ -1,8 +1,7 @@
 import { SystemError } from '../errors/connector-errors.js';
 import { FinproApiError } from '../finpro/finpro-api-error.js';
-import { ResponseTooLargeError } from '../finpro/finpro-client.js';
 import type { FinproClient } from '../finpro/finpro-client.js';
-import { FI_DATA_MAX_BYTES, PATHS, getAllFiData } from '../finpro/finpro-endpoints.js';
+import { FI_DATA_MAX_BYTES, FiAccountTooLargeError, PATHS, streamAllFiData } from '../finpro/finpro-endpoints.js';
 import type { StateManager } from '../state/state-manager.js';
 import { fiAccountRecord } from '../streams/fi-accounts-stream.js';
 import { fiDataRecord } from '../streams/fi-data-stream.js';
@@ -12,9 +11,9 @@ import { KNOWN_FI_TYPES, KNOWN_TXN_MODES, KNOWN_TXN_TYPES, UnknownValueWarner } 
 
 /**
  * Reads one completed row's FI data (`POST /getallfidata`) and emits its fi_data,
- * fi_accounts and fi_transactions records straight from the parsed answer: no zod over the
- * payload, no intermediate arrays, one record object per output line. Only the selected
- * streams are built. Per-consent answers (NoDataAvailable, DataIsDeleted...) come back as a
+ * fi_accounts and fi_transactions records account by account as the answer streams in
+ * (memory holds one account, not the answer): no zod over the payload, no intermediate
+ * arrays, one record object per output line. Only the selected streams are built. Per-consent answers (NoDataAvailable, DataIsDeleted...) come back as a
  * failure for the row instead of ending the sync; any other malformed answer ends it (SystemError).
  */
 export interface HarvestTarget {
@@ -44,7 +43,7 @@ export class FiDataHarvester {
     private readonly state: StateManager,
     private readonly now: () => number,
     private readonly warn: (message: string) => void,
-    /** Largest answer read for one session (see FI_DATA_MAX_BYTES). */
+    /** Largest account read from an answer (see FI_DATA_MAX_BYTES). */
     private readonly maxBytes: number = FI_DATA_MAX_BYTES,
   ) {
     this.wantData = state.isSelected('fi_data');
@@ -58,18 +57,35 @@ export class FiDataHarvester {
   }
 
   async harvest(target: HarvestTarget): Promise<HarvestResult> {
-    let answer: unknown;
+    let nowMs = 0;
+    let ctx: FiRecordContext = { consentId: target.consentId, sessionId: target.sessionId, fetchedAt: '' };
+    const counted = { accounts: 0, transactions: 0 };
+    let split;
     try {
-      answer = await getAllFiData(this.client, {
-        consentID: target.consentId,
-        sessionId: target.sessionId,
-        ...(target.from !== undefined ? { transactionsStartDate: target.from } : {}),
-        ...(target.to !== undefined ? { transactionsEndDate: target.to } : {}),
-      }, this.maxBytes);
+      split = await streamAllFiData(
+        this.client,
+        {
+          consentID: target.consentId,
+          sessionId: target.sessionId,
+          ...(target.from !== undefined ? { transactionsStartDate: target.from } : {}),
+          ...(target.to !== undefined ? { transactionsEndDate: target.to } : {}),
+        },
+        {
+          // A retried answer starts over: counts restart, records are emitted again (same keys).
+          onAttempt: () => {
+            nowMs = this.now();
+            ctx = { consentId: target.consentId, sessionId: target.sessionId, fetchedAt: new Date(nowMs).toISOString() };
+            counted.accounts = 0;
+            counted.transactions = 0;
+          },
+          onAccount: (element, index) => this.emitAccount(element, index, ctx, nowMs, counted),
+        },
+        this.maxBytes,
+      );
     } catch (error) {
-      if (error instanceof ResponseTooLargeError) {
+      if (error instanceof FiAccountTooLargeError) {
         throw new SystemError(
-          `FinPro's FI data for consent ${target.consentId} (session ${target.sessionId}) is over ${error.maxBytes} bytes, more than the connector reads in one answer: ` +
+          `FinPro's FI data for consent ${target.consentId} (session ${target.sessionId}) holds an account over ${error.maxBytes} bytes, more than the connector reads as one record: ` +
             'narrow fi_data_range_from/fi_data_range_to (or this consent\'s override) so each request covers less time.',
           { cause: error },
         );
@@ -79,46 +95,41 @@ export class FiDataHarvester {
       }
       throw error;
     }
-    const nowMs = this.now();
-    const fetchedAt = new Date(nowMs).toISOString();
-    const data = objectOrNull(answer)?.['data'];
-    if (!Array.isArray(data)) throw noDataArray(answer, target);
-    const ctx: FiRecordContext = { consentId: target.consentId, sessionId: target.sessionId, fetchedAt };
-    let transactions = 0;
-    let accounts = 0;
-    for (let i = 0; i < data.length; i++) {
-      const account = objectOrNull(data[i]);
-      if (account === null) continue;
-      accounts++;
-      this.unknown.check('fiType', account['fiType'], KNOWN_FI_TYPES);
-      let link = linkReferenceOf(account);
-      if (link === undefined) {
-        // Still keyed and still kept: position within the session is stable for one answer.
-        link = `unlinked-${i}`;
-        if (this.unlinkedAccounts++ === 0) this.warn(`An account of consent ${target.consentId} has no linkReferenceNumber/linkRefNumber/linkedAccRef; keyed as ${link}.`);
-      }
-      if (this.wantData && this.state.accepts('fi_data', nowMs)) await emitted(this.state.emit('fi_data', fiDataRecord(account, link, ctx), nowMs));
-      if (this.wantAccounts && this.state.accepts('fi_accounts', nowMs)) {
-        await emitted(this.state.emit('fi_accounts', fiAccountRecord(account, link, ctx), nowMs));
-      }
-      const txns = account['transactions'];
-      if (Array.isArray(txns)) {
-        transactions += txns.length;
-        if (this.wantTransactions && this.state.accepts('fi_transactions', nowMs)) {
-          for (let t = 0; t < txns.length; t++) {
-            const txn = objectOrNull(txns[t]);
-            if (txn === null) continue;
-            this.unknown.check('transaction type', txn['type'], KNOWN_TXN_TYPES);
-            this.unknown.check('transaction mode', txn['mode'], KNOWN_TXN_MODES);
-            const p = this.state.emit('fi_transactions', fiTransactionRecord(txn, t, link, ctx), nowMs);
-            if (p) await p;
-          }
-        }
-      }
+    // Nothing was emitted when data is not an array: the splitter hands out elements of an array only.
+    if (split.data !== 'array') throw noDataArray(split.envelope, target);
+    this.totals.accounts += counted.accounts;
+    this.totals.transactions += counted.transactions;
+    return { ok: true, ...counted };
+  }
+
+  /** Emits one account's records (awaited only when the sink pushes back). */
+  private async emitAccount(element: unknown, i: number, ctx: FiRecordContext, nowMs: number, counted: { accounts: number; transactions: number }): Promise<void> {
+    const account = objectOrNull(element);
+    if (account === null) return;
+    counted.accounts++;
+    this.unknown.check('fiType', account['fiType'], KNOWN_FI_TYPES);
+    let link = linkReferenceOf(account);
+    if (link === undefined) {
+      // Still keyed and still kept: position within the session is stable for one answer.
+      link = `unlinked-${i}`;
+      if (this.unlinkedAccounts++ === 0) this.warn(`An account of consent ${ctx.consentId} has no linkReferenceNumber/linkRefNumber/linkedAccRef; keyed as ${link}.`);
     }
-    this.totals.accounts += accounts;
-    this.totals.transactions += transactions;
-    return { ok: true, accounts, transactions };
+    if (this.wantData && this.state.accepts('fi_data', nowMs)) await emitted(this.state.emit('fi_data', fiDataRecord(account, link, ctx), nowMs));
+    if (this.wantAccounts && this.state.accepts('fi_accounts', nowMs)) {
+      await emitted(this.state.emit('fi_accounts', fiAccountRecord(account, link, ctx), nowMs));
+    }
+    const txns = account['transactions'];
+    if (!Array.isArray(txns)) return;
+    counted.transactions += txns.length;
+    if (!this.wantTransactions || !this.state.accepts('fi_transactions', nowMs)) return;
+    for (let t = 0; t < txns.length; t++) {
+      const txn = objectOrNull(txns[t]);
+      if (txn === null) continue;
+      this.unknown.check('transaction type', txn['type'], KNOWN_TXN_TYPES);
+      this.unknown.check('transaction mode', txn['mode'], KNOWN_TXN_MODES);
+      const p = this.state.emit('fi_transactions', fiTransactionRecord(txn, t, link, ctx), nowMs);
+      if (p) await p;
+    }
   }
 }
 

@@ -69,6 +69,19 @@ export class FinproTransientError extends TransientError {
   }
 }
 
+/**
+ * Thrown by a 2xx body's reader for an answer that cannot be read as it should (not JSON,
+ * cut short): the server's fault, possibly a truncated transfer, so the request is retried.
+ */
+export class UnreadableBodyError extends Error {
+  override readonly name = 'UnreadableBodyError';
+}
+
+/** A network failure while a streamed body was read; `cause` is what the body stream threw. */
+class BodyReadError extends Error {
+  override readonly name = 'BodyReadError';
+}
+
 const RETRY_BASE_MS = 250;
 const RETRY_CAP_MS = 15_000;
 
@@ -98,20 +111,49 @@ export class FinproClient {
 
   /** POSTs `body` (JSON) or `options.form` and returns the parsed JSON answer of a 2xx. */
   async post(path: string, body: unknown, options: RequestOptions = {}): Promise<unknown> {
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    return this.request(path, body, options, async (response) => {
+      const json = parseJson(await readBody(response, maxBytes, path));
+      // A 2xx we cannot read is the server's bug, but it may be a truncated body: retried.
+      if (json === undefined) throw new UnreadableBodyError(`HTTP ${response.status} with a body that is not JSON`);
+      return json;
+    });
+  }
+
+  /**
+   * POSTs `body` and hands a 2xx answer's body, as byte chunks, to `consume` while it
+   * arrives, so a large answer is never held whole. The request timeout then counts the time
+   * without a byte, not the whole body: a consumer that waits on a slow stdout is not a slow
+   * server. Errors while the body is read (a reset, a stall) are retried like any transient
+   * failure, and so is an UnreadableBodyError the consumer throws: in both cases `consume`
+   * runs again from the start of a fresh answer, so it must tolerate seeing the first
+   * part of an answer twice.
+   */
+  async postStream<T>(path: string, body: unknown, consume: (chunks: AsyncIterable<Uint8Array>) => Promise<T>, options: Omit<RequestOptions, 'maxBytes'> = {}): Promise<T> {
+    return this.request(path, body, options, async (response, timer) => {
+      if (response.body === null) return consume(emptyChunks());
+      return consume(chunksOf(response.body, timer));
+    });
+  }
+
+  /**
+   * The retry loop of every request: governor, 429, 5xx, 401/403, timeouts. `readOk` turns
+   * a 2xx answer into the result; it throws UnreadableBodyError for a body to retry.
+   */
+  private async request<T>(path: string, body: unknown, options: RequestOptions, readOk: (response: Response, timer: NodeJS.Timeout) => Promise<T>): Promise<T> {
     const retry = options.retry ?? true;
     let transientAttempt = 0;
     for (;;) {
       await this.governor.acquire();
       this.counters.requests++;
       this.options.events?.onRequest?.(path);
-      let response: Response;
-      let text: string;
       // A timer cleared once the body is read, not AbortSignal.timeout: that one's timer
       // outlives the answer until a full GC collects its signal, so a heap snapshot of a
       // 20,000-consent read held ~1,900 Timeouts and ~2,400 WeakRefs of finished requests.
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(new DOMException('The request timed out.', 'TimeoutError')), this.timeoutMs);
       timer.unref();
+      let response: Response;
       try {
         response = await this.fetchImpl(finproUrl(this.options.config.base_url, path), {
           method: 'POST',
@@ -119,54 +161,64 @@ export class FinproClient {
           body: options.form ?? JSON.stringify(body),
           signal: controller.signal,
         });
-        text = await readBounded(response, options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES, path);
       } catch (error) {
         clearTimeout(timer);
         this.governor.release(undefined);
-        if (error instanceof ResponseTooLargeError) throw error;
         const reason = describeNetworkError(error, this.options.config.base_url);
         if (!retry || ++transientAttempt >= this.maxAttempts) throw new FinproTransientError(path, reason, undefined);
         await this.backoff(path, reason, transientAttempt);
         continue;
       }
-      clearTimeout(timer);
+      // The rate-limit headers count from here: a long body does not hold the window's books open.
       this.governor.release(response.headers);
-      const status = response.status;
-      if (status === 429) {
-        const waitMs = parseRetryAfterMs(response.headers.get('retry-after'), this.now()) ?? backoffDelayMs(0, 1000, 10_000, this.random);
-        this.counters.rateLimited++;
-        this.options.events?.onRateLimited?.(path, waitMs);
-        this.governor.blockUntil(this.now() + waitMs);
-        // A 429 proves the server is up and only shedding load: 5xx answers mixed into a
-        // throttling storm are the same overload, not an outage, so they start a fresh budget.
-        // Without this a storm of 429s and 503s ends the sync, and rate limiting must never do that.
-        transientAttempt = 0;
-        continue;
-      }
-      const json = parseJson(text);
-      if (status >= 200 && status < 300) {
-        if (json === undefined) {
-          // A 2xx we cannot read is the server's bug, but it may be a truncated body: retry.
-          if (!retry || ++transientAttempt >= this.maxAttempts) throw new FinproTransientError(path, `HTTP ${status} with a body that is not JSON`, status);
-          await this.backoff(path, 'unreadable 2xx body', transientAttempt);
+      let reason: string;
+      try {
+        if (response.status >= 200 && response.status < 300) return await readOk(response, timer);
+        const verdict = this.judgeError(path, response, await readBody(response, options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES, path));
+        if (verdict === 'again') {
+          transientAttempt = 0;
           continue;
         }
-        return json;
+        reason = verdict.reason;
+      } catch (error) {
+        if (error instanceof UnreadableBodyError) reason = error.message;
+        else if (error instanceof BodyReadError) reason = describeNetworkError(error.cause, this.options.config.base_url);
+        else throw error;
+      } finally {
+        clearTimeout(timer);
       }
-      const envelope = errorEnvelope(json);
-      if (status === 401 || status === 403) {
-        throw new ConfigError(
-          `FinPro rejected the credentials (HTTP ${status}${envelope.errorCode ? ` ${envelope.errorCode}` : ''}): check client_id, client_secret, app_identifier and organisation_id.`,
-        );
-      }
-      if (status === 408 || status >= 500) {
-        const reason = `HTTP ${status}${envelope.errorCode ? ` ${envelope.errorCode}` : json === undefined ? ' (non-JSON body)' : ''}`;
-        if (!retry || ++transientAttempt >= this.maxAttempts) throw new FinproTransientError(path, reason, status);
-        await this.backoff(path, reason, transientAttempt);
-        continue;
-      }
-      throw new FinproApiError(path, status, envelope.errorCode, envelope.errorMsg, envelope.details);
+      if (!retry || ++transientAttempt >= this.maxAttempts) throw new FinproTransientError(path, reason, response.status);
+      await this.backoff(path, reason, transientAttempt);
     }
+  }
+
+  /**
+   * A non-2xx answer: 'again' after a 429 (already waited for), a transient reason for 408/5xx,
+   * or a thrown ConfigError (401/403) or FinproApiError (any other 4xx).
+   */
+  private judgeError(path: string, response: Response, text: string): 'again' | { reason: string } {
+    const status = response.status;
+    if (status === 429) {
+      const waitMs = parseRetryAfterMs(response.headers.get('retry-after'), this.now()) ?? backoffDelayMs(0, 1000, 10_000, this.random);
+      this.counters.rateLimited++;
+      this.options.events?.onRateLimited?.(path, waitMs);
+      this.governor.blockUntil(this.now() + waitMs);
+      // A 429 proves the server is up and only shedding load: 5xx answers mixed into a
+      // throttling storm are the same overload, not an outage, so they start a fresh budget.
+      // Without this a storm of 429s and 503s ends the sync, and rate limiting must never do that.
+      return 'again';
+    }
+    const json = parseJson(text);
+    const envelope = errorEnvelope(json);
+    if (status === 401 || status === 403) {
+      throw new ConfigError(
+        `FinPro rejected the credentials (HTTP ${status}${envelope.errorCode ? ` ${envelope.errorCode}` : ''}): check client_id, client_secret, app_identifier and organisation_id.`,
+      );
+    }
+    if (status === 408 || status >= 500) {
+      return { reason: `HTTP ${status}${envelope.errorCode ? ` ${envelope.errorCode}` : json === undefined ? ' (non-JSON body)' : ''}` };
+    }
+    throw new FinproApiError(path, status, envelope.errorCode, envelope.errorMsg, envelope.details);
   }
 
   private async backoff(path: string, reason: string, attempt: number): Promise<void> {
@@ -202,6 +254,43 @@ async function readBounded(response: Response, maxBytes: number, path: string): 
     chunks.push(value);
   }
   return Buffer.concat(chunks, bytes).toString('utf8');
+}
+
+/**
+ * A body's chunks, re-arming the request timer on each one (the timeout counts silence, not
+ * the whole transfer) and wrapping what the stream throws in BodyReadError, so the retry loop
+ * can tell a cut connection from an error of the consumer.
+ */
+async function* chunksOf(body: ReadableStream<Uint8Array>, timer: NodeJS.Timeout): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      let next: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        next = await reader.read();
+      } catch (error) {
+        throw new BodyReadError('the answer was cut off', { cause: error });
+      }
+      if (next.done) return;
+      timer.refresh();
+      yield next.value;
+    }
+  } finally {
+    // Reached early when the consumer stops (an error of its own): free the connection.
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+async function* emptyChunks(): AsyncGenerator<Uint8Array> {}
+
+/** readBounded, with a failure of the transfer (reset, timeout) as a BodyReadError to retry. */
+async function readBody(response: Response, maxBytes: number, path: string): Promise<string> {
+  try {
+    return await readBounded(response, maxBytes, path);
+  } catch (error) {
+    if (error instanceof ResponseTooLargeError) throw error;
+    throw new BodyReadError('the answer was cut off', { cause: error });
+  }
 }
 
 function withoutContentType(headers: Record<string, string>): Record<string, string> {

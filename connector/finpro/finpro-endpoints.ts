@@ -1,4 +1,6 @@
-import type { FinproClient, RequestOptions } from './finpro-client.js';
+import { SystemError } from '../errors/connector-errors.js';
+import { FiDataStreamError, splitFiDataStream, type FiDataSplit } from './fi-data-stream-splitter.js';
+import { UnreadableBodyError, type FinproClient, type RequestOptions } from './finpro-client.js';
 import {
   BulkStatusResponse,
   FiRequestResponse,
@@ -64,25 +66,43 @@ export async function fiRequestStatusByConsent(client: FinproClient, consentId: 
 }
 
 /**
- * The largest `/getallfidata` answer read. One answer is parsed whole (JSON.parse), so memory
- * is about max_concurrency answers; this bound keeps that finite. A consent-year is ~25 KB
- * in the sandbox; 64 MB is ~2,500 years of such an account, or several years of a very busy
- * one. Why not stream: the answer is one JSON document whose bulk is `data[].transactions`;
- * a streaming tokenizer in JavaScript does per-token work that V8's native JSON.parse does
- * in C++, several times its CPU on the path that sets records/s, which the read bench holds
- * to >= 0.7 x a program that JSON.parses each answer whole. A clear error on an oversize
- * answer (naming consent and session, with the fix: a narrower range) costs nothing.
+ * The largest account (one element of `/getallfidata`'s `data`) read. The answer is streamed
+ * (FiDataStreamSplitter): memory holds one account at a time, whatever the answer's size, and
+ * each account is JSON.parsed natively. A consent-year account is ~12 KB in the sandbox;
+ * 64 MB is centuries of such an account, or years of a very busy one.
  */
 export const FI_DATA_MAX_BYTES = 64 * 1024 * 1024;
 
+/** One account of the answer is over FI_DATA_MAX_BYTES (or the bound given). */
+export class FiAccountTooLargeError extends SystemError {
+  constructor(readonly maxBytes: number, options?: { cause?: unknown }) {
+    super(`FinPro ${PATHS.allFiData} answered with an account of more than ${maxBytes} bytes.`, options);
+  }
+}
+
 /**
- * The raw answer of `/getallfidata`; the caller walks `data` itself (hot path, no zod).
- * Note the capital `ID` in `consentID`.
+ * `/getallfidata`, streamed: `onAccount` gets each element of `data` as soon as it has
+ * arrived (awaited: backpressure reaches the socket), and the result carries the rest of the
+ * answer (the envelope) for the caller to judge. Note the capital `ID` in `consentID`. A body
+ * cut short or not JSON is retried by the client from the start, so `onAccount` may see the
+ * first accounts of an answer twice (records keyed by session and account, so a destination
+ * de-duplicates them); the caller's `onAttempt` runs before each attempt.
  */
-export async function getAllFiData(
+export async function streamAllFiData(
   client: FinproClient,
   body: { consentID: string; sessionId?: string; transactionsStartDate?: string; transactionsEndDate?: string },
-  maxBytes: number = FI_DATA_MAX_BYTES,
-): Promise<unknown> {
-  return client.post(PATHS.allFiData, body, { maxBytes });
+  handlers: { onAttempt(): void; onAccount(account: unknown, index: number): void | Promise<void> },
+  maxAccountBytes: number = FI_DATA_MAX_BYTES,
+): Promise<FiDataSplit> {
+  return client.postStream(PATHS.allFiData, body, async (chunks) => {
+    handlers.onAttempt();
+    try {
+      return await splitFiDataStream(chunks, handlers.onAccount, { maxElementBytes: maxAccountBytes });
+    } catch (error) {
+      if (!(error instanceof FiDataStreamError)) throw error;
+      if (error.kind === 'truncated' || error.kind === 'invalid') throw new UnreadableBodyError(`HTTP 200 with a body that is not the JSON expected: ${error.message}`, { cause: error });
+      if (error.kind === 'element-too-large') throw new FiAccountTooLargeError(maxAccountBytes, { cause: error });
+      throw new SystemError(`FinPro ${PATHS.allFiData} answered out of contract: ${error.message}`, { cause: error });
+    }
+  });
 }

@@ -27,7 +27,9 @@ export type HostileAnswer =
   | { kind: 'json'; status?: number; body: unknown }
   | { kind: 'text'; status: number; body: string; contentType?: string }
   /** Drops the TCP connection without an answer, after `afterMs` (default 0). */
-  | { kind: 'reset'; afterMs?: number };
+  | { kind: 'reset'; afterMs?: number }
+  /** Sends the upstream's headers (with its full Content-Length) and its first `bytes` bytes, then drops the connection. */
+  | { kind: 'cut'; bytes: number };
 
 export type Mutator = (answer: UpstreamAnswer) => HostileAnswer;
 
@@ -84,6 +86,12 @@ export async function hostileServer(upstream: string, initial: Mutator = PASS): 
         res.writeHead(decision.status, { ...rateHeaders, 'content-type': decision.contentType ?? 'text/html' });
         res.end(decision.body);
         return;
+      case 'cut': {
+        const body = Buffer.from(text);
+        res.writeHead(answer.status, { ...rateHeaders, 'content-type': 'application/json', 'content-length': String(body.length) });
+        res.write(body.subarray(0, decision.bytes), () => setTimeout(() => req.socket.destroy(), 20));
+        return;
+      }
       case 'reset':
         if (decision.afterMs) await new Promise((resolve) => setTimeout(resolve, decision.afterMs));
         req.socket.destroy();

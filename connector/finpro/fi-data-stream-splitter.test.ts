@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../../sandbox/index.js';
-import { FinproClient } from '../finpro/finpro-client.js';
-import { fiRequest, fiRequestStatus } from '../finpro/finpro-endpoints.js';
+import { FinproClient } from './finpro-client.js';
+import { fiRequest, fiRequestStatus } from './finpro-endpoints.js';
 import { FiDataStreamError, FiDataStreamSplitter, splitFiDataStream, type FiDataSplit, type FiDataSplitterOptions } from './fi-data-stream-splitter.js';
 
 /**
