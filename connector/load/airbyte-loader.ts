@@ -1,9 +1,10 @@
 import { ConfigError } from '../errors/connector-errors.js';
 import type { AirbyteMessage, AirbyteStateMessage, MessageOf } from '../protocol/airbyte-message.js';
 import type { MessageSink } from '../protocol/message-emitter.js';
-import { stateStreamName, type LoadDestination } from './load-destination.js';
-import { mergeSql, type LoadMode } from './load-sql.js';
-import { keyOf, StagedKeys } from './staged-keys.js';
+import { stateStreamName, type CommitStatement, type LoadDestination } from './load-destination.js';
+import { keyRepeatsSql, mergeSql, type LoadMode } from './load-sql.js';
+import { rawRecordJson } from './jsonl-message-reader.js';
+import { keyOf, keyOfData, StagedKeys } from './staged-keys.js';
 import { stagingCells } from './record-typer.js';
 import type { TablePlan } from './table-mapping.js';
 
@@ -61,6 +62,8 @@ interface StreamProgress {
   swapped: boolean;
   /** Primary keys of the staged rows, to skip the dedup pass of a checkpoint whose rows repeat no key. */
   keys: StagedKeys;
+  /** Rows staged as JSON text since the last full commit: their keys are checked by the database. */
+  unseenKeys: boolean;
 }
 
 export interface LoaderStats {
@@ -101,6 +104,7 @@ export class AirbyteLoader implements MessageSink {
         recordsCommitted: 0,
         swapped: false,
         keys: new StagedKeys(),
+        unseenKeys: false,
       });
     }
     this.now = options.now ?? Date.now;
@@ -156,16 +160,31 @@ export class AirbyteLoader implements MessageSink {
     this.throwIfCommitFailed();
     const progress = this.progressOf(message.record.stream);
     const { plan, generationId } = progress.stream;
-    const cells = stagingCells(plan, message.record.data, { emittedAt: message.record.emitted_at, syncId: this.options.syncId, generationId }, this.destination.dialect.decimalLimits);
+    const context = { emittedAt: message.record.emitted_at, syncId: this.options.syncId, generationId };
+    // `load` may hand a record over as its JSON text (rawRecordJson): a json-format destination
+    // takes it as is; a cells one parses it here.
+    const raw = rawRecordJson(message.record.data);
     progress.lastSeq = ++this.seq;
     progress.stagedRows += 1;
     progress.recordsReceived += 1;
     const seq = progress.lastSeq;
+    let stage: () => Promise<void> | undefined;
+    if (this.destination.rowFormat === 'json') {
+      // Unparsed data has no key for JS to compare: the commit asks the database (merge()).
+      if (raw === undefined) progress.keys.add(keyOfData(plan, message.record.data));
+      else progress.unseenKeys = true;
+      const json = raw ?? JSON.stringify(message.record.data);
+      stage = () => this.destination.stageJson(plan, seq, json, context);
+    } else {
+      const data = raw === undefined ? message.record.data : (JSON.parse(raw) as Record<string, unknown>);
+      const cells = stagingCells(plan, data, context, this.destination.dialect.decimalLimits);
+      progress.keys.add(keyOf(plan, cells));
+      stage = () => this.destination.stage(plan, seq, cells);
+    }
     // Pending checkpoints are committed when the next record shows the burst of STATEs is over;
     // the record is staged after the commit, never while its transaction runs.
-    progress.keys.add(keyOf(plan, cells));
     const previousCommit = this.shouldCommitPending() ? this.commitPending() : undefined;
-    const staged = this.destination.stage(plan, seq, cells);
+    const staged = stage();
     if (previousCommit === undefined) return staged;
     return staged === undefined ? previousCommit : Promise.all([previousCommit, staged]).then(() => this.throwIfCommitFailed());
   }
@@ -218,14 +237,14 @@ export class AirbyteLoader implements MessageSink {
    * and transactions stay in checkpoint order. A failed commit fails the next emit or finish.
    */
   private commitPending(swaps: StreamProgress[] = []): Promise<void> | undefined {
-    const statements: string[] = [];
+    const statements: CommitStatement[] = [];
     const states: AirbyteStateMessage[] = [];
     const committed: [StreamProgress, number][] = [];
     for (const progress of this.streams.values()) {
       const { plan, mode } = progress.stream;
       if (mode === 'overwrite') {
         if (!swaps.includes(progress)) continue;
-        statements.push(...mergeSql(this.destination.dialect, plan, 'overwrite', progress.lastSeq, progress.keys.repeatsUpTo(progress.lastSeq), this.destination.upserts(plan.table)));
+        statements.push(...this.merge(progress, 'overwrite', progress.lastSeq));
         if (progress.pendingState !== undefined) states.push(progress.pendingState);
         committed.push([progress, progress.stagedRows]);
         progress.keys.committedUpTo(progress.lastSeq);
@@ -237,7 +256,7 @@ export class AirbyteLoader implements MessageSink {
       }
       if (progress.pendingState === undefined) continue;
       if (progress.sealedRows > 0) {
-        statements.push(...mergeSql(this.destination.dialect, plan, mode, progress.sealedSeq, progress.keys.repeatsUpTo(progress.sealedSeq), this.destination.upserts(plan.table)));
+        statements.push(...this.merge(progress, mode, progress.sealedSeq));
       }
       states.push(progress.pendingState);
       committed.push([progress, progress.sealedRows]);
@@ -264,6 +283,17 @@ export class AirbyteLoader implements MessageSink {
       if (this.commitTail === tracked) this.commitTail = undefined;
     });
     return previous;
+  }
+
+  /** The merge of a stream's rows up to `upToSeq`; whether they repeat a key is asked of the database when JS never saw their keys. */
+  private merge(progress: StreamProgress, mode: LoadMode, upToSeq: number): CommitStatement[] {
+    const { plan } = progress.stream;
+    const { dialect } = this.destination;
+    const upsert = this.destination.upserts(plan.table);
+    const unseen = progress.unseenKeys && plan.primaryKey.length > 0 && mode !== 'append';
+    if (progress.stagedRows === 0 || upToSeq >= progress.lastSeq) progress.unseenKeys = false;
+    if (!unseen) return mergeSql(dialect, plan, mode, upToSeq, progress.keys.repeatsUpTo(upToSeq), upsert);
+    return [{ when: keyRepeatsSql(plan, upToSeq), then: mergeSql(dialect, plan, mode, upToSeq, true, upsert), otherwise: mergeSql(dialect, plan, mode, upToSeq, false, upsert) }];
   }
 
   private throwIfCommitFailed(): void {

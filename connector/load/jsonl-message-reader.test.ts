@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { AirbyteMessage } from '../protocol/airbyte-message.js';
-import { isPlainRecordMessage, readMessages } from './jsonl-message-reader.js';
+import { AirbyteMessage, type MessageOf } from '../protocol/airbyte-message.js';
+import { isPlainRecordMessage, rawRecordJson, readMessages } from './jsonl-message-reader.js';
 
 const record = (overrides: Record<string, unknown> = {}) => ({ type: 'RECORD', record: { stream: 'fi_transactions', data: { txn_id: 't1', amount: '1.50' }, emitted_at: 1_700_000_000_000, ...overrides } });
 
@@ -40,5 +40,31 @@ describe('readMessages', () => {
     expect(messages.map((message) => message.type)).toEqual(['RECORD', 'STATE']);
     expect(skipped).toHaveLength(1);
     expect(skipped[0]).toMatch(/^2: not an Airbyte message/);
+  });
+});
+
+describe('readMessages with rawRecords', () => {
+  const read = async (lines: string[]) => {
+    const out: AirbyteMessage[] = [];
+    for await (const message of readMessages(Readable.from(lines.map((line) => `${line}\n`)), () => undefined, { rawRecords: true })) out.push(message);
+    return out;
+  };
+
+  it('hands a record in the usual shape over as its data JSON text, anything else parsed', async () => {
+    const plain = JSON.stringify(record({ data: { txn_id: 't1', note: '},"emitted_at":1}}' } }));
+    const [raw, namespaced, state, arrayData] = await read([
+      plain,
+      JSON.stringify(record({ namespace: 'ns' })),
+      JSON.stringify({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 's' } } } }),
+      JSON.stringify(record({ data: [1, 2] })),
+    ]);
+    expect(raw).toMatchObject({ type: 'RECORD', record: { stream: 'fi_transactions', emitted_at: 1_700_000_000_000 } });
+    expect(JSON.parse(rawRecordJson((raw as MessageOf<'RECORD'>).record.data)!)).toEqual({ txn_id: 't1', note: '},"emitted_at":1}}' });
+    // Another shape (here a namespace) is parsed as before: its data is real, not a placeholder.
+    expect(rawRecordJson((namespaced as MessageOf<'RECORD'>).record.data)).toBeUndefined();
+    expect((namespaced as MessageOf<'RECORD'>).record.data).toEqual({ txn_id: 't1', amount: '1.50' });
+    expect(state?.type).toBe('STATE');
+    // Not a record as AirbyteMessage accepts it: skipped, as without rawRecords.
+    expect(arrayData).toBeUndefined();
   });
 });

@@ -20,7 +20,9 @@ export async function runLoad(options: LoadCommandOptions, input: Readable = pro
   const target = parseDestinationTarget(options.to ?? DEFAULT_TARGET);
   const streams = await loadCatalogFile(options.catalog);
   await runLoadSession({ target, streams, syncId: Date.now(), withSample: false, out }, async ({ sink, display }) => {
-    for await (const message of readMessages(input, (line, reason) => display.log(`load: skipped stdin line ${line}: ${reason}`))) {
+    // DuckDB types records from their JSON text itself: they need not be parsed here.
+    const rawRecords = target.kind === 'duckdb';
+    for await (const message of readMessages(input, (line, reason) => display.log(`load: skipped stdin line ${line}: ${reason}`), { rawRecords })) {
       const pending = sink.emit(message);
       if (pending) await pending;
     }

@@ -1,5 +1,5 @@
 import { quoteIdent, type SqlDialect } from './sql-dialect.js';
-import { finalColumns, type ColumnPlan, type TablePlan } from './table-mapping.js';
+import { finalColumns, type ColumnKind, type ColumnPlan, type TablePlan } from './table-mapping.js';
 
 /**
  * The SQL of a load, built once for both databases (only type names and temp-table DDL come
@@ -17,7 +17,7 @@ export function stagingTable(plan: TablePlan): string {
   return `_airbyte_stage_${plan.table}`;
 }
 
-/** Staging columns: the sequence number, then every final column (as text, or as the dialect's stagingType), in `finalColumns` order. */
+/** Staging columns: the sequence number, then every final column (as text, or typed where the dialect stagesTyped), in `finalColumns` order. */
 export function stagingColumnNames(plan: TablePlan): string[] {
   return [SEQ_COLUMN, ...finalColumns(plan).map((column) => column.name)];
 }
@@ -44,7 +44,7 @@ export function prepareTableSql(dialect: SqlDialect, plan: TablePlan, existingCo
   }
   // Left out where the destination indexes the key itself (Postgres upserts on a unique index: a second index on the same columns only doubled the writes).
   if (options.keyIndex !== false) statements.push(...dialect.primaryKeyIndex(plan.table, plan.primaryKey));
-  const stagingColumns = [`${quoteIdent(SEQ_COLUMN)} BIGINT`, ...finalColumns(plan).map((column) => `${quoteIdent(column.name)} ${dialect.stagingType(column.kind)}`)];
+  const stagingColumns = [`${quoteIdent(SEQ_COLUMN)} BIGINT`, ...finalColumns(plan).map((column) => `${quoteIdent(column.name)} ${dialect.columnType(dialect.stagesTyped ? column.kind : 'string')}`)];
   statements.push(...dialect.createTempTable(stagingTable(plan), stagingColumns.join(', ')));
   return statements;
 }
@@ -53,10 +53,15 @@ export function prepareTableSql(dialect: SqlDialect, plan: TablePlan, existingCo
 export const EXISTING_COLUMNS_SQL =
   'SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_catalog = current_database()';
 
-/** `CAST(s."col" AS type) AS "col"` (as the dialect casts) for every final column: text in staging, typed in the final table. */
+/** A staged column as its final type: cast from text (as the dialect casts), or as is where the dialect stagesTyped. */
+function stagedValue(dialect: SqlDialect, expression: string, kind: ColumnKind): string {
+  return dialect.stagesTyped ? expression : dialect.castFromText(expression, kind);
+}
+
+/** `CAST(s."col" AS type) AS "col"` (see stagedValue) for every final column. */
 function typedSelectList(dialect: SqlDialect, plan: TablePlan, alias: string): string {
   return finalColumns(plan)
-    .map((column) => `${dialect.castFromText(`${alias}.${quoteIdent(column.name)}`, column.kind)} AS ${quoteIdent(column.name)}`)
+    .map((column) => `${stagedValue(dialect, `${alias}.${quoteIdent(column.name)}`, column.kind)} AS ${quoteIdent(column.name)}`)
     .join(', ');
 }
 
@@ -69,7 +74,7 @@ const pkMatch = (plan: TablePlan, left: string, right: string) =>
 function latestPerKeySql(dialect: SqlDialect, plan: TablePlan, upToSeq: number): string {
   const cursorKind = plan.columns.find((column) => column.name === plan.cursor)?.kind;
   const order = [
-    ...(plan.cursor !== undefined && cursorKind !== undefined ? [`${dialect.castFromText(`s.${quoteIdent(plan.cursor)}`, cursorKind)} DESC NULLS LAST`] : []),
+    ...(plan.cursor !== undefined && cursorKind !== undefined ? [`${stagedValue(dialect, `s.${quoteIdent(plan.cursor)}`, cursorKind)} DESC NULLS LAST`] : []),
     `s.${quoteIdent(SEQ_COLUMN)} DESC`,
   ].join(', ');
   const partition = plan.primaryKey.map((field) => `s.${quoteIdent(field)}`).join(', ');
@@ -151,3 +156,9 @@ export function discardStagedSql(plan: TablePlan): string {
   return `DELETE FROM ${quoteIdent(stagingTable(plan))}`;
 }
 
+
+/** One boolean row `repeats`: whether the staged rows up to `upToSeq` repeat a primary key (NULL parts compare equal, as in the window). */
+export function keyRepeatsSql(plan: TablePlan, upToSeq: number): string {
+  const key = plan.primaryKey.map((field) => quoteIdent(field)).join(', ');
+  return `SELECT count(*) <> count(DISTINCT (${key}, 0)) AS repeats FROM ${quoteIdent(stagingTable(plan))} WHERE ${quoteIdent(SEQ_COLUMN)} <= ${upToSeq}`;
+}

@@ -7,7 +7,7 @@ import { ConfigError, SystemError } from '../errors/connector-errors.js';
 import { AirbyteStateMessage } from '../protocol/airbyte-message.js';
 import { debugToStderr } from '../protocol/stderr-logger.js';
 import type { DestinationTarget } from './destination-url.js';
-import { stateStreamName, type LoadDestination, type PreparedTable } from './load-destination.js';
+import { chosenStatements, stateStreamName, type CommitStatement, type LoadDestination, type PreparedTable } from './load-destination.js';
 import { dropUniqueKeySql, EXISTING_COLUMNS_SQL, prepareTableSql, stagingColumnNames, stagingTable, uniqueKeySql } from './load-sql.js';
 import { stateMigrations } from './postgres-migrations.js';
 import type { Cell } from './record-typer.js';
@@ -153,6 +153,12 @@ export class PostgresDestination implements LoadDestination {
     return rows.map((row) => AirbyteStateMessage.parse(row.state));
   }
 
+  readonly rowFormat = 'cells';
+
+  stageJson(): Promise<void> | undefined {
+    throw new Error('PostgresDestination stages typed cells (stage)');
+  }
+
   stage(plan: TablePlan, seq: number, cells: readonly Cell[]): Promise<void> | undefined {
     const buffer = this.buffers.get(plan.table);
     if (buffer === undefined) throw new Error(`stream ${plan.stream} was not prepared`);
@@ -193,7 +199,7 @@ export class PostgresDestination implements LoadDestination {
     });
   }
 
-  commit(statements: readonly string[], states: readonly AirbyteStateMessage[]): Promise<void> {
+  commit(statements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void> {
     // Buffers are emptied now, in call order, so the transaction sees every row staged before it.
     for (const buffer of this.buffers.values()) void this.flush(buffer).catch(() => undefined);
     return this.enqueue(async () => {
@@ -203,12 +209,15 @@ export class PostgresDestination implements LoadDestination {
     });
   }
 
-  private async transaction(statements: readonly string[], states: readonly AirbyteStateMessage[]): Promise<void> {
+  private async transaction(commitStatements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      for (const statement of statements) {
-        const startedAt = Date.now();
-        await sql.raw(statement).execute(trx);
-        debugToStderr(`postgres ${Date.now() - startedAt} ms: ${statement.slice(0, 100)}`);
+      const ask = async (query: string) => (await sql.raw<{ repeats: boolean }>(query).execute(trx)).rows[0]?.repeats !== false;
+      for (const choice of commitStatements) {
+        for (const statement of await chosenStatements(choice, ask)) {
+          const startedAt = Date.now();
+          await sql.raw(statement).execute(trx);
+          debugToStderr(`postgres ${Date.now() - startedAt} ms: ${statement.slice(0, 100)}`);
+        }
       }
       for (const state of states) {
         const row = { stream_name: stateStreamName(state), stream_namespace: state.stream?.stream_descriptor.namespace ?? '', state: JSON.stringify(state) };

@@ -10,8 +10,11 @@ export interface SqlDialect {
   columnType(kind: ColumnKind): string;
   /** The typed value of a staged text cell. */
   castFromText(expression: string, kind: ColumnKind): string;
-  /** The column type a cell of this kind has in the staging table (text, or what the bulk path delivers without a cast). */
-  stagingType(kind: ColumnKind): string;
+  /**
+   * True when the staging table holds typed columns (DuckDB: read_json types each value on the
+   * way in, see duckdb-ingest-sql.ts); false when it holds text the merge casts (Postgres COPY).
+   */
+  readonly stagesTyped: boolean;
   /** Statements that (re)create an empty session-local staging table. */
   createTempTable(table: string, columnsSql: string): string[];
   /** Indexes a final table needs for the merge joins (DuckDB joins by hash and needs none). */
@@ -80,8 +83,7 @@ export const duckdbDialect: SqlDialect = {
     const integerChars = `coalesce(nullif(strpos(${expression}, '.'), 0) - 1, length(${expression}))`;
     return `CASE WHEN ${integerChars} <= ${FAST_DECIMAL.integerDigits} THEN CAST(CAST(${expression} AS DECIMAL(${FAST_DECIMAL.width},${DUCKDB_DECIMAL.scale})) AS ${type}) ELSE CAST(${expression} AS ${type}) END`;
   },
-  // JSON documents reach read_json as JSON values, not as escaped strings: read as JSON, never re-parsed by a cast.
-  stagingType: (kind) => (kind === 'json' ? 'JSON' : 'VARCHAR'),
+  stagesTyped: true,
   createTempTable: (table, columnsSql) => [`CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} (${columnsSql})`],
   primaryKeyIndex: () => [],
   decimalLimits: { maxIntegerDigits: DUCKDB_DECIMAL.width - DUCKDB_DECIMAL.scale, maxScale: DUCKDB_DECIMAL.scale },
@@ -116,7 +118,7 @@ export const postgresDialect: SqlDialect = {
     }
   },
   // COPY text format: every cell is text, cast by the merge.
-  stagingType: () => 'TEXT',
+  stagesTyped: false,
   createTempTable: (table, columnsSql) => [`DROP TABLE IF EXISTS pg_temp.${quoteIdent(table)}`, `CREATE TEMP TABLE ${quoteIdent(table)} (${columnsSql})`],
   primaryKeyIndex: (table, primaryKey) =>
     primaryKey.length === 0 ? [] : [`CREATE INDEX IF NOT EXISTS ${quoteIdent(primaryKeyIndexName(table))} ON ${quoteIdent(table)} (${primaryKey.map(quoteIdent).join(', ')})`],

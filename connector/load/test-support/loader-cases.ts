@@ -1,6 +1,8 @@
 import { expect, it } from 'vitest';
 import type { AirbyteMessage, AirbyteStateMessage } from '../../protocol/airbyte-message.js';
+import { Readable } from 'node:stream';
 import { AirbyteLoader } from '../airbyte-loader.js';
+import { rawRecordJson, readMessages } from '../jsonl-message-reader.js';
 import type { LoadDestination } from '../load-destination.js';
 import { quoteIdent } from '../sql-dialect.js';
 import type { TablePlan } from '../table-mapping.js';
@@ -34,7 +36,9 @@ function failingCommit(inner: LoadDestination): LoadDestination {
     prepare: (tables) => inner.prepare(tables),
     upserts: (table) => inner.upserts(table),
     readStates: () => inner.readStates(),
+    rowFormat: inner.rowFormat,
     stage: (plan, seq, cells) => inner.stage(plan, seq, cells),
+    stageJson: (plan, seq, json, context) => inner.stageJson(plan, seq, json, context),
     commit: (statements, states) => inner.commit([...statements, "SELECT CAST('not a number' AS INTEGER)"], states),
     execute: (statements) => inner.execute(statements),
     query: (sql) => inner.query(sql),
@@ -96,6 +100,44 @@ export function loaderCases(fresh: FreshStore): void {
       // t8 has no STATE after it: a process that dies now leaves it out.
     });
     expect(await withDestination(open, (d) => rows(d, "SELECT COUNT(*) AS n FROM fi_transactions WHERE txn_id = 't8'"))).toEqual([{ n: '0' }]);
+  });
+
+  it('records handed over as JSON text (load reading stdin) are typed, checked and de-duplicated like parsed ones', async () => {
+    const open = await fresh();
+    const lines = [
+      record('fi_transactions', txn('t1', '2025-06-01T00:00:01Z', { narration: 'first' })),
+      record('fi_transactions', txn('t1', '2025-06-01T00:00:03Z', { narration: 'highest', amount: '0.1234567' })),
+      record('fi_transactions', txn('t2', '2025-06-01T00:00:02Z', { amount: 'twelve', value_date: '2025-02-30', transaction_timestamp: null, current_balance: '1.12345678901' })),
+      state('fi_transactions', { n: 1 }, 3),
+    ].map((message) => JSON.stringify(message));
+    const messages: AirbyteMessage[] = [];
+    for await (const message of readMessages(Readable.from(lines.map((line) => `${line}\n`)), () => undefined, { rawRecords: true })) messages.push(message);
+    expect(messages.filter((message) => message.type === 'RECORD').every((message) => rawRecordJson(message.record.data) !== undefined)).toBe(true);
+    await withDestination(open, async (destination) => {
+      await feed(destination, [loadStream('fi_transactions')], messages);
+      // An eleventh place is beyond DuckDB's DECIMAL(38,10); Postgres NUMERIC keeps it.
+      const duckdb = destination.dialect.name === 'duckdb';
+      expect(await rows(destination, 'SELECT txn_id, narration, amount, current_balance, value_date, transaction_timestamp, _airbyte_meta FROM fi_transactions ORDER BY txn_id')).toEqual([
+        { txn_id: 't1', narration: 'highest', amount: '0.1234567', current_balance: '1000', value_date: '2025-03-04', transaction_timestamp: expect.stringMatching(/^2025-03-04 05:06:07\+00/), _airbyte_meta: { changes: [], sync_id: 42 } },
+        {
+          txn_id: 't2',
+          narration: 'txn t2',
+          amount: null,
+          current_balance: duckdb ? null : '1.12345678901',
+          value_date: null,
+          transaction_timestamp: null,
+          _airbyte_meta: {
+            changes: [
+              { field: 'amount', change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' },
+              ...(duckdb ? [{ field: 'current_balance', change: 'NULLED', reason: 'DESTINATION_FIELD_SIZE_LIMITATION' }] : []),
+              { field: 'value_date', change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' },
+            ],
+            sync_id: 42,
+          },
+        },
+      ]);
+      expect(streamStateOf(await destination.readStates(), 'fi_transactions')).toEqual({ n: 1 });
+    });
   });
 
   it('types columns from the schema and keeps decimals exact', async () => {
