@@ -209,7 +209,12 @@ export function loaderCases(fresh: FreshStore): void {
         record('fi_transactions', txn('t1', '2025-06-01T00:00:02Z', { narration: 'late but older' })),
         record('fi_transactions', txn('t2', '2025-06-01T00:00:05Z', { narration: 'tie a' })),
         record('fi_transactions', txn('t2', '2025-06-01T00:00:05Z', { narration: 'tie b' })),
-        state('fi_transactions', { n: 1 }, 5),
+        // A NULL cursor loses to any cursor; of two NULL cursors the later record wins.
+        record('fi_transactions', txn('t4', '2025-06-01T00:00:01Z', { narration: 'has a cursor' })),
+        record('fi_transactions', txn('t4', null as unknown as string, { narration: 'null cursor' })),
+        record('fi_transactions', txn('t5', null as unknown as string, { narration: 'null a' })),
+        record('fi_transactions', txn('t5', null as unknown as string, { narration: 'null b' })),
+        state('fi_transactions', { n: 1 }, 9),
       ]),
     );
     await withDestination(open, (destination) =>
@@ -225,6 +230,8 @@ export function loaderCases(fresh: FreshStore): void {
         { txn_id: 't1', narration: 'highest' },
         { txn_id: 't2', narration: 'tie c, next sync' },
         { txn_id: 't3', narration: 'new' },
+        { txn_id: 't4', narration: 'has a cursor' },
+        { txn_id: 't5', narration: 'null b' },
       ]);
     });
   });
