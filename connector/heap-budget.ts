@@ -7,7 +7,8 @@ import { setFlagsFromString } from 'node:v8';
  * waiting for the next GC. `--max-old-space-size` cannot be changed once the process runs,
  * and a re-exec would double start-up for spec/check; V8's growing factor can, and it is
  * read at every GC. At 1.5x V8 keeps collecting incrementally and concurrently as before,
- * only sooner (measured at 20,000 consents: peak RSS 189 -> 133 MiB for ~2% more CPU).
+ * only sooner. Paired runs on a shared 2-core machine: 20,000 consents, peak RSS 187 -> 127
+ * MiB for 2-6% more CPU; 100,000 consents, 243-247 -> 162-172 MiB for 5-13% more CPU.
  * A forced gc() loop got the same RSS but cost 27-43% more CPU: a non-incremental GC each time.
  *
  * Not applied when the user sized or tuned the heap themselves (NODE_OPTIONS or a flag).
