@@ -42,6 +42,8 @@ export interface LoadDestination {
    * `json`, the record's data JSON text typed by the database on the way in (`stageJson`).
    */
   readonly rowFormat: 'cells' | 'json';
+  /** Told when staged records are dropped as unreadable (rowFormat `json`: data that is not JSON). */
+  onSkipped?: (message: string) => void;
   /** Adds one row to a stream's staging table; returns a promise while a bulk write runs (backpressure). */
   stage(plan: TablePlan, seq: number, cells: readonly Cell[]): Promise<void> | undefined;
   /** As `stage`, for rowFormat `json`: the record's data as JSON text (one line). */
