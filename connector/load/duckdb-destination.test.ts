@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DuckDbDestination } from './duckdb-destination.js';
 import { feed, loadStream, record, state, txn } from './test-support/load-fixtures.js';
 import { loaderCases } from './test-support/loader-cases.js';
+import { cellOf } from './record-typer.js';
 import { duckdbDialect } from './sql-dialect.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'finpro-duckdb-'));
@@ -39,6 +40,33 @@ describe('DuckDB amounts', () => {
         { txn_id: 'new', amount: '0.1234567000', type: 'DECIMAL(38,10)' },
         { txn_id: 'old', amount: '12.3456780000', type: 'DECIMAL(38,10)' },
       ]);
+    } finally {
+      await destination.close();
+    }
+  });
+});
+
+describe('DuckDB typing of staged amounts (duckdb-ingest-sql.ts)', () => {
+  it('agrees with the TypeScript typer on every decimal edge case, fast path or not', async () => {
+    const amounts = [
+      '212061.22', '-0.01', '0', '-0', '007.50', '12345678901234.56', '1234567890123456789012345678.5',
+      '0000000000000000000000000000001.5', '1.50000000000000', '0.1234567', '0.1234567890', '0.12345678900',
+      '0.12345678901', '123456789012345678901234567890', '1000000000000000000000000000000.5', '1e5', '12,50',
+      ' 12.5 ', '12.', '.5', '-', '', 'abc', '1.2.3', '+1',
+    ];
+    const destination = await DuckDbDestination.open(join(dir, `amounts-${++files}.duckdb`));
+    try {
+      const records = amounts.map((amount, i) => record('fi_transactions', txn(`t${i}`, '2025-06-01T00:00:00Z', { amount })));
+      await feed(destination, [loadStream('fi_transactions')], [...records, state('fi_transactions', {}, 1)]);
+      const rows = await destination.query('SELECT txn_id, CAST(amount AS VARCHAR) AS amount, CAST(_airbyte_meta AS VARCHAR) AS meta FROM fi_transactions');
+      for (const [i, amount] of amounts.entries()) {
+        const row = rows.find((r) => r['txn_id'] === `t${i}`);
+        const verdict = cellOf(amount, 'decimal', duckdbDialect.decimalLimits);
+        const reason = verdict === 'DESTINATION_TYPECAST_ERROR' || verdict === 'DESTINATION_FIELD_SIZE_LIMITATION' ? verdict : undefined;
+        expect({ amount, reason: JSON.parse(String(row?.['meta'])).changes[0]?.reason }).toEqual({ amount, reason });
+        if (reason === undefined) expect({ amount, stored: String(Number(row?.['amount'])) }).toEqual({ amount, stored: String(Number(amount)) });
+        else expect({ amount, stored: row?.['amount'] }).toEqual({ amount, stored: null });
+      }
     } finally {
       await destination.close();
     }

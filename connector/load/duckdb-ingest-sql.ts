@@ -17,7 +17,8 @@ function fieldType(kind: ColumnKind): 'VARCHAR' | 'JSON' {
   return kind === 'json' || kind === 'double' || kind === 'boolean' ? 'JSON' : 'VARCHAR';
 }
 
-type Reason = 'DESTINATION_TYPECAST_ERROR' | 'DESTINATION_FIELD_SIZE_LIMITATION';
+/** `NULL`: no reason (the value fits), for a check that settles the common case first. */
+type Reason = 'DESTINATION_TYPECAST_ERROR' | 'DESTINATION_FIELD_SIZE_LIMITATION' | 'NULL';
 
 interface TypedField {
   /** The typed value, NULL when the check fails. */
@@ -28,7 +29,8 @@ interface TypedField {
 
 const match = (v: string, pattern: string) => `regexp_full_match(${v}, ${quoteLiteral(pattern)})`;
 /** The reason of the first failed check; NULL for a NULL value (JSON null reads as NULL), as the typer keeps null. */
-const when = (v: string, checks: [string, Reason][]) => `CASE WHEN ${v} IS NULL THEN NULL ${checks.map(([failed, reason]) => `WHEN ${failed} THEN '${reason}'`).join(' ')} END`;
+const when = (v: string, checks: [string, Reason][]) =>
+  `CASE WHEN ${v} IS NULL THEN NULL ${checks.map(([failed, reason]) => `WHEN ${failed} THEN ${reason === 'NULL' ? 'NULL' : `'${reason}'`}`).join(' ')} END`;
 
 /** The same patterns as record-typer.ts. */
 const DATE_TIME = String.raw`\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|z|[+-]\d{2}(?::?\d{2})?)?`;
@@ -45,7 +47,13 @@ function typedField(column: ColumnPlan, v: string): TypedField {
       const t = `trim(${v})`;
       const integer = `ltrim(split_part(${t}, '.', 1), '-')`;
       const places = `split_part(${t}, '.', 2)`;
+      // The common case first: one regex that accepts exactly the untrimmed values passing both
+      // checks below (at most 28 significant integer digits, at most 10 places before trailing
+      // zeros). The split_part/ltrim/length checks cost ~0.35 s per decimal column on 378k
+      // fi_transactions (evaluated for the value and again for the reason); the regex ~0.02 s.
+      const fits = String.raw`-?0*[0-9]{1,${DUCKDB_DECIMAL.width - DUCKDB_DECIMAL.scale}}(?:\.[0-9]{1,${DUCKDB_DECIMAL.scale}}0*)?`;
       const reason = when(v, [
+        [`${match(v, fits)}`, 'NULL'],
         [`NOT ${match(t, String.raw`-?\d+(?:\.\d+)?`)}`, 'DESTINATION_TYPECAST_ERROR'],
         [`length(ltrim(${integer}, '0')) > ${DUCKDB_DECIMAL.width - DUCKDB_DECIMAL.scale} OR length(rtrim(${places}, '0')) > ${DUCKDB_DECIMAL.scale}`, 'DESTINATION_FIELD_SIZE_LIMITATION'],
       ]);
