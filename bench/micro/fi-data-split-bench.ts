@@ -13,6 +13,7 @@
  */
 import { startSandbox, SANDBOX_CREDENTIALS } from '../../sandbox/index.js';
 import { FiDataStreamSplitter } from '../../connector/finpro/fi-data-stream-splitter.js';
+import { finproAuthHeaders } from '../../connector/finpro/finpro-headers.js';
 
 const CHUNK = 64 * 1024;
 const seconds = Number(process.argv[2] ?? 4);
@@ -20,13 +21,7 @@ const seconds = Number(process.argv[2] ?? 4);
 async function realAnswer(): Promise<Buffer> {
   const sandbox = await startSandbox({ consents: 50, speed: 1000, seed: 42, rateLimit: { limit: 1_000_000, windowMs: 60_000 } });
   try {
-    const headers = {
-      client_id: SANDBOX_CREDENTIALS.client_id,
-      client_secret: SANDBOX_CREDENTIALS.client_secret,
-      appIdentifier: SANDBOX_CREDENTIALS.app_identifier,
-      organisationId: SANDBOX_CREDENTIALS.organisation_id,
-      'Content-Type': 'application/json',
-    };
+    const headers = { ...finproAuthHeaders(SANDBOX_CREDENTIALS), 'Content-Type': 'application/json' };
     const post = async (path: string, body: unknown): Promise<Buffer> => {
       const res = await fetch(new URL(path, sandbox.url), { method: 'POST', headers, body: JSON.stringify(body) });
       const bytes = Buffer.from(await res.arrayBuffer());
