@@ -13,8 +13,9 @@ import { KNOWN_FI_TYPES, KNOWN_TXN_MODES, KNOWN_TXN_TYPES, UnknownValueWarner } 
  * Reads one completed row's FI data (`POST /getallfidata`) and emits its fi_data,
  * fi_accounts and fi_transactions records account by account as the answer streams in
  * (memory holds one account, not the answer): no zod over the payload, no intermediate
- * arrays, one record object per output line. Only the selected streams are built. Per-consent answers (NoDataAvailable, DataIsDeleted...) come back as a
- * failure for the row instead of ending the sync; any other malformed answer ends it (SystemError).
+ * arrays, one record object per output line. Only the selected streams are built.
+ * Per-consent answers (NoDataAvailable, DataIsDeleted...) come back as a failure for the row
+ * instead of ending the sync; any other malformed answer ends it (SystemError).
  */
 export interface HarvestTarget {
   consentId: string;
@@ -114,9 +115,9 @@ export class FiDataHarvester {
       link = `unlinked-${i}`;
       if (this.unlinkedAccounts++ === 0) this.warn(`An account of consent ${ctx.consentId} has no linkReferenceNumber/linkRefNumber/linkedAccRef; keyed as ${link}.`);
     }
-    if (this.wantData && this.state.accepts('fi_data', nowMs)) await emitted(this.state.emit('fi_data', fiDataRecord(account, link, ctx), nowMs));
+    if (this.wantData && this.state.accepts('fi_data', nowMs)) await this.state.emit('fi_data', fiDataRecord(account, link, ctx), nowMs);
     if (this.wantAccounts && this.state.accepts('fi_accounts', nowMs)) {
-      await emitted(this.state.emit('fi_accounts', fiAccountRecord(account, link, ctx), nowMs));
+      await this.state.emit('fi_accounts', fiAccountRecord(account, link, ctx), nowMs);
     }
     const txns = account['transactions'];
     if (!Array.isArray(txns)) return;
@@ -145,8 +146,4 @@ function noDataArray(answer: unknown, target: HarvestTarget): SystemError {
   return new SystemError(
     `FinPro ${PATHS.allFiData} answered for consent ${target.consentId} (session ${target.sessionId}) with ${got} instead of a data array of accounts.`,
   );
-}
-
-function emitted(p: Promise<void> | undefined): Promise<void> | undefined {
-  return p;
 }

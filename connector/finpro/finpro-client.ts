@@ -232,36 +232,32 @@ export class FinproClient {
 /**
  * The body as text, never more than `maxBytes` of it in memory: a Content-Length over the
  * bound fails before the body is read, a body that grows past it fails as soon as it does.
+ * A failure of the transfer (reset, timeout) is a BodyReadError, retried.
  */
-async function readBounded(response: Response, maxBytes: number, path: string): Promise<string> {
+async function readBody(response: Response, maxBytes: number, path: string): Promise<string> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined);
     throw new ResponseTooLargeError(path, declared, maxBytes);
   }
   if (response.body === null) return '';
-  const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes += value.byteLength;
-    if (bytes > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new ResponseTooLargeError(path, bytes, maxBytes);
-    }
-    chunks.push(value);
+  for await (const chunk of chunksOf(response.body)) {
+    bytes += chunk.byteLength;
+    // Leaving the loop cancels the body (chunksOf's finally).
+    if (bytes > maxBytes) throw new ResponseTooLargeError(path, bytes, maxBytes);
+    chunks.push(chunk);
   }
   return Buffer.concat(chunks, bytes).toString('utf8');
 }
 
 /**
- * A body's chunks, re-arming the request timer on each one (the timeout counts silence, not
- * the whole transfer) and wrapping what the stream throws in BodyReadError, so the retry loop
- * can tell a cut connection from an error of the consumer.
+ * A body's chunks, wrapping what the stream throws in BodyReadError, so the retry loop can
+ * tell a cut connection from an error of the consumer. With `timer`, re-arms it on each chunk:
+ * the timeout of a streamed answer counts silence, not the whole transfer.
  */
-async function* chunksOf(body: ReadableStream<Uint8Array>, timer: NodeJS.Timeout): AsyncGenerator<Uint8Array> {
+async function* chunksOf(body: ReadableStream<Uint8Array>, timer?: NodeJS.Timeout): AsyncGenerator<Uint8Array> {
   const reader = body.getReader();
   try {
     for (;;) {
@@ -272,26 +268,16 @@ async function* chunksOf(body: ReadableStream<Uint8Array>, timer: NodeJS.Timeout
         throw new BodyReadError('the answer was cut off', { cause: error });
       }
       if (next.done) return;
-      timer.refresh();
+      timer?.refresh();
       yield next.value;
     }
   } finally {
-    // Reached early when the consumer stops (an error of its own): free the connection.
+    // Reached early when the consumer stops (an error of its own, a bound): free the connection.
     await reader.cancel().catch(() => undefined);
   }
 }
 
 async function* emptyChunks(): AsyncGenerator<Uint8Array> {}
-
-/** readBounded, with a failure of the transfer (reset, timeout) as a BodyReadError to retry. */
-async function readBody(response: Response, maxBytes: number, path: string): Promise<string> {
-  try {
-    return await readBounded(response, maxBytes, path);
-  } catch (error) {
-    if (error instanceof ResponseTooLargeError) throw error;
-    throw new BodyReadError('the answer was cut off', { cause: error });
-  }
-}
 
 function withoutContentType(headers: Record<string, string>): Record<string, string> {
   // fetch sets the multipart boundary itself.
