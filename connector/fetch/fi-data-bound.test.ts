@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostileServer, type Mutator } from '../../integration_tests/support/hostile-server.js';
 import { startSandbox, type Sandbox } from '../../sandbox/index.js';
 import { SystemError } from '../errors/connector-errors.js';
-import { FinproClient } from '../finpro/finpro-client.js';
-import { fiRequest, fiRequestStatus } from '../finpro/finpro-endpoints.js';
+import { readyFiSession, sandboxClient } from '../finpro/test-support/fi-session.js';
 import { CollectingSink } from '../protocol/message-emitter.js';
 import { StateManager } from '../state/state-manager.js';
 import { FiDataHarvester } from './fi-data-harvester.js';
@@ -26,21 +25,7 @@ describe('FI data answers, streamed', () => {
 
   const FIDATA = '/getallfidata';
 
-  function clientOf(url: string): FinproClient {
-    return new FinproClient({ config: { base_url: url, credentials: { ...sandbox.credentials }, request_timeout_seconds: 10, max_concurrency: 2 }, sleep: () => Promise.resolve() });
-  }
-
-  async function readySession(consentId: string): Promise<string> {
-    const client = clientOf(sandbox.url);
-    const to = new Date(Date.now() - 60_000).toISOString();
-    const from = new Date(Date.now() - 365 * 86_400_000).toISOString();
-    const sessionId = await fiRequest(client, { consentId, fiDataRangeFrom: from, fiDataRangeTo: to });
-    for (let i = 0; i < 200; i++) {
-      if ((await fiRequestStatus(client, sessionId)).eventStatus === 'DATA_READY') return sessionId;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error('session never became DATA_READY');
-  }
+  const readySession = (consentId: string) => readyFiSession(sandboxClient(sandbox), consentId);
 
   /** Harvests one session through a proxy applying `mutator`; returns the result (or error) and the records. */
   async function harvestVia(mutator: Mutator, consentId: string, sessionId: string, maxBytes?: number) {
@@ -48,7 +33,7 @@ describe('FI data answers, streamed', () => {
     try {
       const sink = new CollectingSink();
       const state = new StateManager(['fi_data', 'fi_accounts', 'fi_transactions'], new Map(), sink);
-      const harvester = new FiDataHarvester(clientOf(proxy.url), state, Date.now, () => undefined, maxBytes);
+      const harvester = new FiDataHarvester(sandboxClient(sandbox, proxy.url, { sleep: () => Promise.resolve() }), state, Date.now, () => undefined, maxBytes);
       const outcome = await harvester.harvest({ consentId, sessionId }).then(
         (result) => ({ result, error: undefined }),
         (error: unknown) => ({ result: undefined, error }),

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../../sandbox/index.js';
-import { FinproClient } from './finpro-client.js';
-import { fiRequest, fiRequestStatus } from './finpro-endpoints.js';
+import { finproAuthHeaders } from './finpro-headers.js';
+import { readyFiSession, sandboxClient } from './test-support/fi-session.js';
 import { FiDataStreamError, FiDataStreamSplitter, splitFiDataStream, type FiDataSplit, type FiDataSplitterOptions } from './fi-data-stream-splitter.js';
 
 /**
@@ -313,23 +313,12 @@ describe('FI data stream splitter over a real /getallfidata answer', () => {
     ['scan', 0],
     ['whole', undefined],
   ])('hands out the accounts of a streamed answer, one at a time, equal to a whole parse (%s path)', async (_, wholeBelowBytes) => {
-    const config = { base_url: sandbox.url, credentials: { ...sandbox.credentials }, request_timeout_seconds: 10, max_concurrency: 2 };
-    const client = new FinproClient({ config });
     const consentId = sandbox.consents('ACTIVE')[0]!.id;
-    const to = new Date(Date.now() - 60_000).toISOString();
-    const from = new Date(Date.now() - 365 * 86_400_000).toISOString();
-    const sessionId = await fiRequest(client, { consentId, fiDataRangeFrom: from, fiDataRangeTo: to });
-    for (let i = 0; i < 200 && (await fiRequestStatus(client, sessionId)).eventStatus !== 'DATA_READY'; i++) await new Promise((r) => setTimeout(r, 10));
+    const sessionId = await readyFiSession(sandboxClient(sandbox), consentId);
 
     const response = await fetch(new URL('/getallfidata', sandbox.url), {
       method: 'POST',
-      headers: {
-        client_id: SANDBOX_CREDENTIALS.client_id,
-        client_secret: SANDBOX_CREDENTIALS.client_secret,
-        appIdentifier: SANDBOX_CREDENTIALS.app_identifier,
-        organisationId: SANDBOX_CREDENTIALS.organisation_id,
-        'Content-Type': 'application/json',
-      },
+      headers: { ...finproAuthHeaders(SANDBOX_CREDENTIALS), 'Content-Type': 'application/json' },
       body: JSON.stringify({ consentID: consentId, sessionId }),
     });
     expect(response.status).toBe(200);
