@@ -14,6 +14,7 @@
 import { startSandbox, SANDBOX_CREDENTIALS } from '../../sandbox/index.js';
 import { FiDataStreamSplitter } from '../../connector/finpro/fi-data-stream-splitter.js';
 import { finproAuthHeaders } from '../../connector/finpro/finpro-headers.js';
+import { summarize } from '../harness/sample-stats.js';
 
 const CHUNK = 64 * 1024;
 const seconds = Number(process.argv[2] ?? 4);
@@ -109,10 +110,7 @@ function cpuMs(fn: () => void, reps: number): number {
   return (used.user + used.system) / 1000 / reps;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
+const median = (xs: readonly number[]): number => summarize(xs).median;
 
 function bench(name: string, body: Buffer): void {
   const chunks = chunked(body);
