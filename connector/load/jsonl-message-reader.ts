@@ -37,7 +37,7 @@ const STREAM_NAME = /^[A-Za-z0-9_]{1,128}$/;
  * "record":{"stream":"s","data":{...},"emitted_at":n}}`, as a message whose data stays JSON
  * text: JSON.parse of every line was the largest JS cost of a DuckDB load, which parses the
  * data itself. Any other line shape is parsed as usual. Malformed JSON inside `data` is not
- * caught here but by the database, and fails the load instead of being skipped.
+ * caught here but by the database: DuckDbDestination drops such records with a warning.
  */
 function rawRecord(line: string): MessageOf<'RECORD'> | undefined {
   if (!line.startsWith(RECORD_PREFIX)) return undefined;
