@@ -124,7 +124,6 @@ export const HOSTILE_CORPUS: HostileCase[] = [
   // --- within the contract: must succeed ---
   { name: 'tolerated: unknown batch_status while running', mode: 'bulk', expect: 'ok', mutator: onJson(STATUS, (j) => (j['data']?.batch_status === 'IN_PROGRESS' || j['data']?.batch_status === 'READY' ? { ...j, data: { ...j['data'], batch_status: 'PROCESSING_V2' } } : j)) },
   { name: 'tolerated: unknown retry_eligible on failed rows', mode: 'bulk', expect: 'ok', warns: /Maybe/, mutator: onJson(STATUS, (j) => { for (const r of j['data']?.records ?? []) if (r.status === 'FAILED' && r.retry_eligible === 'No') r.retry_eligible = 'Maybe'; return j; }) },
-  { name: 'tolerated: unknown fiType, transaction type and mode', mode: 'bulk', expect: 'ok', mutator: onJson(FIDATA, (j) => { for (const a of Array.isArray(j['data']) ? j['data'] : []) { a.fiType = 'CRYPTO'; for (const t of a.transactions ?? []) { t.type = 'REVERSAL'; t.mode = 'NEFT'; } } return j; }) },
   {
     name: 'tolerated: unknown fiType, transaction type and mode are warned about',
     mode: 'bulk',
