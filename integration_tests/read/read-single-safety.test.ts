@@ -31,7 +31,11 @@ describe('read: single FI requests spend each consent\'s quota once', () => {
     const first = await readUntilKilled(config, () => interrupted.stats().sessions_created >= 2);
     expect(first.signal).toBe('SIGKILL');
     expect(first.states.length).toBeGreaterThan(0);
-    expect(interrupted.stats().sessions_created).toBeLessThan(ids.length);
+    // The kill must land while sessions are pending. Not every session need be unnamed by then:
+    // the sandbox runs in this process and may create the other five before the kill goes out
+    // (CI saw 7 of 7 once), but at speed 1 none is ready, so no consent has its final row yet.
+    expect(interrupted.stats().sessions_created).toBeGreaterThanOrEqual(2);
+    expect(deliveredData([first]).outcomes.size).toBeLessThan(ids.length);
 
     const second = await readAll(interrupted, ids, { extra: FIXED_RANGE, state: lastStates(first) });
     expect(second.exitCode, second.stderr).toBe(0);
