@@ -5,8 +5,9 @@ export default defineConfig({
     include: ['connector/**/*.test.ts', 'sandbox/**/*.test.ts', 'bench/**/*.test.ts', 'integration_tests/**/*.test.ts'],
     // Integration tests spawn the built CLI and a sandbox; two cores, so keep the pool small.
     pool: 'forks',
-    // Prints the reliability counts (kills, faults, bad server inputs, records lost) after the run.
-    globalSetup: ['integration_tests/reliability/summary-global-setup.ts'],
+    // Says once which protocol schema the harness validates against (CI=true requires the official
+    // one); prints the reliability counts (kills, faults, bad server inputs, records lost) after the run.
+    globalSetup: ['integration_tests/support/protocol-schema-global-setup.ts', 'integration_tests/reliability/summary-global-setup.ts'],
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -1,7 +1,7 @@
 /**
  * The acceptance-test harness: import from here. See README.md in this folder.
  */
-export { CLI_PATH, PROTOCOL_YAML, REPO_ROOT, SHARED_DIR, requireBuiltCli, requireProtocolYaml } from './repo-paths.js';
+export { CLI_PATH, PROTOCOL_SCHEMA_ENV, PROTOCOL_YAML, REPO_ROOT, SHARED_DIR, protocolSchemaSource, requireBuiltCli, type ProtocolSchemaSource } from './repo-paths.js';
 export { assertValidProtocolMessage, protocolErrorsOf, protocolErrorsOfLine } from './protocol-validator.js';
 export { parseEntrypointOutput, splitMessages, type EntrypointOutput } from './entrypoint-output.js';
 export { runCheck, runConnector, runDiscover, runRead, runSpec, type InputFile, type ReadFiles, type RunOptions } from './connector-runner.js';

@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
-import { requireProtocolYaml } from './repo-paths.js';
+import { AirbyteMessage } from '../../connector/protocol/airbyte-message.js';
+import { protocolSchemaSource } from './repo-paths.js';
 
 /**
- * Validates messages against `definitions/AirbyteMessage` of shared/airbyte/airbyte_protocol.yaml,
- * the protocol's own JSON Schema: an independent check of our zod models, not a copy of them.
+ * Validates messages against `definitions/AirbyteMessage` of the official
+ * airbyte_protocol.yaml when it is available (see `protocolSchemaSource`): an independent
+ * check of our zod models, not a copy of them. Without it, against those zod models, which
+ * still catch a wrong shape but share any misreading of the protocol with the connector.
  */
 
 // ajv-formats is CommonJS with a default export; under NodeNext the callable sits on `.default`.
@@ -24,20 +27,34 @@ const PAYLOAD_FIELD: Record<string, string> = {
   CONTROL: 'control',
 };
 
-let compiled: ValidateFunction | undefined;
+type Check = (message: unknown) => string[];
 
-function protocolValidator(): ValidateFunction {
-  if (compiled !== undefined) return compiled;
-  const document = parseYaml(readFileSync(requireProtocolYaml(), 'utf8')) as { $id?: string };
+let compiled: Check | undefined;
+
+function officialCheck(path: string): Check {
+  const document = parseYaml(readFileSync(path, 'utf8')) as { $id?: string };
   // strict: false because the YAML carries generator hints (existingJavaType) that are not JSON Schema keywords.
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   const id = document.$id ?? 'airbyte_protocol.yaml';
   ajv.addSchema(document, id);
   const validate = ajv.getSchema(`${id}#/definitions/AirbyteMessage`);
-  if (validate === undefined) throw new Error(`definitions/AirbyteMessage not found in ${requireProtocolYaml()}`);
-  compiled = validate;
-  return validate;
+  if (validate === undefined) throw new Error(`definitions/AirbyteMessage not found in ${path}`);
+  return (message) => (validate(message) ? [] : describe(validate.errors));
+}
+
+/** The fallback check alone (exported so its test runs whichever schema this machine has). */
+export function ownModelsCheck(message: unknown): string[] {
+  const parsed = AirbyteMessage.safeParse(message);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => `/${issue.path.join('/')} ${issue.message}`);
+}
+
+function protocolCheck(): Check {
+  if (compiled !== undefined) return compiled;
+  const source = protocolSchemaSource();
+  compiled = source.kind === 'official' ? officialCheck(source.path) : ownModelsCheck;
+  return compiled;
 }
 
 function describe(errors: ErrorObject[] | null | undefined): string[] {
@@ -46,8 +63,7 @@ function describe(errors: ErrorObject[] | null | undefined): string[] {
 
 /** Problems with one parsed message; empty when it is valid Airbyte protocol. */
 export function protocolErrorsOf(message: unknown): string[] {
-  const validate = protocolValidator();
-  const problems = validate(message) ? [] : describe(validate.errors);
+  const problems = protocolCheck()(message);
   if (typeof message === 'object' && message !== null) {
     const type = (message as { type?: unknown }).type;
     const field = typeof type === 'string' ? PAYLOAD_FIELD[type] : undefined;

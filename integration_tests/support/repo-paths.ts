@@ -12,20 +12,37 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
 export const CLI_PATH = join(REPO_ROOT, 'dist', 'connector', 'main.js');
 
 /**
- * The shared folder (protocol YAML, API contract) sits beside the repository: CI clones the
- * repo with `shared/` next to it. Absent means a broken checkout, so say exactly that.
+ * The official Airbyte protocol schema is not ours to copy into the repository. CI has it in
+ * the shared folder beside the clone; anyone else can point `AIRBYTE_PROTOCOL_SCHEMA` at a copy
+ * of `airbyte_protocol.yaml` (airbytehq/airbyte-protocol, protocol-models/src/main/resources/).
  */
 export const SHARED_DIR = resolve(REPO_ROOT, '..', 'shared');
 export const PROTOCOL_YAML = join(SHARED_DIR, 'airbyte', 'airbyte_protocol.yaml');
+export const PROTOCOL_SCHEMA_ENV = 'AIRBYTE_PROTOCOL_SCHEMA';
 
-export function requireProtocolYaml(): string {
-  if (!existsSync(PROTOCOL_YAML)) {
-    throw new Error(
-      `Airbyte protocol schema not found at ${PROTOCOL_YAML}. The tests expect the shared folder beside the repository ` +
-        `(../shared relative to ${REPO_ROOT}), holding airbyte/airbyte_protocol.yaml.`,
-    );
+export type ProtocolSchemaSource =
+  | { kind: 'official'; path: string }
+  /** Only the connector's own zod models are available: `why` says what was looked for. */
+  | { kind: 'own-models'; why: string };
+
+/**
+ * Which schema every printed line is validated against. An env path that does not exist is a
+ * mistake worth stopping for, and CI must run the stricter check, so both throw rather than
+ * fall back quietly.
+ */
+export function protocolSchemaSource(env: NodeJS.ProcessEnv = process.env, besideRepo: string = PROTOCOL_YAML): ProtocolSchemaSource {
+  const fromEnv = env[PROTOCOL_SCHEMA_ENV];
+  if (fromEnv !== undefined && fromEnv !== '') {
+    const path = resolve(fromEnv);
+    if (!existsSync(path)) throw new Error(`${PROTOCOL_SCHEMA_ENV}=${fromEnv}: no such file (it should be airbyte_protocol.yaml).`);
+    return { kind: 'official', path };
   }
-  return PROTOCOL_YAML;
+  if (existsSync(besideRepo)) return { kind: 'official', path: besideRepo };
+  const why = `the official Airbyte protocol schema is neither at ${besideRepo} nor named by ${PROTOCOL_SCHEMA_ENV}`;
+  if (env['CI'] === 'true') {
+    throw new Error(`CI=true requires the official protocol schema, but ${why}. CI clones the repository with ../shared beside it.`);
+  }
+  return { kind: 'own-models', why };
 }
 
 export function requireBuiltCli(): string {
