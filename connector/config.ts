@@ -34,6 +34,7 @@ const consentId = z.string().regex(CONSENT_ID_PATTERN, 'must be 1-128 characters
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 /** 127.0.0.0/8 as a literal address; a name like `127.0.0.1.evil.example.com` is not loopback. */
 const IPV4_LOOPBACK = /^127(\.\d{1,3}){3}$/;
+const DOCKER_HOST_NAME = 'host.docker.internal';
 function isAllowedBaseUrl(value: string): boolean {
   let url: URL;
   try {
@@ -43,7 +44,12 @@ function isAllowedBaseUrl(value: string): boolean {
   }
   if (url.protocol === 'https:') return true;
   // Plain HTTP only to this machine: the sandbox and tests. FI data is personal financial data.
-  return url.protocol === 'http:' && (loopbackHosts.has(url.hostname) || IPV4_LOOPBACK.test(url.hostname));
+  // `host.docker.internal` is the name Docker gives this machine inside a container (Docker
+  // Desktop; `--add-host host.docker.internal:host-gateway` on Linux): how Airbyte's acceptance
+  // tests, run in the connector's container, reach a sandbox on the host. Only that exact name:
+  // traffic to it stays on the machine, while any other name or private address may not.
+  if (url.protocol !== 'http:') return false;
+  return loopbackHosts.has(url.hostname) || IPV4_LOOPBACK.test(url.hostname) || url.hostname === DOCKER_HOST_NAME;
 }
 
 export const Credentials = z
@@ -105,7 +111,7 @@ export const ConfigSchema = z
     credentials: Credentials,
     base_url: z
       .string()
-      .refine(isAllowedBaseUrl, 'must be an https:// URL (http:// is allowed only for localhost/127.0.0.1)')
+      .refine(isAllowedBaseUrl, 'must be an https:// URL (http:// is allowed only for localhost/127.0.0.1 and host.docker.internal)')
       .meta({
         title: 'Base URL',
         description: 'FinPro API base URL for your environment.',
