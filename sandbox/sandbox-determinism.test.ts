@@ -27,32 +27,41 @@ describe('determinism', () => {
     }
   });
 
-  it('names batches and sessions by request, so a restarted sandbox never reuses an earlier sync\'s ids', async () => {
-    // A restart is a new instance; a later sync sends new reference ids (they carry the sync time).
+  it('names batches and sessions by seed and request content, not by reference id, clock or order', async () => {
+    // Acceptance tests find expected records by primary key: one request to a fresh sandbox of
+    // one seed must get the same batch and session ids, whatever its reference id says.
     const first = await startSandbox({ consents: 40, speed: 500 });
-    const restarted = await startSandbox({ consents: 40, speed: 500 });
+    const fresh = await startSandbox({ consents: 40, speed: 500 });
     try {
-      const consents = first.consents('ACTIVE').slice(0, 3).map((c) => ({ consent_id: c.id }));
-      const schedule = (sb: typeof first, reference_id: string) =>
-        post(sb, '/v2/schedule/fi/requests', { reference_id, consents_list: consents });
+      const to = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 1).toISOString();
+      const from = new Date(Date.parse(to) - 100 * 86_400_000).toISOString();
+      const active = first.consents('ACTIVE');
+      const consents = active.slice(0, 3).map((c) => ({ consent_id: c.id, fiDataRangeFrom: from, fiDataRangeTo: to }));
+      const others = active.slice(3, 5).map((c) => ({ consent_id: c.id, fiDataRangeFrom: from, fiDataRangeTo: to }));
+      const schedule = (sb: typeof first, reference_id: string, list = consents) =>
+        post(sb, '/v2/schedule/fi/requests', { reference_id, consents_list: list });
       const a = await schedule(first, 'demo-20261123T100000Z-1');
-      // The restarted instance's first batch is the later sync's: by creation order it would collide.
-      const laterSync = await schedule(restarted, 'demo-20261123T110000Z-1');
-      const sameRequest = await schedule(restarted, 'demo-20261123T100000Z-1');
-      expect(sameRequest.body.data.batch_id).toBe(a.body.data.batch_id);
-      expect(laterSync.body.data.batch_id).not.toBe(a.body.data.batch_id);
+      // Another sandbox first sees other work, then the same request under another sync's reference.
+      const other = await schedule(fresh, 'demo-20261123T100000Z-2', others);
+      const same = await schedule(fresh, 'demo-20261123T110000Z-1');
+      expect(a.status).toBe(200);
+      expect(same.body.data.batch_id).toBe(a.body.data.batch_id);
+      expect(other.body.data.batch_id).not.toBe(a.body.data.batch_id);
+      // Repeated in one sandbox, the request is a new batch and gets a new id.
+      const repeat = await schedule(fresh, 'demo-20261123T120000Z-1');
+      expect(repeat.body.data.batch_id).not.toBe(a.body.data.batch_id);
       await sleep(50);
       const sessions = async (sb: typeof first, reference_id: string) => {
         const status = await post(sb, '/bulk/status', { reference_id, page: 1, limit: 100 });
         return status.body.data.records.map((r: { session_id: string | null }) => r.session_id);
       };
       const earlier = await sessions(first, 'demo-20261123T100000Z-1');
-      const later = await sessions(restarted, 'demo-20261123T110000Z-1');
       expect(earlier.every((id: string | null) => typeof id === 'string')).toBe(true);
-      expect(new Set([...earlier, ...later]).size).toBe(earlier.length + later.length);
-      expect(await sessions(restarted, 'demo-20261123T100000Z-1')).toEqual(earlier);
+      expect(await sessions(fresh, 'demo-20261123T110000Z-1')).toEqual(earlier);
+      const repeated = await sessions(fresh, 'demo-20261123T120000Z-1');
+      expect(new Set([...earlier, ...repeated]).size).toBe(earlier.length + repeated.length);
     } finally {
-      await Promise.all([first.close(), restarted.close()]);
+      await Promise.all([first.close(), fresh.close()]);
     }
   });
 });

@@ -2,7 +2,7 @@ import type { Batch, BatchRow, GlobalConfig } from './batch-model.js';
 import { eligibilityOf } from '../population/consent-scenario.js';
 import { transientMessage } from '../fi/fi-request-service.js';
 import type { SandboxContext } from '../sandbox-context.js';
-import { contentUuid, stringKey, stringKeyAlt, unit } from '../util/seeded-hash.js';
+import { contentUuid, hash32, stringKey, stringKeyAlt, unit } from '../util/seeded-hash.js';
 import { iso } from '../util/time-format.js';
 
 export interface RowInput {
@@ -66,7 +66,7 @@ export function scheduleBatch(
       };
     }
     const endAt = Math.round(startAt + ctx.scaled(FETCH_MIN_MS + unit(seed, 0xe4d, serial, k) * FETCH_SPREAD_MS));
-    const session = ctx.sessions.create(sessionKeys(args.referenceId, k), {
+    const session = ctx.sessions.create([decision.consent.index, hash32(seed, decision.fromMs, decision.toMs), BULK_SESSION], {
       consentId: decision.consent.id,
       consentIndex: decision.consent.index,
       fromMs: decision.fromMs,
@@ -98,7 +98,7 @@ export function scheduleBatch(
     };
   });
   const batch: Batch = {
-    id: batchId(seed, args.referenceId),
+    id: freeBatchId(ctx, requestKey(args.inputs)),
     referenceId: args.referenceId,
     submittedAt: now,
     fileName: args.fileName,
@@ -111,17 +111,25 @@ export function scheduleBatch(
   return batch;
 }
 
+/** Marks a bulk row's session keys apart from a single FI request's (which use 0). */
+const BULK_SESSION = 1;
+
 /**
- * Batch and session ids follow from the reference id (unique per client) and the row, not from
- * creation order: so a restarted sandbox never hands out an id it gave a different batch or
- * session before (as FinPro would not), and one seed with one request still gives one id.
+ * Batch and session ids follow from the seed and what was asked (consents, ranges, configs),
+ * not from creation order, the clock or the reference id (which carries the client's sync
+ * time): so a fresh sandbox of one seed gives one request the same ids every time, and
+ * acceptance tests can find records by primary key. A repeat of the same request in one
+ * sandbox gets the next free id, as a new batch must.
  */
-function batchId(seed: number, referenceId: string): string {
-  return contentUuid(seed, 0xba7c4, stringKey(referenceId), stringKeyAlt(referenceId), 0);
+function requestKey(inputs: RowInput[]): string {
+  return inputs.map((row) => `${row.consentId}|${row.fromMs ?? ''}|${row.toMs ?? ''}|${row.configId ?? ''}`).join('\n');
 }
 
-function sessionKeys(referenceId: string, row: number): [number, number, number] {
-  return [stringKey(referenceId), stringKeyAlt(referenceId), row + 1];
+function freeBatchId(ctx: SandboxContext, key: string): string {
+  const seed = ctx.options.seed;
+  let id = contentUuid(seed, 0xba7c4, stringKey(key), stringKeyAlt(key), 0);
+  for (let repeat = 1; ctx.batches.byBatchId(id) !== undefined; repeat++) id = contentUuid(seed, 0xba7c4, stringKey(key), stringKeyAlt(key), repeat);
+  return id;
 }
 
 /** A batch the upload could not parse: it exists (so the reference is taken) but FAILED. */
@@ -130,7 +138,7 @@ export function failedBatch(
   args: { referenceId: string; globalConfig: GlobalConfig; fileName: string | null; code: string; message: string },
 ): Batch {
   const batch: Batch = {
-    id: batchId(ctx.options.seed, args.referenceId),
+    id: freeBatchId(ctx, `failed|${args.referenceId}`),
     referenceId: args.referenceId,
     submittedAt: ctx.now(),
     fileName: args.fileName,
