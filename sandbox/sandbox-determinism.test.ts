@@ -33,7 +33,7 @@ describe('determinism', () => {
     const first = await startSandbox({ consents: 40, speed: 500 });
     const fresh = await startSandbox({ consents: 40, speed: 500 });
     try {
-      const to = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 1).toISOString();
+      const to = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 7_200_001).toISOString();
       const from = new Date(Date.parse(to) - 100 * 86_400_000).toISOString();
       const active = first.consents('ACTIVE');
       const consents = active.slice(0, 3).map((c) => ({ consent_id: c.id, fiDataRangeFrom: from, fiDataRangeTo: to }));
@@ -47,8 +47,10 @@ describe('determinism', () => {
       expect(a.status).toBe(200);
       expect(same.body.data.batch_id).toBe(a.body.data.batch_id);
       expect(other.body.data.batch_id).not.toBe(a.body.data.batch_id);
-      // Repeated in one sandbox, the request is a new batch and gets a new id.
-      const repeat = await schedule(fresh, 'demo-20261123T120000Z-1');
+      // Repeated in one sandbox (here up to a later end, as a later "up to now" sync asks), the
+      // request is a new batch and gets a new id.
+      const later = new Date(Date.parse(to) + 3_600_000).toISOString();
+      const repeat = await schedule(fresh, 'demo-20261123T120000Z-1', consents.map((c) => ({ ...c, fiDataRangeTo: later })));
       expect(repeat.body.data.batch_id).not.toBe(a.body.data.batch_id);
       await sleep(50);
       const sessions = async (sb: typeof first, reference_id: string) => {

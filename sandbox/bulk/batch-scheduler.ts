@@ -66,7 +66,7 @@ export function scheduleBatch(
       };
     }
     const endAt = Math.round(startAt + ctx.scaled(FETCH_MIN_MS + unit(seed, 0xe4d, serial, k) * FETCH_SPREAD_MS));
-    const session = ctx.sessions.create([decision.consent.index, hash32(seed, decision.fromMs, decision.toMs), BULK_SESSION], {
+    const session = ctx.sessions.create([decision.consent.index, hash32(seed, decision.fromMs), BULK_SESSION], {
       consentId: decision.consent.id,
       consentIndex: decision.consent.index,
       fromMs: decision.fromMs,
@@ -115,14 +115,15 @@ export function scheduleBatch(
 const BULK_SESSION = 1;
 
 /**
- * Batch and session ids follow from the seed and what was asked (consents, ranges, configs),
- * not from creation order, the clock or the reference id (which carries the client's sync
- * time): so a fresh sandbox of one seed gives one request the same ids every time, and
- * acceptance tests can find records by primary key. A repeat of the same request in one
- * sandbox gets the next free id, as a new batch must.
+ * Batch and session ids follow from the seed and what was asked (consents, range starts,
+ * configs), not from creation order, the clock or the reference id (which carries the
+ * client's sync time): so a fresh sandbox of one seed gives one request the same ids every
+ * time, and acceptance tests can find records by primary key. The range's end is left out
+ * because a client asks "up to now", which moves with the clock. A repeat of the same
+ * request in one sandbox gets the next free id, as a new batch must.
  */
 function requestKey(inputs: RowInput[]): string {
-  return inputs.map((row) => `${row.consentId}|${row.fromMs ?? ''}|${row.toMs ?? ''}|${row.configId ?? ''}`).join('\n');
+  return inputs.map((row) => `${row.consentId}|${row.fromMs ?? ''}|${row.configId ?? ''}`).join('\n');
 }
 
 function freeBatchId(ctx: SandboxContext, key: string): string {

@@ -33,8 +33,9 @@ export const fiRequestRoute: FinProRoute = {
       throw new HttpError(400, decision.code, decision.message, decision.details ? { details: decision.details } : undefined);
     }
     const readyAt = Math.round(now + ctx.scaled(FETCH_MIN_MS + unit(ctx.options.seed, 0x51e, now) * FETCH_SPREAD_MS));
-    // Keyed by consent and range: a later sync asks for a later range, so it gets a new id.
-    const session = ctx.sessions.create([decision.consent.index, hash32(ctx.options.seed, decision.fromMs, decision.toMs), 0], {
+    // Keyed by consent and range start (the end is "now" for most clients, so it moves with the
+    // clock): a later incremental sync starts later and gets a new id; a repeat gets the next one.
+    const session = ctx.sessions.create([decision.consent.index, hash32(ctx.options.seed, decision.fromMs), 0], {
       consentId: decision.consent.id,
       consentIndex: decision.consent.index,
       fromMs: decision.fromMs,
