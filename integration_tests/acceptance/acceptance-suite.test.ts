@@ -1,83 +1,97 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseConfig } from '../../connector/config-loader.js';
+import type { ConfiguredAirbyteCatalog } from '../../connector/protocol/airbyte-message.js';
 import { parseState } from '../../connector/read-input.js';
 import { StateManager } from '../../connector/state/state-manager.js';
 import { STREAM_NAMES, type StreamName } from '../../connector/streams/stream-registry.js';
 import { loadStreamSchema } from '../../connector/streams/schema-loader.js';
+import { CAT_CONFIGS } from '../../sandbox/scripts/cat-secrets.js';
 import {
   configuredCatalog,
   recordSchemaErrors,
   REPO_ROOT,
   runCheck,
+  runDiscover,
   runRead,
+  runSpec,
   useSandbox,
   type EntrypointOutput,
 } from '../support/index.js';
+import {
+  basicReadCatalog,
+  basicReadRecordProblems,
+  checkpointsToResume,
+  expectedRecordProblems,
+  olderThanStateProblems,
+  onlyMode,
+  primaryKeyOf,
+  recordCountsAfter,
+  recordsAfter,
+  sequentialReadProblems,
+  specRuleProblems,
+  stateInputUpTo,
+  stateMessageProblems,
+  streamStatusProblems,
+} from './cat-checks.js';
+import { CAT_SUITES, highStrictnessProblems, parseCatConfig } from './cat-config-model.js';
 
 /**
- * Replays what Airbyte's connector acceptance tests check with the Airbyte-format fixtures in
- * integration_tests/ (acceptance-test-config.yml and the files it names), against a sandbox
- * with the seed the fixtures were made from. CAT itself needs Docker; this keeps the fixtures
- * honest in `npm test`.
+ * Replays Airbyte's connector acceptance tests (CAT 3.x) on acceptance-test-config.yml and
+ * the files it names, the way CAT runs them, with the built CLI instead of the image and a
+ * sandbox of the fixtures' seed instead of one reached from a container. CAT reads
+ * secrets/config.json, made from integration_tests/sample_config.json by `npm run cat:secrets`
+ * with only the base URL changed; here the base URL is this sandbox's.
  *
- * When streams or schemas change on purpose, regenerate the fixtures with
- * `npm run build && UPDATE_FIXTURES=1 npx vitest run integration_tests/acceptance`
- * (configured_catalog.json, expected_records.jsonl, sample_state.json), then review the diff.
+ * Regenerate the fixtures after an intended stream, schema or sandbox data change with
+ * `npm run cat:fixtures` (expected_records.jsonl, configured_catalog*.json, sample_state.json),
+ * then review the diff.
  */
 const UPDATE = process.env['UPDATE_FIXTURES'] === '1';
-/** The streams whose records do not move with the sync time (see acceptance-test-config.yml). */
-const EXPECTED_STREAMS = ['bulk_batch_rows', 'fi_data', 'fi_accounts'];
+/** Transactions kept per account in expected_records.jsonl: CAT matches keys, a few show the shape. */
+const TRANSACTIONS_PER_ACCOUNT = 2;
 const dir = join(REPO_ROOT, 'integration_tests');
 const readJson = <T>(name: string): T => JSON.parse(readFileSync(join(dir, name), 'utf8')) as T;
-const cat = parseYaml(readFileSync(join(dir, 'acceptance-test-config.yml'), 'utf8')) as {
-  acceptance_tests: Record<string, { tests: Array<Record<string, any>> }>;
-};
+const readRoot = <T>(path: string): T => JSON.parse(readFileSync(join(REPO_ROOT, path), 'utf8')) as T;
+
+const cat = parseCatConfig(parseYaml(readFileSync(join(REPO_ROOT, 'acceptance-test-config.yml'), 'utf8')));
 const suites = cat.acceptance_tests;
-const basicRead = suites['basic_read']!.tests[0]!;
-const ignored = basicRead['ignored_fields'] as Record<string, Array<{ name: string; bypass_reason: string }>>;
+const basicRead = suites.basic_read!.tests![0]!;
+const fullRefresh = suites.full_refresh!.tests![0]!;
+const incremental = suites.incremental!.tests![0]!;
+const emptyStreams = (basicRead.empty_streams ?? []).map((s) => s.name);
+const ignoredFields = Object.fromEntries(Object.entries(fullRefresh.ignored_fields ?? {}).map(([stream, fields]) => [stream, fields.map((f) => f.name)]));
 
-/** A record without its ignored fields, as canonical JSON (sorted keys) for set comparison. */
-function canonical(stream: string, data: Record<string, unknown>): string {
-  const drop = new Set((ignored[stream] ?? []).map((f) => f.name));
-  const sort = (value: unknown): unknown =>
-    Array.isArray(value)
-      ? value.map(sort)
-      : typeof value === 'object' && value !== null
-        ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, sort((value as Record<string, unknown>)[k])]))
-        : value;
-  return JSON.stringify(sort(Object.fromEntries(Object.entries(data).filter(([k]) => !drop.has(k)))));
+/** A CAT config path read as CAT would get it: secrets/* come from the integration_tests samples. */
+function configAt(path: string | undefined, baseUrl: string): Record<string, unknown> {
+  const source = CAT_CONFIGS.find((c) => c.to === (path ?? 'secrets/config.json'))?.from ?? path!;
+  return { ...readRoot<Record<string, unknown>>(source), base_url: baseUrl };
 }
 
-function recordSets(output: EntrypointOutput): Map<string, Set<string>> {
-  const sets = new Map<string, Set<string>>();
-  for (const [stream, records] of output.recordsByStream) sets.set(stream, new Set(records.map((r) => canonical(stream, r))));
-  return sets;
+function readExpected(): Array<{ stream: string; data: Record<string, unknown> }> {
+  return readFileSync(join(REPO_ROOT, basicRead.expect_records!.path!), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as { stream: string; data: Record<string, unknown> });
 }
 
-/** CAT's checks on any read: schemas, no extra columns, per-stream statuses, STREAM states with exact record counts. */
-function expectWellFormedRead(output: EntrypointOutput): void {
+/** What every read must be beyond CAT: exit 0, no errors, schemas, no extra columns, exact per-state record counts. */
+function expectCleanRead(output: EntrypointOutput): void {
   expect(output.exitCode, output.stderr.slice(-2000)).toBe(0);
   expect(output.errors).toEqual([]);
   expect(recordSchemaErrors(output)).toEqual([]);
   for (const [stream, records] of output.recordsByStream) {
     const declared = new Set(Object.keys(loadStreamSchema(stream)['properties'] as object));
     const extra = new Set(records.flatMap((r) => Object.keys(r).filter((k) => !declared.has(k))));
-    expect([...extra], `${stream}: columns not in the schema`).toEqual([]);
-  }
-  for (const stream of STREAM_NAMES) {
-    const statuses = output.streamStatuses.filter((s) => s.stream === stream).map((s) => s.status);
-    expect(statuses[0], stream).toBe('STARTED');
-    expect(statuses.at(-1), stream).toBe('COMPLETE');
-    if (output.recordsByStream.has(stream)) expect(statuses, stream).toContain('RUNNING');
+    expect([...extra], `${stream}: columns not in the schema (fail_on_extra_columns)`).toEqual([]);
   }
   const sinceLast = new Map<string, number>();
   for (const message of output.messages) {
     if (message.type === 'RECORD') sinceLast.set(message.record.stream, (sinceLast.get(message.record.stream) ?? 0) + 1);
     if (message.type === 'STATE') {
-      expect(message.state.type).toBe('STREAM');
       const stream = message.state.stream!.stream_descriptor.name;
       expect(message.state.sourceStats?.recordCount, `recordCount of a ${stream} state`).toBe(sinceLast.get(stream) ?? 0);
       sinceLast.set(stream, 0);
@@ -85,75 +99,201 @@ function expectWellFormedRead(output: EntrypointOutput): void {
   }
 }
 
-describe('Airbyte acceptance fixtures', () => {
-  it('configure all six suites, naming files that exist', () => {
-    expect(Object.keys(suites).sort()).toEqual(['basic_read', 'connection', 'discovery', 'full_refresh', 'incremental', 'spec']);
+describe('acceptance-test-config.yml, loaded as CAT loads it', () => {
+  it('fits CAT 3.x config models and its high-strictness rules, configuring every suite', () => {
+    expect(cat.test_strictness_level).toBe('high');
+    expect(Object.keys(suites).sort()).toEqual([...CAT_SUITES].sort());
+    const expected = new Set(readExpected().map((r) => r.stream));
+    expect(highStrictnessProblems(cat, STREAM_NAMES, expected)).toEqual([]);
+  });
+
+  it('names files that exist, or secrets/ configs that `npm run cat:secrets` writes', () => {
     const paths = Object.values(suites).flatMap((suite) =>
-      suite.tests.flatMap((t) => [t['spec_path'], t['config_path'], t['configured_catalog_path'], t['expect_records']?.path, t['future_state']?.future_state_path]),
+      (suite?.tests ?? []).flatMap((t: Record<string, unknown>) => [
+        t['spec_path'],
+        t['config_path'],
+        t['configured_catalog_path'],
+        (t['expect_records'] as { path?: string } | undefined)?.path,
+        (t['future_state'] as { future_state_path?: string } | undefined)?.future_state_path,
+      ]),
     );
-    for (const path of paths.filter((p): p is string => typeof p === 'string')) expect(existsSync(join(REPO_ROOT, path)), path).toBe(true);
-    for (const fields of Object.values(ignored)) for (const field of fields) expect(field.bypass_reason.length).toBeGreaterThan(0);
+    for (const path of paths.filter((p): p is string => typeof p === 'string')) {
+      if (path.startsWith('secrets/')) expect(CAT_CONFIGS.map((c) => c.to), path).toContain(path);
+      else expect(existsSync(join(REPO_ROOT, path)), path).toBe(true);
+    }
   });
 
-  it('configured_catalog.json is what discover offers, every stream incremental', () => {
-    const current = configuredCatalog({ syncMode: 'incremental', destinationSyncMode: 'append_dedup' });
-    if (UPDATE) writeFileSync(join(dir, 'configured_catalog.json'), `${JSON.stringify(current, null, 2)}\n`);
-    expect(readJson('configured_catalog.json')).toEqual(configuredCatalog({ syncMode: 'incremental', destinationSyncMode: 'append_dedup' }));
+  it('configured_catalog.json is what discover offers, every stream incremental; the full-refresh one declares no primary key', () => {
+    const incrementalCatalog = configuredCatalog({ syncMode: 'incremental', destinationSyncMode: 'append_dedup' });
+    const fullRefreshCatalog = withoutPrimaryKeys(configuredCatalog({ syncMode: 'full_refresh', destinationSyncMode: 'overwrite' }));
+    if (UPDATE) {
+      writeFileSync(join(REPO_ROOT, incremental.configured_catalog_path!), `${JSON.stringify(incrementalCatalog, null, 2)}\n`);
+      writeFileSync(join(REPO_ROOT, fullRefresh.configured_catalog_path!), `${JSON.stringify(fullRefreshCatalog, null, 2)}\n`);
+    }
+    expect(readRoot(incremental.configured_catalog_path!)).toEqual(incrementalCatalog);
+    expect(readRoot(fullRefresh.configured_catalog_path!)).toEqual(fullRefreshCatalog);
   });
 
-  it('sample and invalid configs are well-formed; states parse with the state model', () => {
-    expect(parseConfig(readJson('sample_config.json')).base_url).toBe('http://127.0.0.1:18080');
-    expect(parseConfig(readJson('invalid_config.json')).credentials.client_secret).not.toBe(readJson<{ credentials: { client_secret: string } }>('sample_config.json').credentials.client_secret);
+  it('sample and invalid configs are valid configs that differ in the secret; states parse with the state model', () => {
+    const sample = parseConfig(readJson('sample_config.json'));
+    expect(sample.base_url).toBe('http://127.0.0.1:18080');
+    expect(sample.fi_data_range_from, 'a fixed range start keeps primary keys stable').toBeDefined();
+    expect(parseConfig(readJson('invalid_config.json')).credentials.client_secret).not.toBe(sample.credentials.client_secret);
     for (const file of ['sample_state.json', 'abnormal_state.json']) {
       const blobs = parseState(readJson(file), []);
       expect([...blobs.keys()].sort(), file).toEqual([...STREAM_NAMES].sort());
       for (const [stream, blob] of blobs) expect(StateManager.parse(stream as StreamName, blob)?.v, `${file} ${stream}`).toBe(1);
     }
   });
+});
 
-  describe('against the sandbox they were made from', () => {
-    const sandbox = useSandbox({ seed: 42, consents: 1000, speed: 20 });
-    const config = (name: string) => ({ ...readJson<Record<string, unknown>>(name), base_url: sandbox().url });
-    const catalog = () => readJson<Record<string, unknown>>('configured_catalog.json');
-
-    it('connection: sample_config succeeds, invalid_config fails', async () => {
-      expect((await runCheck(config('sample_config.json'))).connectionStatus[0]!.status).toBe('SUCCEEDED');
-      expect((await runCheck(config('invalid_config.json'))).connectionStatus[0]!.status).toBe('FAILED');
-    });
-
-    it('basic_read and full_refresh: expected records present, two reads agree', async () => {
-      const first = await runRead({ config: config('sample_config.json'), catalog: catalog() }, { timeoutMs: 120_000 });
-      expectWellFormedRead(first);
-      const actual = recordSets(first);
-      if (UPDATE) writeFixturesFrom(first);
-      const expected = readFileSync(join(dir, 'expected_records.jsonl'), 'utf8')
-        .split('\n')
-        .filter((l) => l.trim() !== '')
-        .map((l) => JSON.parse(l) as { stream: string; data: Record<string, unknown> });
-      expect(expected.length).toBeGreaterThan(0);
-      const missing = expected.filter((r) => !actual.get(r.stream)?.has(canonical(r.stream, r.data)));
-      expect(missing.map((r) => `${r.stream}: ${canonical(r.stream, r.data).slice(0, 200)}`)).toEqual([]);
-
-      const second = await runRead({ config: config('sample_config.json'), catalog: catalog() }, { timeoutMs: 120_000 });
-      expectWellFormedRead(second);
-      const again = recordSets(second);
-      for (const [stream, records] of actual) expect([...records].filter((r) => !again.get(stream)?.has(r)), `${stream} differs between reads`).toEqual([]);
-    });
-
-    it('incremental: from abnormal_state.json (the future) no records, and a STATE', async () => {
-      const output = await runRead({ config: config('sample_config.json'), catalog: catalog(), state: readJson('abnormal_state.json') }, { timeoutMs: 120_000 });
-      expectWellFormedRead(output);
-      expect(output.records).toEqual([]);
-      expect(output.states.length).toBeGreaterThan(0);
-    });
+describe('spec (TestSpec)', () => {
+  it('matches spec/spec.json, follows the spec rules, and the config matches it', async () => {
+    const output = await runSpec();
+    const spec = output.spec!;
+    expect(spec).toEqual(readRoot(suites.spec!.tests![0]!.spec_path!));
+    expect(specRuleProblems(spec.connectionSpecification)).toEqual([]);
+    const validate = new Ajv({ strict: false }).compile(spec.connectionSpecification);
+    const config = configAt(suites.spec!.tests![0]!.config_path, 'http://host.docker.internal:18080');
+    expect(validate(config), JSON.stringify(validate.errors)).toBe(true);
   });
 });
 
-function writeFixturesFrom(output: EntrypointOutput): void {
-  const lines = output.records
-    .filter((r) => EXPECTED_STREAMS.includes(r.stream))
-    .map((r) => JSON.stringify({ stream: r.stream, data: r.data, emitted_at: 1700000000000 }));
-  writeFileSync(join(dir, 'expected_records.jsonl'), `${lines.join('\n')}\n`);
+describe('against a fresh sandbox of the fixtures\' seed', () => {
+  // basic_read is CAT's first read of a CAT run: it must find the expected keys in a sandbox
+  // that has seen no request yet, so it gets a sandbox of its own.
+  const sandbox = useSandbox({ seed: 42, consents: 1000, speed: 20 });
+
+  it('connection, discovery, basic_read: expected records found by primary key with the discovered catalog', async () => {
+    for (const test of suites.connection!.tests!) {
+      const status = (await runCheck(configAt(test.config_path, sandbox().url))).connectionStatus[0]?.status;
+      expect(status, test.config_path).toBe(test.status === 'failed' ? 'FAILED' : 'SUCCEEDED');
+    }
+    const discover = await runDiscover(configAt(suites.discovery!.tests![0]!.config_path, sandbox().url));
+    expect(discover.exitCode).toBe(0);
+    for (const stream of discover.catalog!.streams) {
+      for (const path of stream.source_defined_primary_key ?? []) {
+        const type = (loadStreamSchema(stream.name)['properties'] as Record<string, { type?: unknown }>)[path[0]!]?.type;
+        expect(type, `${stream.name}.${path.join('.')}`).toBeDefined();
+        expect([type].flat(), `${stream.name}.${path.join('.')} type`).not.toEqual(expect.arrayContaining(['object']));
+      }
+    }
+
+    const catalog = basicReadCatalog(discover.catalog!, emptyStreams);
+    expect(catalog.streams.map((s) => s.sync_mode)).toEqual(catalog.streams.map(() => 'full_refresh'));
+    const output = await runRead({ config: configAt(basicRead.config_path, sandbox().url), catalog }, { timeoutMs: 240_000 });
+    expectCleanRead(output);
+    if (UPDATE) writeFixturesFrom(output, catalog);
+    expect(basicReadRecordProblems(output.records, catalog, emptyStreams)).toEqual([]);
+    expect(streamStatusProblems(output.streamStatuses, catalog)).toEqual([]);
+    expect(stateMessageProblems(output.states, catalog)).toEqual([]);
+    const expected = readExpected();
+    expect(new Set(expected.map((r) => r.stream))).toEqual(new Set(STREAM_NAMES.filter((s) => !emptyStreams.includes(s))));
+    expect(expectedRecordProblems(output.records, expected, catalog)).toEqual([]);
+
+    // test_airbyte_trace_message_on_failure: a catalog CAT builds without validation.
+    const broken = { streams: [{ stream: { name: '__AIRBYTE__stream_that_does_not_exist', json_schema: { type: 'object' }, supported_sync_modes: ['full_refresh'] }, sync_mode: 'INVALID', destination_sync_mode: 'INVALID' }] };
+    const failure = await runRead({ config: configAt(basicRead.config_path, sandbox().url), catalog: broken });
+    expect(failure.errors.length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('full_refresh and incremental against one sandbox', () => {
+  const sandbox = useSandbox({ seed: 42, consents: 1000, speed: 20 });
+  const config = (path: string | undefined) => configAt(path, sandbox().url);
+
+  it('full_refresh: two reads, emitted_at later in the second, the first read a subset of the second', async () => {
+    const catalog = onlyMode(readRoot<ConfiguredAirbyteCatalog>(fullRefresh.configured_catalog_path!), 'full_refresh');
+    const first = await runRead({ config: config(fullRefresh.config_path), catalog }, { timeoutMs: 240_000 });
+    expectCleanRead(first);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // CAT sleeps a second between the reads
+    const second = await runRead({ config: config(fullRefresh.config_path), catalog }, { timeoutMs: 240_000 });
+    expectCleanRead(second);
+    expect(sequentialReadProblems(first.records, second.records, catalog, ignoredFields)).toEqual([]);
+  });
+
+  it('incremental: two sequential reads, the second from the first one\'s state, never older than it', async () => {
+    const catalog = onlyMode(readRoot<ConfiguredAirbyteCatalog>(incremental.configured_catalog_path!), 'incremental');
+    const first = await runRead({ config: config(incremental.config_path), catalog }, { timeoutMs: 240_000 });
+    expectCleanRead(first);
+    expect(first.states.length).toBeGreaterThan(0);
+    expect(first.records.length).toBeGreaterThan(0);
+    const state = stateInputUpTo(first.messages);
+    for (const record of first.records) {
+      const cursor = catalog.streams.find((s) => s.stream.name === record.stream)!.cursor_field![0]!;
+      const stateCursor = state.find((s) => s.stream.stream_descriptor.name === record.stream)!.stream.stream_state['cursor'];
+      expect(Date.parse(String(record.data[cursor])), `${record.stream}: a first-read record newer than its final state`).toBeLessThanOrEqual(Date.parse(String(stateCursor)));
+    }
+    const second = await runRead({ config: config(incremental.config_path), catalog, state }, { timeoutMs: 240_000 });
+    expectCleanRead(second);
+    expect(olderThanStateProblems(second.records, state, catalog)).toEqual([]);
+    for (const stream of new Set(second.records.map((r) => r.stream))) {
+      const cursor = catalog.streams.find((s) => s.stream.name === stream)!.cursor_field!;
+      const maxFirst = Math.max(...first.records.filter((r) => r.stream === stream).map((r) => Date.parse(String(r.data[cursor[0]!]))));
+      const minSecond = Math.min(...second.records.filter((r) => r.stream === stream).map((r) => Date.parse(String(r.data[cursor[0]!]))));
+      expect(minSecond, `${stream}: the second read's cursors start at or after the first's`).toBeGreaterThanOrEqual(maxFirst);
+    }
+  });
+
+  it('incremental: resumed from sampled checkpoints, each read emits what the first emitted after it', async () => {
+    const catalog = onlyMode(readRoot<ConfiguredAirbyteCatalog>(incremental.configured_catalog_path!), 'incremental');
+    const first = await runRead({ config: config(incremental.config_path), catalog }, { timeoutMs: 240_000 });
+    expectCleanRead(first);
+    const checkpoints = checkpointsToResume(first.messages);
+    expect(checkpoints.length).toBeGreaterThan(1);
+    for (const index of checkpoints) {
+      const state = stateInputUpTo(first.messages, index);
+      const resumed = await runRead({ config: config(incremental.config_path), catalog, state }, { timeoutMs: 240_000 });
+      expectCleanRead(resumed);
+      const owed = recordsAfter(first.messages, index);
+      const counts = recordCountsAfter(first.messages, index);
+      for (const [stream, records] of owed) {
+        expect(records.length, `${stream}: records after checkpoint ${index} vs the later states' recordCount`).toBe(counts.get(stream) ?? 0);
+        const pk = catalog.streams.find((s) => s.stream.name === stream)!.stream.source_defined_primary_key ?? [];
+        const got = new Set((resumed.recordsByStream.get(stream) ?? []).map((d) => primaryKeyOf(d, pk)));
+        const missing = records.map((d) => primaryKeyOf(d, pk)).filter((k) => !got.has(k));
+        expect(missing, `${stream}: keys the first read emitted after checkpoint ${index} that the resumed read lost`).toEqual([]);
+      }
+      // Not checked here: that no record is older than the state's cursor. CAT reads that value at
+      // the cursor field's name, which this connector's state does not use, so CAT skips it; and
+      // a resumed batch re-emits its rows for every stream (bulk-batch-watch.ts), so a stream
+      // whose own state already covers them sees them again (harmless under dedup).
+    }
+  });
+
+  it('incremental: from the future state, no records and at least one STATE; the state names every stream', async () => {
+    const future = readRoot<Array<{ stream: { stream_descriptor: { name: string } } }>>(incremental.future_state!.future_state_path!);
+    const missing = new Set((incremental.future_state!.missing_streams ?? []).map((s) => s.name));
+    const named = new Set(future.map((s) => s.stream.stream_descriptor.name));
+    expect(STREAM_NAMES.filter((s) => !named.has(s) && !missing.has(s))).toEqual([]);
+    const catalog = onlyMode(readRoot<ConfiguredAirbyteCatalog>(incremental.configured_catalog_path!), 'incremental');
+    const output = await runRead({ config: config(incremental.config_path), catalog, state: future }, { timeoutMs: 240_000 });
+    expectCleanRead(output);
+    expect(output.records).toEqual([]);
+    expect(output.states.length).toBeGreaterThan(0);
+  });
+});
+
+function withoutPrimaryKeys(catalog: ConfiguredAirbyteCatalog): ConfiguredAirbyteCatalog {
+  return { streams: catalog.streams.map(({ primary_key: _, ...stream }) => stream) };
+}
+
+/** expected_records.jsonl (the last record of every primary key; a few transactions per account) and sample_state.json. */
+function writeFixturesFrom(output: EntrypointOutput, catalog: ConfiguredAirbyteCatalog): void {
+  const byKey = new Map<string, { stream: string; data: Record<string, unknown> }>();
+  const perAccount = new Map<string, number>();
+  for (const record of output.records) {
+    const pk = catalog.streams.find((s) => s.stream.name === record.stream)!.stream.source_defined_primary_key ?? [];
+    if (record.stream === 'fi_transactions') {
+      const account = `${String(record.data['session_id'])}|${String(record.data['link_reference_number'])}`;
+      const kept = perAccount.get(account) ?? 0;
+      if (kept >= TRANSACTIONS_PER_ACCOUNT) continue;
+      perAccount.set(account, kept + 1);
+    }
+    byKey.set(`${record.stream}:${primaryKeyOf(record.data, pk)}`, { stream: record.stream, data: record.data });
+  }
+  const lines = [...byKey.values()].map((r) => JSON.stringify({ stream: r.stream, data: r.data, emitted_at: 1700000000000 }));
+  writeFileSync(join(REPO_ROOT, basicRead.expect_records!.path!), `${lines.join('\n')}\n`);
   const latest = new Map<string, unknown>();
   for (const state of output.states) latest.set(state.stream!.stream_descriptor.name, { type: 'STREAM', stream: state.stream });
   writeFileSync(join(dir, 'sample_state.json'), `${JSON.stringify(STREAM_NAMES.map((s) => latest.get(s)), null, 2)}\n`);

@@ -1,0 +1,302 @@
+import type { AirbyteMessage, AirbyteRecordMessage, ConfiguredAirbyteCatalog, MessageOf } from '../../connector/protocol/airbyte-message.js';
+import { schemaNodes, type SchemaNode } from '../support/index.js';
+
+/**
+ * The checks of Airbyte's connector acceptance tests (CAT 3.x, tests/test_core.py,
+ * test_full_refresh.py, test_incremental.py), written as pure functions over what a run
+ * printed, each returning its problems (empty when CAT would pass). The suite in
+ * acceptance-suite.test.ts feeds them real runs of the built CLI.
+ */
+
+type Json = Record<string, unknown>;
+type Catalog = ConfiguredAirbyteCatalog;
+
+// ---------------------------------------------------------------- spec (TestSpec)
+
+/** Property names CAT treats as secrets when they can hold a string or number. */
+const SECRET_NAMES = new Set([
+  'client_token', 'access_token', 'api_token', 'token', 'secret', 'client_secret', 'password', 'key',
+  'service_account_info', 'service_account', 'tenant_id', 'certificate', 'jwt', 'credentials', 'app_id', 'appid', 'refresh_token',
+]);
+const FORBIDDEN = ['not', 'anyOf', 'patternProperties', 'prefixItems', 'allOf', 'if', 'then', 'else', 'dependentSchemas', 'dependentRequired'];
+
+function typesOf(node: SchemaNode): string[] {
+  const type = node['type'];
+  return Array.isArray(type) ? (type as string[]) : typeof type === 'string' ? [type] : [];
+}
+
+/** TestSpec's rules on the shape of `connectionSpecification`. */
+export function specRuleProblems(spec: SchemaNode): string[] {
+  const problems: string[] = [];
+  const nodes = schemaNodes(spec);
+  for (const [path, node] of nodes) {
+    const name = /\/properties\/([^/]+)$/.exec(path)?.[1];
+    const types = typesOf(node);
+    // test_secret_is_properly_marked: a secret-named field that can hold a value is marked, and nothing else is.
+    if (name !== undefined && SECRET_NAMES.has(name.toLowerCase()) && types.length > 0) {
+      const canHold = types.some((t) => ['string', 'integer', 'number'].includes(t)) && !node['const'];
+      if (canHold && node['airbyte_secret'] !== true) problems.push(`${path}: should be marked airbyte_secret`);
+      if (!canHold && node['airbyte_secret'] === true) problems.push(`${path}: marked airbyte_secret but cannot hold a secret`);
+    }
+    // test_property_type_is_not_array: one type, or one type and "null" second.
+    if (name !== undefined && Array.isArray(node['type'])) {
+      const list = node['type'] as string[];
+      if (list.length > 2 || (list.length === 2 && list[1] !== 'null')) problems.push(`${path}/type: a simple type, or a simple type then "null"`);
+    }
+    // test_object_not_empty
+    if (path !== '#' && types.includes('object') && node['oneOf'] === undefined && Object.keys((node['properties'] as Json | undefined) ?? {}).length === 0) {
+      problems.push(`${path}: an object with no properties`);
+    }
+    // test_array_type
+    if (types.includes('array')) {
+      const items = node['items'];
+      if (Array.isArray(items)) problems.push(`${path}/items: not a single item type`);
+      else if (items !== undefined && !['object', 'string', 'number', 'integer'].includes(String((items as Json)['type'])) && (items as Json)['enum'] === undefined) {
+        problems.push(`${path}/items: object, string, number, integer or an enum`);
+      }
+    }
+    // test_enum_usage
+    const values = node['enum'];
+    if (Array.isArray(values) && new Set(values.map((v) => JSON.stringify(v))).size !== values.length) problems.push(`${path}/enum: duplicate values`);
+    // test_forbidden_complex_types (keywords only; a property named like one is fine)
+    for (const keyword of FORBIDDEN) if (keyword in node) problems.push(`${path}/${keyword}: a forbidden keyword`);
+    // test_additional_properties_is_true
+    if ('additionalProperties' in node && node['additionalProperties'] !== true) problems.push(`${path}/additionalProperties: must be true when set`);
+    // test_duplicate_order: no two properties of one object share an order within a group.
+    const properties = node['properties'] as Record<string, SchemaNode> | undefined;
+    if (types.includes('object') && properties !== undefined) {
+      const seen = new Map<string, Set<unknown>>();
+      for (const property of Object.values(properties)) {
+        if (!('order' in property)) continue;
+        const group = String(property['group'] ?? '');
+        const orders = seen.get(group) ?? new Set();
+        if (orders.has(property['order'])) problems.push(`${path}/properties: duplicate order ${String(property['order'])} in group "${group}"`);
+        orders.add(property['order']);
+        seen.set(group, orders);
+      }
+    }
+    // test_nested_group: only top-level properties may carry a group.
+    if ('group' in node && !/^#\/properties\/[^/]+$/.test(path) && path !== '#') problems.push(`${path}/group: groups only on top-level properties`);
+    // test_display_type
+    if ('display_type' in node && (node['oneOf'] === undefined || !['dropdown', 'radio'].includes(String(node['display_type'])))) {
+      problems.push(`${path}/display_type: only on oneOf fields, dropdown or radio`);
+    }
+  }
+  // test_defined_refs_exist_in_json_spec_file
+  if (JSON.stringify(spec).includes('"$ref"')) problems.push('unresolved $ref in the spec');
+  return problems;
+}
+
+// ---------------------------------------------------------------- catalogs
+
+/** CAT's basic_read catalog: the discovered streams minus empty ones, each in its first supported sync mode. */
+export function basicReadCatalog(discovered: { streams: MessageOf<'CATALOG'>['catalog']['streams'] }, emptyStreams: readonly string[]): Catalog {
+  return {
+    streams: discovered.streams
+      .filter((stream) => !emptyStreams.includes(stream.name))
+      .map((stream) => ({
+        stream,
+        sync_mode: stream.supported_sync_modes[0]!,
+        destination_sync_mode: 'append' as const,
+        ...(stream.default_cursor_field !== undefined ? { cursor_field: stream.default_cursor_field } : {}),
+      })),
+  };
+}
+
+/** Every stream forced to one sync mode (CAT's full_refresh_only_catalog / incremental_only_catalog). */
+export function onlyMode(catalog: Catalog, mode: 'full_refresh' | 'incremental'): Catalog {
+  return {
+    streams: catalog.streams
+      .filter((s) => s.stream.supported_sync_modes.includes(mode))
+      .map((s) => ({
+        ...s,
+        sync_mode: mode,
+        ...(mode === 'incremental' && (s.cursor_field === undefined || s.cursor_field.length === 0) ? { cursor_field: s.stream.default_cursor_field ?? [] } : {}),
+      })),
+  };
+}
+
+// ---------------------------------------------------------------- records
+
+type Record_ = AirbyteRecordMessage;
+
+const at = (data: unknown, path: readonly string[]): unknown =>
+  path.reduce<unknown>((value, key) => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json)[key] : undefined), data);
+
+/** A primary key's value as CAT hashes it (a tuple of the parts' values). */
+export function primaryKeyOf(data: Json, primaryKey: readonly (readonly string[])[]): string {
+  return JSON.stringify(primaryKey.map((path) => at(data, path) ?? null));
+}
+
+function byStream(records: readonly Record_[]): Map<string, Json[]> {
+  const out = new Map<string, Json[]>();
+  for (const r of records) out.set(r.stream, [...(out.get(r.stream) ?? []), r.data]);
+  return out;
+}
+
+/** test_read's record checks: some records, every stream with records unless declared empty, primary keys set and scalar. */
+export function basicReadRecordProblems(records: readonly Record_[], catalog: Catalog, emptyStreams: readonly string[]): string[] {
+  const problems: string[] = [];
+  if (records.length === 0) problems.push('at least one record should be read');
+  const streams = byStream(records);
+  for (const { stream } of catalog.streams) {
+    if (!streams.has(stream.name) && !emptyStreams.includes(stream.name)) problems.push(`${stream.name}: no records and not in empty_streams`);
+    const pk = stream.source_defined_primary_key ?? [];
+    for (const data of streams.get(stream.name) ?? []) {
+      const parts = pk.map((path) => at(data, path));
+      if (pk.length > 0 && parts.every((p) => p === undefined || p === null)) problems.push(`${stream.name}: a record with a null primary key`);
+      if (parts.some((p) => typeof p === 'object' && p !== null)) problems.push(`${stream.name}: a primary key part that is an object or array`);
+    }
+  }
+  return [...new Set(problems)];
+}
+
+/** compare_records since CAT 3.6: an expected record is found when a record of its stream has its primary key. */
+export function expectedRecordProblems(records: readonly Record_[], expected: readonly { stream: string; data: Json }[], catalog: Catalog): string[] {
+  const actual = byStream(records);
+  const problems: string[] = [];
+  for (const [stream, wanted] of byStream(expected.map((e) => ({ stream: e.stream, data: e.data, emitted_at: 0 })))) {
+    const configured = catalog.streams.find((s) => s.stream.name === stream);
+    if (configured === undefined) {
+      problems.push(`${stream}: expected records for a stream not in the catalog`);
+      continue;
+    }
+    const pk = configured.stream.source_defined_primary_key ?? [];
+    if (pk.length === 0) continue;
+    const seen = new Set((actual.get(stream) ?? []).map((data) => primaryKeyOf(data, pk)));
+    const missing = wanted.map((data) => primaryKeyOf(data, pk)).filter((key) => !seen.has(key));
+    if (missing.length > 0) problems.push(`${stream}: ${missing.length} of ${wanted.length} expected primary keys not read, e.g. ${missing[0]}`);
+  }
+  return problems;
+}
+
+/** _validate_stream_statuses: every configured stream STARTED, RUNNING (at least one, nothing else between), COMPLETE. */
+export function streamStatusProblems(statuses: readonly { stream: string; status: string }[], catalog: Catalog): string[] {
+  const problems: string[] = [];
+  const names = new Set(catalog.streams.map((s) => s.stream.name));
+  const seen = new Map<string, string[]>();
+  for (const { stream, status } of statuses) seen.set(stream, [...(seen.get(stream) ?? []), status]);
+  for (const name of names) if (!seen.has(name)) problems.push(`${name}: no stream status`);
+  for (const [stream, list] of seen) {
+    if (!names.has(stream)) problems.push(`${stream}: a status for a stream not in the catalog`);
+    if (list.length < 3 || list[0] !== 'STARTED' || list.at(-1) !== 'COMPLETE' || !list.slice(1, -1).every((s) => s === 'RUNNING')) {
+      problems.push(`${stream}: statuses ${list.join(',')}, expected STARTED, RUNNING..., COMPLETE`);
+    }
+  }
+  return problems;
+}
+
+/** _validate_state_messages: at least one state per stream, none LEGACY, each with sourceStats. */
+export function stateMessageProblems(states: readonly MessageOf<'STATE'>['state'][], catalog: Catalog): string[] {
+  const problems: string[] = [];
+  if (states.length < catalog.streams.length) problems.push(`${states.length} states for ${catalog.streams.length} streams`);
+  for (const state of states) {
+    if (state.type === 'LEGACY') problems.push('a LEGACY state');
+    if (state.sourceStats === undefined) problems.push(`a ${state.stream?.stream_descriptor.name ?? '?'} state without sourceStats`);
+  }
+  return [...new Set(problems)];
+}
+
+// ---------------------------------------------------------------- full refresh (TestFullRefresh)
+
+/**
+ * test_sequential_reads: every emitted_at of the second read is later than the first's, and
+ * the first read's records are a subset of the second's: by the configured primary key where
+ * the catalog declares one, otherwise by the whole record minus the stream's ignored fields.
+ */
+export function sequentialReadProblems(first: readonly Record_[], second: readonly Record_[], catalog: Catalog, ignored: Record<string, readonly string[]>): string[] {
+  const problems: string[] = [];
+  if (first.length === 0) return ['the first read produced no records'];
+  if (second.length === 0) return ['the second read produced no records'];
+  const maxFirst = Math.max(...first.map((r) => r.emitted_at));
+  const minSecond = Math.min(...second.map((r) => r.emitted_at));
+  if (!(maxFirst < minSecond)) problems.push(`emitted_at should increase on subsequent runs (${maxFirst} >= ${minSecond})`);
+  const a = byStream(first);
+  const b = byStream(second);
+  for (const [stream, records] of a) {
+    const pk = catalog.streams.find((s) => s.stream.name === stream)?.primary_key ?? [];
+    const drop = new Set(ignored[stream] ?? []);
+    const key = (data: Json): string => (pk.length > 0 ? primaryKeyOf(data, pk) : canonicalJson(Object.fromEntries(Object.entries(data).filter(([k]) => !drop.has(k)))));
+    const later = new Set((b.get(stream) ?? []).map(key));
+    const missing = records.map(key).filter((k) => !later.has(k));
+    if (missing.length > 0) problems.push(`${stream}: ${missing.length} records of the first read are not in the second, e.g. ${missing[0]!.slice(0, 300)}`);
+  }
+  return problems;
+}
+
+export function canonicalJson(value: unknown): string {
+  const sort = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sort)
+      : typeof v === 'object' && v !== null
+        ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Json)[k])]))
+        : v;
+  return JSON.stringify(sort(value));
+}
+
+// ---------------------------------------------------------------- incremental (TestIncremental)
+
+export type StreamStateInput = { type: 'STREAM'; stream: { stream_descriptor: { name: string }; stream_state: Json } };
+
+/** The latest state per stream up to and including `upTo` (CAT's construct_latest_state_from_messages). */
+export function stateInputUpTo(messages: readonly AirbyteMessage[], upTo = messages.length - 1): StreamStateInput[] {
+  const latest = new Map<string, Json>();
+  messages.slice(0, upTo + 1).forEach((m) => {
+    if (m.type === 'STATE' && m.state.type === 'STREAM' && m.state.stream !== undefined) {
+      latest.set(m.state.stream.stream_descriptor.name, (m.state.stream.stream_state ?? {}) as Json);
+    }
+  });
+  return [...latest].map(([name, stream_state]) => ({ type: 'STREAM', stream: { stream_descriptor: { name }, stream_state } }));
+}
+
+/**
+ * Records older than the state they were read from. CAT reads the state's value at the
+ * cursor field's name (`updated_at`, `fetched_at`); this connector keeps it under `cursor`,
+ * so the replica reads it there and holds the connector to the rule CAT means.
+ */
+export function olderThanStateProblems(records: readonly Record_[], state: readonly StreamStateInput[], catalog: Catalog): string[] {
+  const problems: string[] = [];
+  for (const r of records) {
+    const cursorField = catalog.streams.find((s) => s.stream.name === r.stream)?.cursor_field ?? [];
+    const stateCursor = state.find((s) => s.stream.stream_descriptor.name === r.stream)?.stream.stream_state['cursor'];
+    const value = at(r.data, cursorField);
+    if (typeof stateCursor === 'string' && typeof value === 'string' && Date.parse(value) < Date.parse(stateCursor)) {
+      problems.push(`${r.stream}: a record at ${value}, older than the state's cursor ${stateCursor}`);
+    }
+  }
+  return [...new Set(problems)];
+}
+
+/**
+ * test_read_sequential_slices's checkpoints: distinct STATE messages, in order, each carrying
+ * `sourceStats.recordCount`; with ten or more, every (n / 10)-th is resumed from, as CAT samples.
+ */
+export function checkpointsToResume(messages: readonly AirbyteMessage[]): number[] {
+  const seen = new Set<string>();
+  const indexes: number[] = [];
+  messages.forEach((m, i) => {
+    if (m.type !== 'STATE') return;
+    const key = JSON.stringify(m.state);
+    if (seen.has(key)) return;
+    seen.add(key);
+    indexes.push(i);
+  });
+  const rate = Math.floor(indexes.length / 10);
+  return indexes.length >= 10 ? indexes.filter((_, k) => k % rate === 0) : indexes;
+}
+
+/** Per stream, the records a read emitted after message `index`: what a resume from there owes. */
+export function recordsAfter(messages: readonly AirbyteMessage[], index: number): Map<string, Json[]> {
+  return byStream(messages.slice(index + 1).flatMap((m) => (m.type === 'RECORD' ? [m.record] : [])));
+}
+
+/** The same count from the STATE messages alone: the sum of each later state's `sourceStats.recordCount`. */
+export function recordCountsAfter(messages: readonly AirbyteMessage[], index: number): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const m of messages.slice(index + 1)) {
+    if (m.type !== 'STATE' || m.state.stream === undefined) continue;
+    const name = m.state.stream.stream_descriptor.name;
+    counts.set(name, (counts.get(name) ?? 0) + (m.state.sourceStats?.recordCount ?? 0));
+  }
+  return counts;
+}
