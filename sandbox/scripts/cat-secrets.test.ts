@@ -1,7 +1,10 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir, REPO_ROOT } from '../../integration_tests/support/index.js';
+import { startSandbox } from '../index.js';
+import { post } from '../test-support/sandbox-test-client.js';
 import { CAT_CONFIGS, CONTAINER_SANDBOX_URL, catConfig, writeCatConfigs } from './cat-secrets.js';
 
 describe('cat:secrets', () => {
@@ -22,5 +25,22 @@ describe('cat:secrets', () => {
 
   it('refuses a base URL the connector would refuse, naming the field', () => {
     expect(() => catConfig({ ...JSON.parse(readFileSync(join(REPO_ROOT, CAT_CONFIGS[0].from), 'utf8')) }, 'http://10.0.0.5:18080')).toThrow(/base_url/);
+  });
+});
+
+describe('the sandbox as a container on this machine reaches it', () => {
+  it('started with host 0.0.0.0, it answers on this machine\'s non-loopback addresses too', async () => {
+    const sandbox = await startSandbox({ host: '0.0.0.0', consents: 10 });
+    try {
+      const port = new URL(sandbox.url).port;
+      // Docker's host.docker.internal is one of these addresses (the bridge or host gateway).
+      const external = Object.values(networkInterfaces()).flat().filter((a): a is NonNullable<typeof a> => a !== undefined && a.family === 'IPv4' && !a.internal);
+      for (const address of [{ address: '127.0.0.1' }, ...external]) {
+        const status = await post({ ...sandbox, url: `http://${address.address}:${port}` }, '/bulk/status', { reference_id: 'none', page: 1, limit: 1 });
+        expect(status.body?.errorCode, address.address).toBe('BatchNotFound');
+      }
+    } finally {
+      await sandbox.close();
+    }
   });
 });
