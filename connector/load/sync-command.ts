@@ -47,7 +47,7 @@ export async function runSync(options: SyncCommandOptions, out: Writable = proce
     logToStderr(`sync: ${streams.map((s) => s.name).join(', ')} (${options.fullRefresh === true ? 'full refresh, overwrite' : 'incremental, append + dedup'}) -> ${target.kind === 'duckdb' ? `duckdb:${target.path}` : target.description}`);
 
     await runLoadSession({ target, streams, syncId, withSample: true, out }, async ({ sink, display, savedStates }) => {
-      const warnings: string[] = [];
+      const warnings: string[] = [...config.consentWarnings];
       // A full refresh starts over: its streams get no state; incremental ones resume from the last commit.
       const incremental = new Set(streams.filter((s) => s.syncMode === 'incremental').map((s) => s.name as string));
       const state = parseState(savedStates.filter((s) => incremental.has(s.stream?.stream_descriptor.name ?? '')), warnings);
