@@ -50,3 +50,23 @@ export function installCrashHandlers(): void {
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
 }
+
+/**
+ * How the platform cancels a sync: SIGTERM, then SIGKILL after a grace period (SIGINT from a
+ * terminal alike). The returned signal aborts on the first one; the command stops, writes its
+ * last lines and exits non-zero. Later signals are ignored: the first is being honoured.
+ */
+export function abortOnTermination(): AbortSignal {
+  const controller = new AbortController();
+  for (const name of ['SIGTERM', 'SIGINT'] as const) process.on(name, () => controller.abort(name));
+  return controller.signal;
+}
+
+/**
+ * Ends a cancelled command once its output is written: the abandoned read may still hold
+ * timers and sockets that would keep the process alive. A command that was not cancelled
+ * ends on its own, when the event loop empties.
+ */
+export function exitIfCancelled(cancel: AbortSignal): void {
+  if (cancel.aborted) process.exit(process.exitCode ?? 1);
+}

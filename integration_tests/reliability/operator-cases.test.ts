@@ -3,8 +3,22 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../sandbox/index.js';
 import { dropSchemas, PG_URL, postgresAvailable, uniqueSchema } from '../../connector/load/test-support/postgres-test-db.js';
-import { fixedRange, runCli, spawnCli, syncConfig } from '../load/load-harness.js';
-import { configuredCatalog, makeTempDir, runConnector, runRead, sandboxConfig, startTestSandbox, testConfig, writeInputFile } from '../support/index.js';
+import { spawn } from 'node:child_process';
+import { duckdbBusinessTables, duckdbQuery, fixedRange, runCli, spawnCli, syncConfig } from '../load/load-harness.js';
+import {
+  configuredCatalog,
+  makeTempDir,
+  parseEntrypointOutput,
+  requireBuiltCli,
+  runConnector,
+  runRead,
+  sandboxConfig,
+  StateBuilder,
+  startTestSandbox,
+  testConfig,
+  writeInputFile,
+} from '../support/index.js';
+import { compareDelivery, completedSyncTimes, schedulingProblems } from './delivery-check.js';
 
 /**
  * The cases of issue 11: what an operator really does to a deployment (a consents CSV from a
@@ -63,7 +77,7 @@ describe('config an operator gets wrong', () => {
     expect(message).toMatch(/config\.credentials\.client_secret: must be at least 8 characters/);
     // Nothing was redacted: every line parses, and the TRACE's own nulls and times are intact.
     for (const line of output.stdoutLines) expect(line).not.toContain('**********');
-    expect(String(output.messages[0]!.trace?.emitted_at)).toMatch(/^\d{13}$/);
+    expect(String((output.messages[0] as { trace: { emitted_at: number } }).trace.emitted_at)).toMatch(/^\d{13}$/);
   });
 });
 
@@ -90,6 +104,80 @@ describe('consent lists from the real world', () => {
     const requests = Object.entries(sandbox.stats().fi_requests).filter(([id]) => id.toLowerCase() === a);
     expect(requests.reduce((sum, [, r]) => sum + r.count, 0)).toBe(1);
     expect(output.logs.some((log) => log.level === 'WARN' && log.message.includes(`Consent ${a.toUpperCase()} is consent ${a} in another case`))).toBe(true);
+  });
+});
+
+describe('cancelled by SIGTERM, as the platform cancels', () => {
+  const SLOW = { seed: 11, consents: 150, speed: 15 };
+  const FAST = { seed: 11, consents: 150, speed: 200 };
+  const range = fixedRange();
+  const readConfig = (sandbox: Sandbox) => syncConfig(sandbox, range, { batch_size: 50 });
+  const fullCatalog = () => configuredCatalog({});
+
+  it('read: stops within seconds with whole lines for a slow reader, INCOMPLETE statuses, a TRACE, non-zero exit; its last STATE resumes with nothing lost', async () => {
+    const sandbox = await sandboxWith(SLOW);
+    const files = { config: writeInputFile(dir.path, 'term-config.json', readConfig(sandbox)), catalog: writeInputFile(dir.path, 'term-catalog.json', fullCatalog()) };
+    const child = spawn(process.execPath, [requireBuiltCli(), 'read', '--config', files.config, '--catalog', files.catalog], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const onData = (chunk: string) => (stdout += chunk);
+    child.stdout.setEncoding('utf8').on('data', onData);
+    await waitFor(async () => (stdout.match(/"type":"STATE"/g)?.length ?? 0) >= 3 || child.exitCode !== null, 60_000);
+    expect(child.exitCode).toBeNull();
+    // The reader stalls: the pipe fills and the connector blocks mid-stream, as behind a slow destination.
+    child.stdout.pause();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const signalledAt = Date.now();
+    child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    child.stdout.resume();
+    const code = await exited;
+    expect(Date.now() - signalledAt).toBeLessThan(10_000);
+    expect(code, stderr).toBe(1);
+    expect(stdout.endsWith('\n')).toBe(true);
+    const cancelled = parseEntrypointOutput(stdout, stderr, code, null);
+    expect(cancelled.protocolErrors).toEqual([]);
+    const last = cancelled.messages.at(-1) as { type: string; trace?: { type: string; error?: { failure_type: string; message: string } } };
+    expect(last.trace?.error).toMatchObject({ failure_type: 'transient_error', message: expect.stringMatching(/cancelled \(SIGTERM\)/) });
+    const streams = fullCatalog().streams.map((s) => s.stream.name);
+    expect(cancelled.streamStatuses.filter((s) => s.status === 'INCOMPLETE').map((s) => s.stream).sort()).toEqual([...streams].sort());
+
+    const resumed = await runRead({ config: files.config, catalog: files.catalog, state: StateBuilder.fromEmitted(cancelled.states).build() }, { timeoutMs: 120_000 });
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    const referenceSandbox = await sandboxWith(FAST);
+    const reference = await runRead({ config: readConfig(referenceSandbox), catalog: fullCatalog() }, { timeoutMs: 120_000 });
+    expect(reference.exitCode).toBe(0);
+    const report = compareDelivery([cancelled, resumed], reference);
+    expect(report.problems).toEqual([]);
+    expect(schedulingProblems(sandbox.stats(), completedSyncTimes([...cancelled.states, ...resumed.states]))).toEqual([]);
+  });
+
+  it('sync: commits what its checkpoints cover, says so in one line, and the next sync ends with the tables of an uninterrupted one', async () => {
+    const sandbox = await sandboxWith(SLOW);
+    const config = writeInputFile(dir.path, 'term-sync.json', readConfig(sandbox));
+    const file = dir.file('term.duckdb');
+    const running = spawnCli(['sync', '--config', config, '--to', `duckdb:${file}`]);
+    await waitFor(async () => sandbox.stats().getallfidata.requests >= 20 || running.child.exitCode !== null, 60_000);
+    expect(running.child.exitCode).toBeNull();
+    const signalledAt = Date.now();
+    running.child.kill('SIGTERM');
+    const stopped = await running.done;
+    expect(Date.now() - signalledAt).toBeLessThan(10_000);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(/^source-finpro sync failed \(transient_error\): The source failed: The sync was cancelled \(SIGTERM\)|^source-finpro sync failed \(transient_error\): The sync was cancelled \(SIGTERM\)/m);
+    expect(stopped.stderr).not.toMatch(/^\s+at /m);
+    const saved = await duckdbQuery(file, 'SELECT count(*) AS n FROM _airbyte_state');
+    expect(Number(saved[0]!['n'])).toBeGreaterThan(0);
+
+    const again = await runCli(['sync', '--config', config, '--to', `duckdb:${file}`]);
+    expect(again.code, again.stderr).toBe(0);
+    const referenceSandbox = await sandboxWith(FAST);
+    const referenceFile = dir.file('term-reference.duckdb');
+    const reference = await runCli(['sync', '--config', writeInputFile(dir.path, 'term-ref.json', readConfig(referenceSandbox)), '--to', `duckdb:${referenceFile}`]);
+    expect(reference.code, reference.stderr).toBe(0);
+    expect(await duckdbBusinessTables(file)).toEqual(await duckdbBusinessTables(referenceFile));
   });
 });
 
