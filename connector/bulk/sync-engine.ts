@@ -63,7 +63,7 @@ export class SyncEngine {
         this.ctx.log('WARN', `The consent list or batch settings changed since sync ${sync.time} began: finishing its scheduled batches only; its other consents are planned again.`);
       }
       this.ctx.log('INFO', `Resuming sync ${sync.time}: ${sync.batches.length} batch(es) in flight, ${sync.next_chunk}/${sync.chunks} chunk(s) scheduled.`);
-      await this.runSync(usable, base ?? null, true);
+      await this.runSync(usable, base ?? null);
       resumed = true;
     } else {
       state.adoptSync(undefined);
@@ -76,7 +76,13 @@ export class SyncEngine {
       this.ctx.log('INFO', 'The consent list differs from the one the state covers: re-reading the configured range for every consent.');
       base = null;
     }
-    const syncTime = new Date(this.ctx.now()).toISOString();
+    // Ranges end at the sync time, so it is FinPro's now (see FinproClock), not only ours.
+    await this.ctx.client.learnClock();
+    const skewMs = this.ctx.client.clock.skewMs;
+    if (Math.abs(skewMs) > 60_000) {
+      this.ctx.log('WARN', `FinPro's clock is ${Math.round(Math.abs(skewMs) / 1000)} s ${skewMs > 0 ? 'ahead of' : 'behind'} this machine's: ranges end at the earlier of the two.`);
+    }
+    const syncTime = new Date(this.ctx.client.clock.now()).toISOString();
     const plan = this.plan(syncTime, base);
     const sync: SyncProgress = {
       time: plan.syncTime,
@@ -102,7 +108,7 @@ export class SyncEngine {
     // ids, and adopt the batch on 409 instead of scheduling its consents again under a new name.
     // Durable: `sync` commits in the background, and a plan still in flight there is no plan.
     await state.checkpoint({ durable: true });
-    await this.runSync(plan, base, false);
+    await this.runSync(plan, base);
   }
 
   private async estimate(stream: 'bulk_batch_rows' | 'bulk_batches', rows: number): Promise<void> {
@@ -187,11 +193,11 @@ export class SyncEngine {
     return sync;
   }
 
-  private async runSync(plan: SyncPlan | null, base: Base | null, resumed: boolean): Promise<void> {
+  private async runSync(plan: SyncPlan | null, base: Base | null): Promise<void> {
     const { ctx } = this;
     this.plan_ = plan;
     this.chunkIndexes.clear();
-    const watches: BatchWatch[] = this.currentSync().batches.map((entry) => this.watchFor(entry, resumed));
+    const watches: BatchWatch[] = this.currentSync().batches.map((entry) => this.watchFor(entry));
     const pendingChunks: number[] = plan === null ? [] : orphanChunks(this.currentSync());
     for (;;) {
       // Keep a few batches running: orphans first, then unscheduled chunks in order.
@@ -298,10 +304,10 @@ export class SyncEngine {
       ctx.state.apply({ type: 'batch-scheduled', batch: entry });
       await ctx.state.checkpoint();
     }
-    return this.watchFor(entry, false, parent);
+    return this.watchFor(entry, parent);
   }
 
-  private watchFor(entry: InFlightBatch, resumed: boolean, parent: string | null = null): BatchWatch {
-    return entry.mode === 'single' ? new SingleRequestWatch(this.ctx, entry, resumed, parent) : new BulkBatchWatch(this.ctx, entry, resumed, parent);
+  private watchFor(entry: InFlightBatch, parent: string | null = null): BatchWatch {
+    return entry.mode === 'single' ? new SingleRequestWatch(this.ctx, entry, parent) : new BulkBatchWatch(this.ctx, entry, parent);
   }
 }

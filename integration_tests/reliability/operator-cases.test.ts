@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../sandbox/index.js';
@@ -9,6 +10,7 @@ import {
   configuredCatalog,
   makeTempDir,
   parseEntrypointOutput,
+  REPO_ROOT,
   requireBuiltCli,
   runConnector,
   runRead,
@@ -178,6 +180,64 @@ describe('cancelled by SIGTERM, as the platform cancels', () => {
     const reference = await runCli(['sync', '--config', writeInputFile(dir.path, 'term-ref.json', readConfig(referenceSandbox)), '--to', `duckdb:${referenceFile}`]);
     expect(reference.code, reference.stderr).toBe(0);
     expect(await duckdbBusinessTables(file)).toEqual(await duckdbBusinessTables(referenceFile));
+  });
+});
+
+describe('clocks that disagree', () => {
+  const SKEWED_CLOCK = join(REPO_ROOT, 'integration_tests/support/skewed-clock.mjs');
+  const HOUR = 3_600_000;
+  const withConnectorSkew = (skewMs: number) => ({ env: { NODE_OPTIONS: `--import=${SKEWED_CLOCK}`, FINPRO_TEST_CLOCK_SKEW_MS: String(skewMs) } });
+  const allCatalog = () => configuredCatalog({});
+  const activeIds = (sandbox: Sandbox, n: number) => sandbox.consents('ACTIVE').slice(0, n).map((c) => c.id);
+
+  it("the connector's clock 3 minutes ahead of FinPro: ranges end at FinPro's now, no row fails InvalidDateRange", async () => {
+    const sandbox = await sandboxWith({ seed: 21, clockOffsetMs: -3 * 60_000 });
+    const ids = activeIds(sandbox, 15);
+    const output = await runRead({ config: sandboxConfig(sandbox, { consentIds: ids, extra: { batch_size: 100 } }), catalog: allCatalog() });
+    expect(output.exitCode, output.stderr).toBe(0);
+    const rows = output.recordsByStream.get('bulk_batch_rows')!;
+    expect(rows.filter((r) => r['error_code'] === 'InvalidDateRange')).toEqual([]);
+    const final = new Map(rows.filter((r) => r['is_final'] === true).map((r) => [r['consent_id'], r['row_status']]));
+    expect([...final.values()].every((status) => status === 'COMPLETED')).toBe(true);
+    expect(final.size).toBe(ids.length);
+    expect(output.logs.some((l) => l.level === 'WARN' && /FinPro's clock is 18\d s behind/.test(l.message))).toBe(true);
+  });
+
+  it("the connector's clock a day behind in one sync, new consents added: every record FinPro served is emitted", async () => {
+    const sandbox = await sandboxWith({ seed: 22 });
+    const first = activeIds(sandbox, 12);
+    const grown = activeIds(sandbox, 24);
+    const one = await runRead({ config: sandboxConfig(sandbox, { consentIds: first }), catalog: allCatalog() });
+    expect(one.exitCode, one.stderr).toBe(0);
+    sandbox.resetStats();
+    const two = await runRead(
+      { config: sandboxConfig(sandbox, { consentIds: grown }), catalog: allCatalog(), state: StateBuilder.fromEmitted(one.states).build() },
+      withConnectorSkew(-24 * HOUR),
+    );
+    expect(two.exitCode, two.stderr).toBe(0);
+    const served = sandbox.stats().getallfidata;
+    expect(served.transactions).toBeGreaterThan(0);
+    expect(two.recordsByStream.get('fi_transactions')?.length ?? 0).toBe(served.transactions);
+    expect(two.recordsByStream.get('fi_accounts')?.length ?? 0).toBe(served.accounts);
+    const added = new Set(grown.slice(12));
+    expect(new Set(two.recordsByStream.get('fi_accounts')!.map((r) => r['consent_id']).filter((id) => added.has(String(id)))).size).toBe(added.size);
+  });
+
+  it("FinPro's clock an hour ahead in one sync, then corrected: the next sync emits every row of its batches and harvests them", async () => {
+    const ahead = await sandboxWith({ seed: 23, clockOffsetMs: HOUR });
+    const ids = activeIds(ahead, 15);
+    const one = await runRead({ config: sandboxConfig(ahead, { consentIds: ids }), catalog: allCatalog() });
+    expect(one.exitCode, one.stderr).toBe(0);
+    const corrected = await sandboxWith({ seed: 23 });
+    const two = await runRead({ config: sandboxConfig(corrected, { consentIds: ids }), catalog: allCatalog(), state: StateBuilder.fromEmitted(one.states).build() });
+    expect(two.exitCode, two.stderr).toBe(0);
+    const rows = two.recordsByStream.get('bulk_batch_rows') ?? [];
+    const final = rows.filter((r) => r['is_final'] === true);
+    expect(new Set(final.map((r) => r['consent_id']))).toEqual(new Set(ids));
+    const completed = final.filter((r) => r['row_status'] === 'COMPLETED').length;
+    expect(completed).toBe(ids.length);
+    expect(corrected.stats().getallfidata.requests).toBeGreaterThanOrEqual(completed);
+    expect(two.recordsByStream.get('bulk_batches')?.length ?? 0).toBeGreaterThan(0);
   });
 });
 
