@@ -9,6 +9,7 @@ import { BulkBatchWatch } from './bulk-batch-watch.js';
 import type { BatchWatch, EngineContext } from './engine-context.js';
 import { retryReferenceId } from './reference-id.js';
 import { decodeRanges } from '../state/range-set.js';
+import { consentsNotIn } from '../state/consent-sketch.js';
 import { plannedSingleBatch, SingleRequestWatch } from './single-request-watch.js';
 
 /**
@@ -73,8 +74,13 @@ export class SyncEngine {
     if (!needsNew) return;
     let base: Base | null = this.options.fullRefresh ? null : (leastProgress(state.allStates())?.base ?? null);
     if (base !== null && base.covered !== this.signature) {
-      this.ctx.log('INFO', 'The consent list differs from the one the state covers: re-reading the configured range for every consent.');
-      base = null;
+      const added = this.addedSince(base);
+      if (added === undefined) {
+        this.ctx.log('INFO', 'The consent list differs from the one the state covers, by more than the state can tell apart: re-reading the configured range for every consent.');
+        base = null;
+      } else {
+        this.ctx.log('INFO', `The consent list changed since the last sync: ${added.size} new consent(s) read from the configured start; the others keep their watermark.`);
+      }
     }
     // Ranges end at the sync time, so it is FinPro's now (see FinproClock), not only ours.
     await this.ctx.client.learnClock();
@@ -135,6 +141,7 @@ export class SyncEngine {
 
   private plan(syncTime: string, base: Base | null): SyncPlan {
     const c = this.ctx.config;
+    const added = base === null ? undefined : this.addedSince(base);
     return planSync({
       consents: c.consents,
       overrides: c.overrides,
@@ -144,9 +151,26 @@ export class SyncEngine {
       batchSize: c.batch_size,
       referencePrefix: c.reference_id_prefix,
       syncTime,
-      watermarkOf: (consentId) => watermarkOf(base, consentId),
+      watermarkOf: (consentId) => (added?.has(consentId) === true ? undefined : watermarkOf(base, consentId)),
     });
   }
+
+  /**
+   * The consents of the list that `base` did not cover (its sketch tells them apart), empty
+   * when it covered this very list; undefined when it cannot tell (too many changes, or a
+   * state from before sketches). Deterministic, so a resumed sync plans exactly as it began.
+   */
+  private addedSince(base: Base): ReadonlySet<string> | undefined {
+    if (base.covered === this.signature) return new Set();
+    if (base.sketch === undefined) return undefined;
+    const cached = this.addedCache;
+    if (cached?.base === base) return cached.added;
+    const added = consentsNotIn(base.sketch, this.ctx.config.consents);
+    this.addedCache = { base, added };
+    return added;
+  }
+
+  private addedCache: { base: Base; added: ReadonlySet<string> | undefined } | undefined;
 
   private fingerprint(base: Base | null): string {
     const c = this.ctx.config;
@@ -276,6 +300,7 @@ export class SyncEngine {
       plannedTo,
       failed,
       previous,
+      ...(previous !== null ? { added: this.addedSince(previous) ?? new Set<string>() } : {}),
     });
   }
 

@@ -183,6 +183,29 @@ describe('cancelled by SIGTERM, as the platform cancels', () => {
   });
 });
 
+describe('a consent list that grows between syncs', () => {
+  it('40 -> 41 consents: the 40 keep their watermark, only the new one reads its whole range', async () => {
+    const sandbox = await sandboxWith({ seed: 24, consents: 120 });
+    const all = sandbox.consents('ACTIVE').slice(0, 41).map((c) => c.id);
+    const config = (ids: string[]) => sandboxConfig(sandbox, { consentIds: ids, extra: { batch_size: 100, fi_data_range_from: '2025-06-01T00:00:00Z' } });
+    const one = await runRead({ config: config(all.slice(0, 40)), catalog: configuredCatalog({}) });
+    expect(one.exitCode, one.stderr).toBe(0);
+    const firstTransactions = one.recordsByStream.get('fi_transactions')!.length;
+    const watermark = (one.states.at(-1) as { stream: { stream_state: { base: { watermark: string } } } }).stream.stream_state.base.watermark;
+    sandbox.resetStats();
+
+    const two = await runRead({ config: config(all), catalog: configuredCatalog({}), state: StateBuilder.fromEmitted(one.states).build() });
+    expect(two.exitCode, two.stderr).toBe(0);
+    const requests = sandbox.stats().fi_requests;
+    const fromOf = (id: string) => requests[id]?.requests.map((r) => r.fiDataRangeFrom) ?? [];
+    for (const id of all.slice(0, 40)) expect(fromOf(id).map((f) => (f === null ? f : new Date(f).toISOString()))).toEqual([watermark]);
+    expect(fromOf(all[40]!).map((f) => (f === null ? f : new Date(f).toISOString()))).toEqual(['2025-06-01T00:00:00.000Z']);
+    const newTransactions = two.recordsByStream.get('fi_transactions')!.filter((t) => t['consent_id'] === all[40]).length;
+    expect(two.recordsByStream.get('fi_transactions')!.length - newTransactions).toBeLessThan(firstTransactions / 20);
+    expect(two.logs.some((l) => /1 new consent\(s\) read from the configured start/.test(l.message))).toBe(true);
+  });
+});
+
 describe('clocks that disagree', () => {
   const SKEWED_CLOCK = join(REPO_ROOT, 'integration_tests/support/skewed-clock.mjs');
   const HOUR = 3_600_000;
