@@ -191,7 +191,7 @@ describe('a consent list that grows between syncs', () => {
     const one = await runRead({ config: config(all.slice(0, 40)), catalog: configuredCatalog({}) });
     expect(one.exitCode, one.stderr).toBe(0);
     const firstTransactions = one.recordsByStream.get('fi_transactions')!.length;
-    const watermark = (one.states.at(-1) as { stream: { stream_state: { base: { watermark: string } } } }).stream.stream_state.base.watermark;
+    const watermark = (one.states.at(-1) as unknown as { stream: { stream_state: { base: { watermark: string } } } }).stream.stream_state.base.watermark;
     sandbox.resetStats();
 
     const two = await runRead({ config: config(all), catalog: configuredCatalog({}), state: StateBuilder.fromEmitted(one.states).build() });
