@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Sandbox } from '../../sandbox/index.js';
 import { dropSchemas, PG_URL, postgresAvailable, uniqueSchema } from '../../connector/load/test-support/postgres-test-db.js';
 import { spawn } from 'node:child_process';
@@ -21,6 +21,7 @@ import {
   writeInputFile,
 } from '../support/index.js';
 import { compareDelivery, completedSyncTimes, schedulingProblems } from './delivery-check.js';
+import { reliabilityCounter } from './reliability-summary.js';
 
 /**
  * The cases of issue 11: what an operator really does to a deployment (a consents CSV from a
@@ -29,6 +30,14 @@ import { compareDelivery, completedSyncTimes, schedulingProblems } from './deliv
  */
 
 const dir = makeTempDir('finpro-operator-');
+const counter = reliabilityCounter('operator-cases');
+
+beforeEach(() => {
+  counter.add({ operator_cases_tried: 1 });
+  onTestFinished(({ task }) => {
+    if (task.result?.state === 'pass') counter.add({ operator_cases_met: 1 });
+  });
+});
 const sandboxes: Sandbox[] = [];
 const schemas: string[] = [];
 
