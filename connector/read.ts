@@ -124,9 +124,14 @@ export async function readSource(input: ReadInput, output: MessageSink, deps: Re
  * request waiting on one is never sent.
  */
 function cancellableSink(sink: MessageSink, cancel: AbortSignal): MessageSink {
+  const never = () => new Promise<void>(() => undefined);
   return {
     emit: (message) => (cancel.aborted ? undefined : sink.emit(message)),
-    barrier: () => (cancel.aborted ? new Promise<void>(() => undefined) : sink.barrier().then(() => (cancel.aborted ? new Promise<void>(() => undefined) : undefined))),
+    async barrier() {
+      if (!cancel.aborted) await sink.barrier();
+      // Cancelled before or while the barrier held: what waits on it must never run.
+      if (cancel.aborted) await never();
+    },
   };
 }
 

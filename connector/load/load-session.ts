@@ -46,78 +46,69 @@ export async function runLoadSession(options: LoadSessionOptions, produce: (cont
   const startedAt = Date.now();
   const destination = await openDestination(options.target);
   try {
-    const summary = await loadInto(destination, options, produce, startedAt);
+    const generations = await currentGenerations(destination, options.streams);
+    const loadStreams = loadStreamsFor(options.streams, (name) => generations.get(name) ?? 0);
+    await destination.prepare(loadStreams);
+    const savedStates = await destination.readStates();
+
+    let loader: AirbyteLoader | undefined = undefined;
+    const display = new ProgressDisplay({
+      ...(options.progressOut !== undefined ? { out: options.progressOut } : {}),
+      loaded: () => loader?.stats().streams.reduce((sum, stream) => sum + stream.committed, 0) ?? 0,
+    });
+    destination.onSkipped = (message) => display.log(message);
+    const sourceFailures: { message: string; failureType: FailureType }[] = [];
+    loader = new AirbyteLoader(destination, loadStreams, {
+      syncId: options.syncId,
+      ...(options.minCommitIntervalMs !== undefined ? { minCommitIntervalMs: options.minCommitIntervalMs } : {}),
+      onLog: (level, message) => {
+        if (level === 'WARN' || level === 'ERROR' || level === 'FATAL') display.log(`source ${level}: ${message}`);
+      },
+    });
+    const activeLoader = loader;
+    const sink: MessageSink = {
+      emit(message) {
+        display.observe(message);
+        if (message.type === 'TRACE' && message.trace.type === 'ERROR' && message.trace.error !== undefined) {
+          sourceFailures.push({ message: message.trace.error.message, failureType: message.trace.error.failure_type ?? 'system_error' });
+        }
+        return activeLoader.emit(message);
+      },
+      // The source waits on this before acting on a state (see MessageSink.barrier): drop it and
+      // a kill can lose the plan of a sync whose batches FinPro already has.
+      barrier: () => activeLoader.barrier(),
+    };
+
+    display.start();
+    let failure: unknown;
+    try {
+      await produce({ sink, display, savedStates });
+    } catch (error) {
+      failure = error;
+    }
+    try {
+      // Checkpoints already received are committed even when the source failed: each covers only records before it.
+      await activeLoader.finish(failure === undefined && sourceFailures.length === 0);
+    } finally {
+      display.stop();
+    }
+    const tables = new Set((await destination.query(TABLES_SQL)).map((row) => String(row['table_name'])));
+    await destination.execute(analysisViewSql(tables));
+    const summary = await collectSummary(destination, activeLoader.stats(), (Date.now() - startedAt) / 1000, options.withSample);
+    options.out.write(formatSummary(summary));
+    if (failure !== undefined) throw failure;
+    const first = sourceFailures[0];
+    if (first !== undefined) {
+      const ErrorClass = errorClassFor(first.failureType);
+      throw new ErrorClass(`The source failed: ${first.message} (records up to its last checkpoint are loaded; run again to resume).`);
+    }
     await destination.close();
     return summary;
   } catch (error) {
+    // A dead connection may fail to close too: the first failure is the one to report, typed.
     await destination.close().catch(() => undefined);
     throw destinationError(error, destination.description);
   }
-}
-
-async function loadInto(
-  destination: LoadDestination,
-  options: LoadSessionOptions,
-  produce: (context: LoadProducerContext) => Promise<void>,
-  startedAt: number,
-): Promise<LoadSummary> {
-  const generations = await currentGenerations(destination, options.streams);
-  const loadStreams = loadStreamsFor(options.streams, (name) => generations.get(name) ?? 0);
-  await destination.prepare(loadStreams);
-  const savedStates = await destination.readStates();
-
-  let loader: AirbyteLoader | undefined = undefined;
-  const display = new ProgressDisplay({
-    ...(options.progressOut !== undefined ? { out: options.progressOut } : {}),
-    loaded: () => loader?.stats().streams.reduce((sum, stream) => sum + stream.committed, 0) ?? 0,
-  });
-  destination.onSkipped = (message) => display.log(message);
-  const sourceFailures: { message: string; failureType: FailureType }[] = [];
-  loader = new AirbyteLoader(destination, loadStreams, {
-    syncId: options.syncId,
-    ...(options.minCommitIntervalMs !== undefined ? { minCommitIntervalMs: options.minCommitIntervalMs } : {}),
-    onLog: (level, message) => {
-      if (level === 'WARN' || level === 'ERROR' || level === 'FATAL') display.log(`source ${level}: ${message}`);
-    },
-  });
-  const activeLoader = loader;
-  const sink: MessageSink = {
-    emit(message) {
-      display.observe(message);
-      if (message.type === 'TRACE' && message.trace.type === 'ERROR' && message.trace.error !== undefined) {
-        sourceFailures.push({ message: message.trace.error.message, failureType: message.trace.error.failure_type ?? 'system_error' });
-      }
-      return activeLoader.emit(message);
-    },
-    // The source waits on this before acting on a state (see MessageSink.barrier): drop it and
-    // a kill can lose the plan of a sync whose batches FinPro already has.
-    barrier: () => activeLoader.barrier(),
-  };
-
-  display.start();
-  let failure: unknown;
-  try {
-    await produce({ sink, display, savedStates });
-  } catch (error) {
-    failure = error;
-  }
-  try {
-    // Checkpoints already received are committed even when the source failed: each covers only records before it.
-    await activeLoader.finish(failure === undefined && sourceFailures.length === 0);
-  } finally {
-    display.stop();
-  }
-  const tables = new Set((await destination.query(TABLES_SQL)).map((row) => String(row['table_name'])));
-  await destination.execute(analysisViewSql(tables));
-  const summary = await collectSummary(destination, activeLoader.stats(), (Date.now() - startedAt) / 1000, options.withSample);
-  options.out.write(formatSummary(summary));
-  if (failure !== undefined) throw failure;
-  const first = sourceFailures[0];
-  if (first !== undefined) {
-    const ErrorClass = errorClassFor(first.failureType);
-    throw new ErrorClass(`The source failed: ${first.message} (records up to its last checkpoint are loaded; run again to resume).`);
-  }
-  return summary;
 }
 
 /**
