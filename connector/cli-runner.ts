@@ -19,6 +19,13 @@ export async function runProtocolCommand(body: (sink: MessageSink) => Promise<vo
   }
 }
 
+/** Set by a command for people (sync, load): its crashes are reported as they report failures. */
+let humanCommand: string | undefined;
+
+export function reportCrashesAsHumanCommand(name: string): void {
+  humanCommand = name;
+}
+
 /**
  * The last net: an exception nobody awaited still ends as a TRACE ERROR on stdout (never a raw
  * stack there) and a non-zero exit. Written synchronously because the process is going down.
@@ -26,9 +33,15 @@ export async function runProtocolCommand(body: (sink: MessageSink) => Promise<vo
 export function installCrashHandlers(): void {
   const crash = (error: unknown) => {
     try {
-      const emitter = new StdoutEmitter();
-      void emitter.emit(toErrorTrace(error));
-      void emitter.flush();
+      if (humanCommand !== undefined) {
+        // sync and load keep stdout for their summary: a crash is one line on stderr, as their failures are.
+        const trace = toErrorTrace(error).trace.error!;
+        logToStderr(`source-finpro ${humanCommand} failed (${trace.failure_type ?? 'system_error'}): ${trace.message} ${trace.internal_message ?? ''}`.trimEnd());
+      } else {
+        const emitter = new StdoutEmitter();
+        void emitter.emit(toErrorTrace(error));
+        void emitter.flush();
+      }
     } catch {
       logToStderr('source-finpro: failed to report a crash');
     }
@@ -36,4 +49,24 @@ export function installCrashHandlers(): void {
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
+}
+
+/**
+ * How the platform cancels a sync: SIGTERM, then SIGKILL after a grace period (SIGINT from a
+ * terminal alike). The returned signal aborts on the first one; the command stops, writes its
+ * last lines and exits non-zero. Later signals are ignored: the first is being honoured.
+ */
+export function abortOnTermination(): AbortSignal {
+  const controller = new AbortController();
+  for (const name of ['SIGTERM', 'SIGINT'] as const) process.on(name, () => controller.abort(name));
+  return controller.signal;
+}
+
+/**
+ * Ends a cancelled command once its output is written: the abandoned read may still hold
+ * timers and sockets that would keep the process alive. A command that was not cancelled
+ * ends on its own, when the event loop empties.
+ */
+export function exitIfCancelled(cancel: AbortSignal): void {
+  if (cancel.aborted) process.exit(process.exitCode ?? 1);
 }

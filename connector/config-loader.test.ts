@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../integration_tests/support/temp-files.js';
-import { loadConfig, parseConsentIdsText, readConsentIdsFile, resolveConsents } from './config-loader.js';
+import { dedupeConsentIds, loadConfig, parseConsentIdsText, readConsentIdsFile, resolveConsents } from './config-loader.js';
 import { ConfigError } from './errors/connector-errors.js';
 
 /** The consent list: inline + file, the file one-per-line or CSV, merged and de-duplicated. */
@@ -34,6 +34,16 @@ describe('consent IDs file', () => {
     expect(parseConsentIdsText(`name,${column},range\nA,c-1,x\nB,"c-2",y\n`, 'x.csv')).toEqual(['c-1', 'c-2']);
   });
 
+  it('reads an RFC 4180 CSV: quoted commas, quotes, CRLF, a BOM, a column in any position', () => {
+    const text = '\uFEFFname,consentId,note\r\n"Doe, John",c-1,"said ""hi"", left"\r\n"Roe,\nJane",  c-2  ,\r\n,"c-3",x\r\n';
+    expect(parseConsentIdsText(text, 'q.csv')).toEqual(['c-1', 'c-2', 'c-3']);
+  });
+
+  it('names the line of a bad ID in a CSV, and refuses an unreadable one', () => {
+    expect(() => parseConsentIdsText('name,consent_id\n"Doe, John",c-1\nRoe,\n', 'x.csv')).toThrow(/line 3 of x\.csv is not a valid consent ID/);
+    expect(() => parseConsentIdsText('consent_id\n"c-1\n', 'x.csv')).toThrow(/config\.consent_ids_file: x\.csv is not a readable CSV/);
+  });
+
   it('rejects a CSV without a consent column', () => {
     expect(() => parseConsentIdsText('name,id\nA,c-1\n', 'x.csv')).toThrow(/config\.consent_ids_file: x\.csv looks like a CSV but has no consent_id or consentId column/);
   });
@@ -55,6 +65,20 @@ describe('consent IDs file', () => {
     const path = file('merge.csv', 'consentId\nc-2\nc-3\nc-2\n');
     const resolved = await resolveConsents({ ...(await loadConfigFrom({ consent_ids: ['c-1', 'c-2', 'c-1'], consent_ids_file: path })) });
     expect(resolved.consents).toEqual(['c-1', 'c-2', 'c-3']);
+  });
+});
+
+describe('de-duplication', () => {
+  it('reads a UUID given in two cases once, first spelling kept, with a warning', () => {
+    const lower = '54450ac0-8bcb-4b9c-ad74-29b4fabe18f7';
+    const upper = lower.toUpperCase();
+    const { consents, warnings } = dedupeConsentIds([upper, 'c-1', lower, lower, upper]);
+    expect(consents).toEqual([upper, 'c-1']);
+    expect(warnings).toEqual([`Consent ${lower} is consent ${upper} in another case (UUIDs ignore case); it is read once, as ${upper}.`]);
+  });
+
+  it('keeps IDs that are not UUIDs as given: the contract does not fold their case', () => {
+    expect(dedupeConsentIds(['c-1', 'C-1', 'c-1'])).toEqual({ consents: ['c-1', 'C-1'], warnings: [] });
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 import type { z } from 'zod';
-import { CONSENT_ID_PATTERN, ConfigSchema, type Config } from './config.js';
+import { CONSENT_ID_PATTERN, ConfigSchema, isRedactableSecret, type Config } from './config.js';
 import { ConfigError } from './errors/connector-errors.js';
 import { processRedactor } from './protocol/secret-redactor.js';
 
@@ -13,6 +14,8 @@ import { processRedactor } from './protocol/secret-redactor.js';
 export interface ResolvedConfig extends Config {
   /** Every consent, de-duplicated, in first-seen order. */
   consents: string[];
+  /** What de-duplication merged that the user may not expect (a UUID spelled in two cases). */
+  consentWarnings: string[];
 }
 
 export function formatZodIssues(error: z.ZodError, root: string): string {
@@ -52,14 +55,39 @@ export async function loadConfig(path: string): Promise<ResolvedConfig> {
 
 export async function resolveConsents(config: Config): Promise<ResolvedConfig> {
   const fromFile = config.consent_ids_file !== undefined ? await readConsentIdsFile(config.consent_ids_file) : [];
-  const consents = [...new Set([...(config.consent_ids ?? []), ...fromFile])];
+  const { consents, warnings } = dedupeConsentIds([...(config.consent_ids ?? []), ...fromFile]);
   if (consents.length === 0) throw new ConfigError('config.consent_ids: no consent IDs given (consent_ids and consent_ids_file are empty).');
-  return { ...config, consents };
+  return { ...config, consents, consentWarnings: warnings };
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Consent IDs in first-seen order, each once. A UUID is case-insensitive (RFC 9562), and
+ * FinPro's consent IDs are UUIDs, so `ABC...` and `abc...` are one consent: asking for it
+ * twice would spend its fetch quota twice. The first spelling is kept and the merge is
+ * warned about. Other IDs are compared exactly: the contract does not say they fold case.
+ */
+export function dedupeConsentIds(ids: readonly string[]): { consents: string[]; warnings: string[] } {
+  const firstSpelling = new Map<string, string>();
+  const warned = new Set<string>();
+  const warnings: string[] = [];
+  for (const id of ids) {
+    const key = UUID_PATTERN.test(id) ? id.toLowerCase() : id;
+    const first = firstSpelling.get(key);
+    if (first === undefined) firstSpelling.set(key, id);
+    else if (first !== id && !warned.has(id)) {
+      warned.add(id);
+      warnings.push(`Consent ${id} is consent ${first} in another case (UUIDs ignore case); it is read once, as ${first}.`);
+    }
+  }
+  return { consents: [...firstSpelling.values()], warnings };
 }
 
 /**
- * One ID a line, or a CSV whose header has a `consent_id`/`consentId` column. Blank lines
- * and a UTF-8 BOM are tolerated; an invalid ID is an error naming the line.
+ * One ID a line, or an RFC 4180 CSV whose header has a `consent_id`/`consentId` column
+ * (quoted fields, commas inside quotes, CRLF). Blank lines and a UTF-8 BOM are tolerated; an
+ * invalid ID is an error naming the line.
  */
 export async function readConsentIdsFile(path: string): Promise<string[]> {
   let text: string;
@@ -72,21 +100,29 @@ export async function readConsentIdsFile(path: string): Promise<string[]> {
   return parseConsentIdsText(text, path);
 }
 
+const CONSENT_COLUMNS = new Set(['consent_id', 'consentId']);
+
 export function parseConsentIdsText(text: string, source: string): string[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const header = (lines[0] ?? '').split(',').map((cell) => cell.trim().replace(/^"|"$/g, ''));
-  const column = header.findIndex((cell) => cell === 'consent_id' || cell === 'consentId');
+  let rows: Array<{ record: string[]; info: { lines: number } }>;
+  try {
+    // With `info`, each record comes with where it ended in the file (the library's typing does not follow the option).
+    rows = parseCsv(text, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, record_delimiter: ['\r\n', '\n', '\r'], info: true }) as unknown as typeof rows;
+  } catch (error) {
+    const where = error instanceof CsvError && typeof (error as CsvError & { lines?: number }).lines === 'number' ? ` near line ${(error as CsvError & { lines: number }).lines}` : '';
+    throw new ConfigError(`config.consent_ids_file: ${source} is not a readable CSV${where}: ${error instanceof CsvError ? error.code : 'parse failed'}.`);
+  }
+  const header = rows[0]?.record ?? [];
+  const column = header.findIndex((cell) => CONSENT_COLUMNS.has(cell));
   const isCsv = column >= 0;
-  if (!isCsv && header.length > 1) {
+  if (!isCsv && rows.some((row) => row.record.length > 1)) {
     throw new ConfigError(`config.consent_ids_file: ${source} looks like a CSV but has no consent_id or consentId column.`);
   }
   const ids: string[] = [];
-  for (let i = isCsv ? 1 : 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === '') continue;
-    const id = (isCsv ? (line.split(',')[column] ?? '') : line).trim().replace(/^"|"$/g, '');
+  for (const { record, info } of isCsv ? rows.slice(1) : rows) {
+    const id = record[column < 0 ? 0 : column] ?? '';
+    // A data row may leave other columns empty, but never its consent.
     if (!CONSENT_ID_PATTERN.test(id)) {
-      throw new ConfigError(`config.consent_ids_file: line ${i + 1} of ${source} is not a valid consent ID (1-128 of A-Z a-z 0-9 _ - .).`);
+      throw new ConfigError(`config.consent_ids_file: line ${info.lines} of ${source} is not a valid consent ID (1-128 of A-Z a-z 0-9 _ - .).`);
     }
     ids.push(id);
   }
@@ -99,5 +135,7 @@ function registerSecrets(raw: unknown): void {
   const credentials = (raw as { credentials?: unknown }).credentials;
   if (typeof credentials !== 'object' || credentials === null) return;
   const secret = (credentials as { client_secret?: unknown }).client_secret;
-  if (typeof secret === 'string') processRedactor.add(secret);
+  // A secret that is not redactable is refused by the schema (its error never echoes it);
+  // registering it would rewrite ordinary text such as `null` in that very error's output.
+  if (typeof secret === 'string' && isRedactableSecret(secret)) processRedactor.add(secret);
 }

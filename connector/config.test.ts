@@ -93,6 +93,37 @@ describe('config', () => {
     expect(errorOf(raw).message).toMatch(new RegExp(`config\\.credentials\\.${field}`));
   });
 
+  it('rejects a range that ends before it starts, naming both ends', () => {
+    const message = errorOf({ ...valid(), fi_data_range_from: '2026-02-01', fi_data_range_to: '2026-01-01T00:00:00Z' }).message;
+    expect(message).toMatch(/config\.fi_data_range_from: is after config\.fi_data_range_to/);
+    const override = errorOf({ ...valid(), overrides: [{ consent_id: 'c1', fi_data_range_from: '2026-01-02', fi_data_range_to: '2026-01-01' }] }).message;
+    expect(override).toMatch(/config\.overrides\.0\.fi_data_range_from: is after this override's fi_data_range_to/);
+    // Equal ends, and offsets that put the "later" text earlier in time, are fine.
+    expect(parseConfig({ ...valid(), fi_data_range_from: '2026-01-01', fi_data_range_to: '2026-01-01T00:00:00Z' }).fi_data_range_from).toBe('2026-01-01');
+    expect(parseConfig({ ...valid(), fi_data_range_from: '2026-01-01T05:00:00+05:30', fi_data_range_to: '2026-01-01T00:00:00Z' })).toBeTruthy();
+  });
+
+  it.each(['null', '2026', 'short', '2026-01-01', '2026-01-01T00:00:00Z', '12345678901234'])(
+    'refuses the client_secret %j, which redaction could not tell apart from data',
+    (secret) => {
+      const message = errorOf({ ...valid(), credentials: { ...valid().credentials, client_secret: secret } }).message;
+      expect(message).toMatch(/config\.credentials\.client_secret: must (be at least 8|not be only digits)/);
+    },
+  );
+
+  it.each(['s3cr3t-ok', 'sandbox-secret-do-not-use-in-prod', 'a1B2c3D4', '7f3c9a1e-2b4d-4e8f-9a6b-1c2d3e4f5a6b', 'pass word with spaces', 'Zm9vYmFyYmF6cXV4=='])(
+    'accepts a realistic client_secret %j',
+    (secret) => {
+      expect(parseConfig({ ...valid(), credentials: { ...valid().credentials, client_secret: secret } }).credentials.client_secret).toBe(secret);
+    },
+  );
+
+  it.each(['client_id', 'client_secret', 'app_identifier', 'organisation_id'])('refuses a newline in credentials.%s (it travels as a header)', (field) => {
+    const message = errorOf({ ...valid(), credentials: { ...valid().credentials, [field]: 'abcdefgh-secret\n' } }).message;
+    expect(message).toMatch(new RegExp(`config\\.credentials\\.${field}: must not contain a newline`));
+    expect(message).not.toContain('abcdefgh-secret');
+  });
+
   it('rejects a config that is not an object', () => {
     expect(errorOf(null).message).toMatch(/Invalid config/);
     expect(errorOf([]).message).toMatch(/Invalid config/);

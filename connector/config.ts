@@ -29,6 +29,11 @@ const isoDateTime = (title: string, description: string, examples: string[]) =>
     .refine(isRealCalendarDate, 'is not a real calendar date')
     .meta({ title, description, examples, pattern_descriptor: 'YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ' });
 
+/** Both ends are validated ISO-8601 by then; a date alone means midnight UTC, as Date.parse reads it. */
+function rangeInOrder(from: string | undefined, to: string | undefined): boolean {
+  return from === undefined || to === undefined || Date.parse(from) <= Date.parse(to);
+}
+
 const consentId = z.string().regex(CONSENT_ID_PATTERN, 'must be 1-128 characters of A-Z a-z 0-9 _ - .');
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -52,20 +57,38 @@ function isAllowedBaseUrl(value: string): boolean {
   return loopbackHosts.has(url.hostname) || IPV4_LOOPBACK.test(url.hostname) || url.hostname === DOCKER_HOST_NAME;
 }
 
+/**
+ * Each credential travels as an HTTP header, where a control character (a newline pasted
+ * with the value, say) can never be sent: refusing it here makes it the user's config error
+ * instead of a failed request that looks transient.
+ */
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+const headerValue = () => z.string().min(1).regex(NO_CONTROL_CHARACTERS, 'must not contain a newline or other control character');
+
+/**
+ * The redactor replaces the secret wherever it appears in output. A secret that is short, or
+ * made only of digits and date punctuation (`null`, `2026`, `2026-01-01`), also appears in
+ * ordinary records and timestamps, which redaction would corrupt; FinPro issues long random
+ * secrets, so such a value is refused rather than redacted.
+ */
+export const MIN_SECRET_LENGTH = 8;
+const LOOKS_LIKE_DATA = /^[0-9:.+\-TZ ]*$/;
+
+/** Whether redacting this secret leaves output exact; the config refuses any secret that is not. */
+export function isRedactableSecret(value: string): boolean {
+  return value.length >= MIN_SECRET_LENGTH && !LOOKS_LIKE_DATA.test(value);
+}
+
 export const Credentials = z
   .object({
-    client_id: z.string().min(1).meta({ title: 'Client ID', description: 'Your FinPro client identifier (header `client_id`).', order: 0 }),
-    client_secret: z
-      .string()
-      .min(1)
+    client_id: headerValue().meta({ title: 'Client ID', description: 'Your FinPro client identifier (header `client_id`).', order: 0 }),
+    client_secret: headerValue()
+      .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters (a shorter value could not be told apart from data when redacted)`)
+      .refine((value) => value.length < MIN_SECRET_LENGTH || isRedactableSecret(value), 'must not be only digits and date punctuation (it could not be told apart from data when redacted)')
       .meta({ title: 'Client secret', description: 'Your FinPro client secret (header `client_secret`).', airbyte_secret: true, order: 1 }),
-    app_identifier: z
-      .string()
-      .min(1)
+    app_identifier: headerValue()
       .meta({ title: 'App identifier', description: 'Your application identifier (header `appIdentifier`).', examples: ['com.example.lender'], order: 2 }),
-    organisation_id: z
-      .string()
-      .min(1)
+    organisation_id: headerValue()
       .meta({ title: 'Organisation ID', description: 'Your FinPro organisation identifier (header `organisationId`).', order: 3 }),
   })
   .meta({ title: 'Credentials', description: 'The four FinPro authentication headers issued at onboarding.', group: 'auth', order: 0 });
@@ -76,6 +99,10 @@ export const ConsentOverride = z
     fi_data_range_from: isoDateTime('FI data range from', 'Start of this consent\'s range (overrides the default).', ['2025-04-01']).optional(),
     fi_data_range_to: isoDateTime('FI data range to', 'End of this consent\'s range (never after now).', ['2026-03-31']).optional(),
     config_id: z.string().min(1).meta({ title: 'Config ID', description: 'Analytics configuration for this consent.' }).optional(),
+  })
+  .refine((o) => rangeInOrder(o.fi_data_range_from, o.fi_data_range_to), {
+    message: 'is after this override\'s fi_data_range_to (the range would be empty)',
+    path: ['fi_data_range_from'],
   })
   .meta({ title: 'Consent override' });
 
@@ -207,6 +234,10 @@ export const ConfigSchema = z
   .refine((c) => (c.consent_ids?.length ?? 0) > 0 || c.consent_ids_file !== undefined, {
     message: 'give at least one consent: consent_ids or consent_ids_file',
     path: ['consent_ids'],
+  })
+  .refine((c) => rangeInOrder(c.fi_data_range_from, c.fi_data_range_to), {
+    message: 'is after config.fi_data_range_to (the range would be empty)',
+    path: ['fi_data_range_from'],
   })
   .refine((c) => c.polling.initial_interval_seconds <= c.polling.max_interval_seconds, {
     message: 'initial_interval_seconds must not exceed max_interval_seconds',

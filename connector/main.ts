@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { runCheck } from './commands/check-command.js';
 import { runDiscover } from './commands/discover-command.js';
 import { runSpec } from './commands/spec-command.js';
-import { installCrashHandlers, runProtocolCommand } from './cli-runner.js';
+import { abortOnTermination, exitIfCancelled, installCrashHandlers, runProtocolCommand } from './cli-runner.js';
 import { limitHeapGrowth } from './heap-budget.js';
 import { ConfigError } from './errors/connector-errors.js';
 import { logMessage } from './protocol/message-factory.js';
@@ -46,15 +46,17 @@ export function buildProgram(): Command {
     .requiredOption('--config <path>', 'config JSON file')
     .requiredOption('--catalog <path>', 'configured catalog JSON file')
     .option('--state <path>', 'state JSON file (a list of per-stream STATE messages)')
-    .action((options: { config: string; catalog: string; state?: string }) =>
-      runProtocolCommand(async (sink) => {
+    .action(async (options: { config: string; catalog: string; state?: string }) => {
+      const cancel = abortOnTermination();
+      await runProtocolCommand(async (sink) => {
         // Only read runs long enough for V8's GC headroom to matter (see heap-budget.ts).
         limitHeapGrowth();
         const input = await loadReadInput(options);
         for (const warning of input.warnings) await sink.emit(logMessage('WARN', warning));
-        await readSource(input, sink);
-      }),
-    );
+        await readSource(input, sink, { cancel });
+      });
+      exitIfCancelled(cancel);
+    });
 
   registerSyncCommand(program);
   registerLoadCommand(program);

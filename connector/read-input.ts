@@ -30,7 +30,7 @@ export interface ReadInput {
 export async function loadReadInput(paths: { config: string; catalog: string; state?: string | undefined }): Promise<ReadInput> {
   const config = await loadConfig(paths.config);
   const streams = parseConfiguredCatalog(await readJsonFile(paths.catalog, 'catalog'));
-  const warnings: string[] = [];
+  const warnings: string[] = [...config.consentWarnings];
   const state = paths.state !== undefined ? parseState(await readJsonFile(paths.state, 'state'), warnings) : new Map();
   return { config, streams, state, warnings };
 }

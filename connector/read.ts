@@ -2,6 +2,7 @@ import { ProgressReporter, type ReadProgress } from './bulk/progress-reporter.js
 import { SyncEngine } from './bulk/sync-engine.js';
 import type { EngineContext } from './bulk/engine-context.js';
 import { FiDataHarvester } from './fetch/fi-data-harvester.js';
+import { TransientError } from './errors/connector-errors.js';
 import { defaultSleep, FinproClient } from './finpro/finpro-client.js';
 import type { LogLevel } from './protocol/airbyte-message.js';
 import type { MessageSink } from './protocol/message-emitter.js';
@@ -25,6 +26,12 @@ export interface ReadDeps {
   onProgress?: (progress: ReadProgress) => void;
   /** How often the LOG INFO progress line is written (default 30 s). */
   progressIntervalMs?: number;
+  /**
+   * Aborted when the platform cancels the sync (SIGTERM). The read stops at once: nothing
+   * more is written or asked of FinPro, every stream ends INCOMPLETE, and the error thrown
+   * says so; the last STATE already written is where the next sync resumes.
+   */
+  cancel?: AbortSignal;
 }
 
 /**
@@ -32,7 +39,8 @@ export interface ReadDeps {
  * Writes only to `sink`. Throws a ConnectorError after emitting INCOMPLETE statuses when the
  * sync cannot finish; never emits a state for records it has not emitted.
  */
-export async function readSource(input: ReadInput, sink: MessageSink, deps: ReadDeps = {}): Promise<void> {
+export async function readSource(input: ReadInput, output: MessageSink, deps: ReadDeps = {}): Promise<void> {
+  const sink = deps.cancel !== undefined ? cancellableSink(output, deps.cancel) : output;
   const nowMs = deps.now !== undefined ? () => deps.now!().getTime() : Date.now;
   const sleep = deps.sleep ?? defaultSleep;
   const streams = input.streams.map((s) => s.name);
@@ -92,12 +100,49 @@ export async function readSource(input: ReadInput, sink: MessageSink, deps: Read
 
   for (const stream of streams) await send(streamStatusMessage(stream, 'RUNNING'));
   try {
-    await new SyncEngine(ctx, { fullRefresh: input.streams.some((s) => s.syncMode === 'full_refresh'), sink }).run();
-    // Every stream ends on a STATE, even one that got no record.
-    await state.checkpoint();
+    const run = (async () => {
+      await new SyncEngine(ctx, { fullRefresh: input.streams.some((s) => s.syncMode === 'full_refresh'), sink }).run();
+      // Every stream ends on a STATE, even one that got no record.
+      await state.checkpoint();
+    })();
+    await (deps.cancel !== undefined ? Promise.race([run, cancelled(deps.cancel, run)]) : run);
   } catch (error) {
-    for (const stream of streams) await send(streamStatusMessage(stream, 'INCOMPLETE'));
+    // Straight to the output: after a cancel, the engine's own sink is closed.
+    for (const stream of streams) {
+      const p = output.emit(streamStatusMessage(stream, 'INCOMPLETE'));
+      if (p) await p;
+    }
     throw error;
   }
   for (const stream of streams) await send(streamStatusMessage(stream, 'COMPLETE'));
+}
+
+/**
+ * The sink the engine writes to, closed the moment `cancel` aborts: later messages are
+ * dropped (none is a STATE the output has not seen covering records it has not seen, since
+ * records always precede their STATE), and a barrier never resolves, so a schedule or FI
+ * request waiting on one is never sent.
+ */
+function cancellableSink(sink: MessageSink, cancel: AbortSignal): MessageSink {
+  const never = () => new Promise<void>(() => undefined);
+  return {
+    emit: (message) => (cancel.aborted ? undefined : sink.emit(message)),
+    async barrier() {
+      if (!cancel.aborted) await sink.barrier();
+      // Cancelled before or while the barrier held: what waits on it must never run.
+      if (cancel.aborted) await never();
+    },
+  };
+}
+
+/** Rejects when `cancel` aborts; the abandoned run's own failure is then nobody's to report. */
+function cancelled(cancel: AbortSignal, run: Promise<void>): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    const stop = () => {
+      run.catch(() => undefined);
+      reject(new TransientError(`The sync was cancelled (${String(cancel.reason ?? 'abort')}): it stopped after its last STATE, where the next sync resumes.`));
+    };
+    if (cancel.aborted) stop();
+    else cancel.addEventListener('abort', stop, { once: true });
+  });
 }

@@ -27,7 +27,7 @@ export interface Sandbox {
 /** Starts a FinPro sandbox on loopback. `port: 0` (the default here) picks a free port. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const resolved = resolveSandboxOptions(options);
-  const ctx = createSandboxContext(resolved);
+  const ctx = createSandboxContext(resolved, resolved.clockOffsetMs === 0 ? Date.now : () => Date.now() + resolved.clockOffsetMs);
   let url = '';
   const handler = createRequestHandler(ctx, () => url);
   const server = createServer({ keepAlive: true }, (req, res) => {

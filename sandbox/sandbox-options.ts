@@ -21,6 +21,8 @@ export interface SandboxOptions {
   rowsPerSecond?: number;
   /** How long fetched data stays readable after a session is ready (not scaled by speed). */
   dataLifeMs?: number;
+  /** Added to this machine's clock for everything the sandbox dates (a FinPro whose clock is off). */
+  clockOffsetMs?: number;
 }
 
 export interface ResolvedSandboxOptions {
@@ -33,6 +35,7 @@ export interface ResolvedSandboxOptions {
   speed: number;
   rowsPerSecond: number;
   dataLifeMs: number;
+  clockOffsetMs: number;
 }
 
 export const SANDBOX_DEFAULTS: Omit<ResolvedSandboxOptions, 'port'> = {
@@ -44,6 +47,7 @@ export const SANDBOX_DEFAULTS: Omit<ResolvedSandboxOptions, 'port'> = {
   speed: 1,
   rowsPerSecond: 250,
   dataLifeMs: 24 * 60 * 60 * 1000,
+  clockOffsetMs: 0,
 };
 
 /** Largest population: the consent-id codec carries the index in 48 bits, memory is flat. */
@@ -87,6 +91,7 @@ export function resolveSandboxOptions(options: SandboxOptions = {}): ResolvedSan
     speed: positive('speed', options.speed ?? d.speed),
     rowsPerSecond: positive('rowsPerSecond', options.rowsPerSecond ?? d.rowsPerSecond),
     dataLifeMs: positive('dataLifeMs', options.dataLifeMs ?? d.dataLifeMs),
+    clockOffsetMs: integer('clockOffsetMs', options.clockOffsetMs ?? d.clockOffsetMs, -365 * 86_400_000, 365 * 86_400_000),
   };
 }
 

@@ -3,6 +3,7 @@ import type { BenchContext, Benchmark } from '../harness/bench-context.js';
 import type { Figure } from '../harness/bench-types.js';
 import { FAST_SANDBOX, dataRange } from '../harness/bench-settings.js';
 import { ROUTES, routeRequests, runConnectorRead, statsOf } from '../harness/connector-read.js';
+import { measureGrownList } from './grown-list-cost.js';
 import { readStatsKey, READ_RANGE_DAYS } from './read-throughput-bench.js';
 
 /**
@@ -49,6 +50,9 @@ export const apiCostBench: Benchmark = {
         },
       );
     }
+    const grown = await measureGrownList(ctx, quick ? 1000 : 10_000, READ_RANGE_DAYS);
+    method.push(grown.method);
+    figures.push(...grown.figures);
     return { method, figures };
   },
 };

@@ -39,8 +39,6 @@ export class BulkBatchWatch implements BatchWatch {
   constructor(
     private readonly ctx: EngineContext,
     public entry: InFlightBatch,
-    /** Resumed from incoming state: its records are emitted even if older than the cursor. */
-    private readonly resumed: boolean,
     private readonly parentReferenceId: string | null,
   ) {
     this.done = decodeRanges(entry.done);
@@ -187,7 +185,8 @@ export class BulkBatchWatch implements BatchWatch {
   private async settleFailedPass(target: number | null, collect: boolean): Promise<{ retry: PlannedConsent[]; finalFailures: Record<string, string> }> {
     const retry = new Map<string, PlannedConsent>();
     const finalFailures: Record<string, string> = {};
-    const nowIso = new Date(this.ctx.now()).toISOString();
+    // FinPro's now: a corrected range must not end after it, whatever our clock says.
+    const nowIso = new Date(this.ctx.client.clock.now()).toISOString();
     await this.walk('FAILED', target, collect, undefined, async (rows) => {
       const settledIds: number[] = [];
       for (const row of rows) {
@@ -293,7 +292,6 @@ export class BulkBatchWatch implements BatchWatch {
         updatedAt,
       }),
       updatedAt,
-      this.resumed,
     );
   }
 
@@ -322,7 +320,6 @@ export class BulkBatchWatch implements BatchWatch {
         updatedAt,
       }),
       updatedAt,
-      this.resumed,
     );
   }
 }

@@ -42,18 +42,17 @@ export interface BatchWatch {
   poll(): Promise<WatchOutcome>;
 }
 
-/** Emits a record if its stream is selected and (unless `force`) not older than the stream's cursor. */
-export async function emitIfWanted(
-  ctx: EngineContext,
-  stream: StreamName,
-  data: Record<string, unknown>,
-  cursor: string,
-  force: boolean,
-): Promise<boolean> {
+/**
+ * Emits a record if its stream is selected. Every record a read emits belongs to a batch or
+ * session of the sync in its state, which that state has not covered yet, so none is ever
+ * held back for being older than the stream's cursor: its cursor comes from a clock (FinPro's
+ * `updated_at`, our fetch time) that may have run ahead in an earlier sync, and a record
+ * dropped for it would be lost for good.
+ */
+export async function emitIfWanted(ctx: EngineContext, stream: StreamName, data: Record<string, unknown>, cursor: string): Promise<boolean> {
   if (!ctx.state.isSelected(stream)) return false;
   const cursorMs = Date.parse(cursor);
   const ms = Number.isNaN(cursorMs) ? ctx.now() : cursorMs;
-  if (!force && !ctx.state.accepts(stream, ms)) return false;
   const p = ctx.state.emit(stream, data, ms);
   if (p) await p;
   return true;

@@ -64,7 +64,6 @@ export class SingleRequestWatch implements BatchWatch {
   constructor(
     private readonly ctx: EngineContext,
     public entry: InFlightBatch,
-    private readonly resumed: boolean,
     private readonly parentReferenceId: string | null,
   ) {
     this.done = decodeRanges(entry.done);
@@ -84,7 +83,8 @@ export class SingleRequestWatch implements BatchWatch {
     const failedNow: Record<string, string> = {};
     let completedNow = 0;
     let failedCount = 0;
-    const nowIso = new Date(ctx.now()).toISOString();
+    // FinPro's now: a corrected range must not end after it, whatever our clock says.
+    const nowIso = new Date(ctx.client.clock.now()).toISOString();
     // Sessions are independent: poll and harvest them side by side (a 429's Retry-After then costs one wait for all of them, not one each).
     const open = sessions.map((_, i) => i).filter((i) => !this.done.has(i + 1));
     await runPool(open, ctx.config.max_concurrency, async (i) => {
@@ -221,7 +221,7 @@ export class SingleRequestWatch implements BatchWatch {
         attempt: this.entry.attempt,
       },
       this.ctx.config.max_retries,
-      new Date(this.ctx.now()).toISOString(),
+      new Date(this.ctx.client.clock.now()).toISOString(),
     );
     if (decision.kind === 'retry') {
       session.rf = decision.from;
@@ -303,7 +303,6 @@ export class SingleRequestWatch implements BatchWatch {
         updatedAt: now,
       }),
       now,
-      this.resumed,
     );
   }
 
@@ -331,7 +330,6 @@ export class SingleRequestWatch implements BatchWatch {
         updatedAt: now,
       }),
       now,
-      this.resumed,
     );
   }
 }

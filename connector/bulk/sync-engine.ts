@@ -9,6 +9,7 @@ import { BulkBatchWatch } from './bulk-batch-watch.js';
 import type { BatchWatch, EngineContext } from './engine-context.js';
 import { retryReferenceId } from './reference-id.js';
 import { decodeRanges } from '../state/range-set.js';
+import { consentsNotIn } from '../state/consent-sketch.js';
 import { plannedSingleBatch, SingleRequestWatch } from './single-request-watch.js';
 
 /**
@@ -63,7 +64,7 @@ export class SyncEngine {
         this.ctx.log('WARN', `The consent list or batch settings changed since sync ${sync.time} began: finishing its scheduled batches only; its other consents are planned again.`);
       }
       this.ctx.log('INFO', `Resuming sync ${sync.time}: ${sync.batches.length} batch(es) in flight, ${sync.next_chunk}/${sync.chunks} chunk(s) scheduled.`);
-      await this.runSync(usable, base ?? null, true);
+      await this.runSync(usable, base ?? null);
       resumed = true;
     } else {
       state.adoptSync(undefined);
@@ -73,10 +74,21 @@ export class SyncEngine {
     if (!needsNew) return;
     let base: Base | null = this.options.fullRefresh ? null : (leastProgress(state.allStates())?.base ?? null);
     if (base !== null && base.covered !== this.signature) {
-      this.ctx.log('INFO', 'The consent list differs from the one the state covers: re-reading the configured range for every consent.');
-      base = null;
+      const added = this.addedSince(base);
+      if (added === undefined) {
+        this.ctx.log('INFO', 'The consent list differs from the one the state covers, by more than the state can tell apart: re-reading the configured range for every consent.');
+        base = null;
+      } else {
+        this.ctx.log('INFO', `The consent list changed since the last sync: ${added.size} new consent(s) read from the configured start; the others keep their watermark.`);
+      }
     }
-    const syncTime = new Date(this.ctx.now()).toISOString();
+    // Ranges end at the sync time, so it is FinPro's now (see FinproClock), not only ours.
+    await this.ctx.client.learnClock();
+    const skewMs = this.ctx.client.clock.skewMs;
+    if (Math.abs(skewMs) > 60_000) {
+      this.ctx.log('WARN', `FinPro's clock is ${Math.round(Math.abs(skewMs) / 1000)} s ${skewMs > 0 ? 'ahead of' : 'behind'} this machine's: ranges end at the earlier of the two.`);
+    }
+    const syncTime = new Date(this.ctx.client.clock.now()).toISOString();
     const plan = this.plan(syncTime, base);
     const sync: SyncProgress = {
       time: plan.syncTime,
@@ -102,7 +114,7 @@ export class SyncEngine {
     // ids, and adopt the batch on 409 instead of scheduling its consents again under a new name.
     // Durable: `sync` commits in the background, and a plan still in flight there is no plan.
     await state.checkpoint({ durable: true });
-    await this.runSync(plan, base, false);
+    await this.runSync(plan, base);
   }
 
   private async estimate(stream: 'bulk_batch_rows' | 'bulk_batches', rows: number): Promise<void> {
@@ -129,6 +141,7 @@ export class SyncEngine {
 
   private plan(syncTime: string, base: Base | null): SyncPlan {
     const c = this.ctx.config;
+    const added = base === null ? undefined : this.addedSince(base);
     return planSync({
       consents: c.consents,
       overrides: c.overrides,
@@ -138,9 +151,26 @@ export class SyncEngine {
       batchSize: c.batch_size,
       referencePrefix: c.reference_id_prefix,
       syncTime,
-      watermarkOf: (consentId) => watermarkOf(base, consentId),
+      watermarkOf: (consentId) => (added?.has(consentId) === true ? undefined : watermarkOf(base, consentId)),
     });
   }
+
+  /**
+   * The consents of the list that `base` did not cover (its sketch tells them apart), empty
+   * when it covered this very list; undefined when it cannot tell (too many changes, or a
+   * state from before sketches). Deterministic, so a resumed sync plans exactly as it began.
+   */
+  private addedSince(base: Base): ReadonlySet<string> | undefined {
+    if (base.covered === this.signature) return new Set();
+    if (base.sketch === undefined) return undefined;
+    const cached = this.addedCache;
+    if (cached?.base === base) return cached.added;
+    const added = consentsNotIn(base.sketch, this.ctx.config.consents);
+    this.addedCache = { base, added };
+    return added;
+  }
+
+  private addedCache: { base: Base; added: ReadonlySet<string> | undefined } | undefined;
 
   private fingerprint(base: Base | null): string {
     const c = this.ctx.config;
@@ -187,11 +217,11 @@ export class SyncEngine {
     return sync;
   }
 
-  private async runSync(plan: SyncPlan | null, base: Base | null, resumed: boolean): Promise<void> {
+  private async runSync(plan: SyncPlan | null, base: Base | null): Promise<void> {
     const { ctx } = this;
     this.plan_ = plan;
     this.chunkIndexes.clear();
-    const watches: BatchWatch[] = this.currentSync().batches.map((entry) => this.watchFor(entry, resumed));
+    const watches: BatchWatch[] = this.currentSync().batches.map((entry) => this.watchFor(entry));
     const pendingChunks: number[] = plan === null ? [] : orphanChunks(this.currentSync());
     for (;;) {
       // Keep a few batches running: orphans first, then unscheduled chunks in order.
@@ -270,6 +300,7 @@ export class SyncEngine {
       plannedTo,
       failed,
       previous,
+      ...(previous !== null ? { added: this.addedSince(previous) ?? new Set<string>() } : {}),
     });
   }
 
@@ -298,10 +329,10 @@ export class SyncEngine {
       ctx.state.apply({ type: 'batch-scheduled', batch: entry });
       await ctx.state.checkpoint();
     }
-    return this.watchFor(entry, false, parent);
+    return this.watchFor(entry, parent);
   }
 
-  private watchFor(entry: InFlightBatch, resumed: boolean, parent: string | null = null): BatchWatch {
-    return entry.mode === 'single' ? new SingleRequestWatch(this.ctx, entry, resumed, parent) : new BulkBatchWatch(this.ctx, entry, resumed, parent);
+  private watchFor(entry: InFlightBatch, parent: string | null = null): BatchWatch {
+    return entry.mode === 'single' ? new SingleRequestWatch(this.ctx, entry, parent) : new BulkBatchWatch(this.ctx, entry, parent);
   }
 }

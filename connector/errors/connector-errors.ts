@@ -60,3 +60,26 @@ export function errorClassFor(failureType: FailureType): new (
       return SystemError;
   }
 }
+
+/**
+ * How an error of a local destination (sync/load) maps onto the taxonomy, by its SQLSTATE
+ * class: a lost or refused connection (class 08, a shutdown 57P01-57P03, or a socket error
+ * that carries no SQLSTATE) and a full disk or memory (class 53) may pass once the database
+ * is back; bad credentials (28), a missing database (3D) or a denied permission (42501) are
+ * the user's to fix; anything else is a statement of ours the database refused, a bug.
+ */
+export function failureTypeOfDestinationError(error: unknown): FailureType {
+  const code = typeof (error as { code?: unknown } | null)?.code === 'string' ? (error as { code: string }).code : undefined;
+  if (code === undefined || !/^[0-9A-Z]{5}$/.test(code)) return isConnectionFailure(error) ? 'transient_error' : 'system_error';
+  if (code.startsWith('08') || code.startsWith('53') || /^57P0[123]$/.test(code)) return 'transient_error';
+  if (code.startsWith('28') || code.startsWith('3D') || code === '42501') return 'config_error';
+  return 'system_error';
+}
+
+/** Node socket errors (ECONNRESET, ECONNREFUSED...) and pg's own "Connection terminated" carry no SQLSTATE. */
+function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^E(CONN|PIPE|TIMEDOUT|HOSTUNREACH|NETUNREACH|AI_AGAIN)/.test(code)) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|connection (is )?(closed|lost)|Client has encountered a connection error/i.test(message);
+}

@@ -115,14 +115,14 @@ export class FiDataHarvester {
       link = `unlinked-${i}`;
       if (this.unlinkedAccounts++ === 0) this.warn(`An account of consent ${ctx.consentId} has no linkReferenceNumber/linkRefNumber/linkedAccRef; keyed as ${link}.`);
     }
-    if (this.wantData && this.state.accepts('fi_data', nowMs)) await this.state.emit('fi_data', fiDataRecord(account, link, ctx), nowMs);
-    if (this.wantAccounts && this.state.accepts('fi_accounts', nowMs)) {
+    if (this.wantData) await this.state.emit('fi_data', fiDataRecord(account, link, ctx), nowMs);
+    if (this.wantAccounts) {
       await this.state.emit('fi_accounts', fiAccountRecord(account, link, ctx), nowMs);
     }
     const txns = account['transactions'];
     if (!Array.isArray(txns)) return;
     counted.transactions += txns.length;
-    if (!this.wantTransactions || !this.state.accepts('fi_transactions', nowMs)) return;
+    if (!this.wantTransactions) return;
     for (let t = 0; t < txns.length; t++) {
       const txn = objectOrNull(txns[t]);
       if (txn === null) continue;

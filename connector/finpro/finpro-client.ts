@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { ConfigError, SystemError, TransientError } from '../errors/connector-errors.js';
 import { FinproApiError } from './finpro-api-error.js';
+import { FinproClock } from './finpro-clock.js';
 import { finproAuthHeaders, finproUrl } from './finpro-headers.js';
 import { describeNetworkError } from './network-error.js';
 import { RateLimitGovernor } from './rate-limit-governor.js';
@@ -107,6 +108,24 @@ export class FinproClient {
     this.random = options.random ?? Math.random;
     this.timeoutMs = options.config.request_timeout_seconds * 1000;
     this.governor = new RateLimitGovernor({ now: this.now, sleep: this.sleep });
+    this.clock = new FinproClock(this.now);
+  }
+
+  /** FinPro's now, from its answers' Date headers: what a range may end at. */
+  readonly clock: FinproClock;
+
+  /**
+   * Asks FinPro for its time when no answer has told it yet: a bulk status lookup of a
+   * reference nobody uses (404 BatchNotFound), which reads nothing and changes nothing.
+   * A failure leaves our own clock in use; the sync's own requests will fail loudly if FinPro is down.
+   */
+  async learnClock(): Promise<void> {
+    if (this.clock.known) return;
+    try {
+      await this.post('/bulk/status', { reference_id: `source-finpro-clock-${this.now()}`, page: 1, limit: 1 }, { retry: false });
+    } catch {
+      // 404 is the expected answer; its Date header has been read on the way.
+    }
   }
 
   /** POSTs `body` (JSON) or `options.form` and returns the parsed JSON answer of a 2xx. */
@@ -171,6 +190,7 @@ export class FinproClient {
       }
       // The rate-limit headers count from here: a long body does not hold the window's books open.
       this.governor.release(response.headers);
+      this.clock.observe(response.headers.get('date'), this.now());
       let reason: string;
       try {
         if (response.status >= 200 && response.status < 300) return await readOk(response, timer);

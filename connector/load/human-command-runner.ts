@@ -1,3 +1,4 @@
+import { reportCrashesAsHumanCommand } from '../cli-runner.js';
 import { ConnectorError } from '../errors/connector-errors.js';
 import { logToStderr } from '../protocol/stderr-logger.js';
 
@@ -6,6 +7,7 @@ import { logToStderr } from '../protocol/stderr-logger.js';
  * readable line on stderr (redacted like everything else) and exit code 1, not a TRACE message.
  */
 export async function runHumanCommand(name: string, body: () => Promise<void>): Promise<void> {
+  reportCrashesAsHumanCommand(name);
   try {
     await body();
   } catch (error) {

@@ -6,6 +6,7 @@ import type { ConfiguredStream } from '../read-input.js';
 import type { StreamName } from '../streams/stream-registry.js';
 import { AirbyteLoader } from './airbyte-loader.js';
 import { analysisViewSql, TABLES_SQL } from './analysis-views.js';
+import { destinationError } from './destination-error.js';
 import { openDestination } from './destination-factory.js';
 import type { DestinationTarget } from './destination-url.js';
 import type { LoadDestination } from './load-destination.js';
@@ -101,9 +102,12 @@ export async function runLoadSession(options: LoadSessionOptions, produce: (cont
       const ErrorClass = errorClassFor(first.failureType);
       throw new ErrorClass(`The source failed: ${first.message} (records up to its last checkpoint are loaded; run again to resume).`);
     }
-    return summary;
-  } finally {
     await destination.close();
+    return summary;
+  } catch (error) {
+    // A dead connection may fail to close too: the first failure is the one to report, typed.
+    await destination.close().catch(() => undefined);
+    throw destinationError(error, destination.description);
   }
 }
 

@@ -43,6 +43,15 @@ const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': 
 const copyText = (cell: string) => (COPY_SPECIAL.test(cell) ? cell.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : cell);
 
 /**
+ * Set when the one connection dies while idle (server restart, pg_terminate_backend). The
+ * pool would quietly open a new one, without the TEMP staging rows or the schema lock, so
+ * nothing may run after it.
+ */
+interface ConnectionHealth {
+  lost?: { error: unknown };
+}
+
+/**
  * Postgres through Kysely + pg, on ONE connection (pool of 1, never closed while idle),
  * because staging tables are TEMP: private to the session and gone with it, so rows past the
  * last checkpoint vanish if the process dies. Rows travel by `COPY ... FROM STDIN` (text
@@ -66,10 +75,15 @@ export class PostgresDestination implements LoadDestination {
     private readonly db: Kysely<LoaderDatabase>,
     private readonly pool: pg.Pool,
     readonly description: string,
+    private readonly connection: ConnectionHealth,
   ) {}
 
   private enqueue<T>(operation: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(operation, operation);
+    const guarded = () => {
+      this.throwIfLost();
+      return operation();
+    };
+    const run = this.queue.then(guarded, guarded);
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -85,6 +99,12 @@ export class PostgresDestination implements LoadDestination {
       options: `-c search_path=${target.schema} -c TimeZone=UTC`,
       types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (asText.has(oid) ? (value: string) => value : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
     });
+    // Without a listener, the pool's 'error' on an idle connection would crash the process.
+    const connection: ConnectionHealth = {};
+    pool.on('error', (error) => {
+      connection.lost ??= { error };
+      debugToStderr(`postgres: the connection was lost: ${error.message}`);
+    });
     const db = new Kysely<LoaderDatabase>({ dialect: new PostgresDialect({ pool }) });
     try {
       await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(target.schema)}`.execute(db);
@@ -93,13 +113,21 @@ export class PostgresDestination implements LoadDestination {
       const detail = error instanceof Error ? error.message : String(error);
       throw new ConfigError(`Cannot connect to ${target.description}: ${detail}`, { cause: error });
     }
+    // One writer per schema, as DuckDB's file lock gives one writer per file: two syncs into
+    // one schema would both plan and schedule the same consents and store their rows twice.
+    // A session-level advisory lock lives as long as this process's one connection.
+    const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(hashtext('source-finpro'), hashtext(${target.schema})) AS locked`.execute(db);
+    if (rows[0]?.locked !== true) {
+      await db.destroy();
+      throw new ConfigError(`Another sync or load is writing to ${target.description} (it holds the schema's lock); wait for it to end or use another schema.`);
+    }
     const migrator = new Migrator({ db, provider: stateMigrations, migrationTableSchema: target.schema });
     const { error } = await migrator.migrateToLatest();
     if (error !== undefined) {
       await db.destroy();
       throw new SystemError(`Cannot create the _airbyte_state table in ${target.description}.`, { cause: error });
     }
-    return new PostgresDestination(db, pool, target.description);
+    return new PostgresDestination(db, pool, target.description, connection);
   }
 
   async prepare(tables: readonly PreparedTable[]): Promise<void> {
@@ -230,11 +258,17 @@ export class PostgresDestination implements LoadDestination {
     });
   }
 
+  private throwIfLost(): void {
+    if (this.connection.lost !== undefined) throw this.connection.lost.error;
+  }
+
   async execute(statements: readonly string[]): Promise<void> {
+    this.throwIfLost();
     for (const statement of statements) await sql.raw(statement).execute(this.db);
   }
 
   async query(text: string): Promise<Record<string, unknown>[]> {
+    this.throwIfLost();
     const { rows } = await sql.raw<Record<string, unknown>>(text).execute(this.db);
     return rows;
   }

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { InvalidArgumentError, type Command } from 'commander';
+import { abortOnTermination, exitIfCancelled } from '../cli-runner.js';
 import { parseConfig, readJsonFile, resolveConsents, type ResolvedConfig } from '../config-loader.js';
 import { ConfigError } from '../errors/connector-errors.js';
 import { logToStderr } from '../protocol/stderr-logger.js';
@@ -26,7 +27,7 @@ export interface SyncCommandOptions {
  * its records). The state lives in the destination's `_airbyte_state`, so running it again is
  * incremental, and a sync killed at any moment resumes from its last commit.
  */
-export async function runSync(options: SyncCommandOptions, out: Writable = process.stdout): Promise<void> {
+export async function runSync(options: SyncCommandOptions, out: Writable = process.stdout, cancel?: AbortSignal): Promise<void> {
   if (options.config === undefined && options.sandbox !== true) {
     throw new ConfigError('sync needs --config FILE, or --sandbox for a demo against the built-in FinPro sandbox.');
   }
@@ -47,13 +48,13 @@ export async function runSync(options: SyncCommandOptions, out: Writable = proce
     logToStderr(`sync: ${streams.map((s) => s.name).join(', ')} (${options.fullRefresh === true ? 'full refresh, overwrite' : 'incremental, append + dedup'}) -> ${target.kind === 'duckdb' ? `duckdb:${target.path}` : target.description}`);
 
     await runLoadSession({ target, streams, syncId, withSample: true, out }, async ({ sink, display, savedStates }) => {
-      const warnings: string[] = [];
+      const warnings: string[] = [...config.consentWarnings];
       // A full refresh starts over: its streams get no state; incremental ones resume from the last commit.
       const incremental = new Set(streams.filter((s) => s.syncMode === 'incremental').map((s) => s.name as string));
       const state = parseState(savedStates.filter((s) => incremental.has(s.stream?.stream_descriptor.name ?? '')), warnings);
       for (const warning of warnings) display.log(`sync: ${warning}`);
       const input: ReadInput = { config, streams, state, warnings };
-      await readSource(input, sink, { onProgress: (counters) => display.onCounters(counters) });
+      await readSource(input, sink, { onProgress: (counters) => display.onCounters(counters), ...(cancel !== undefined ? { cancel } : {}) });
     });
   } finally {
     await sandbox?.close();
@@ -76,5 +77,10 @@ export function registerSyncCommand(program: Command): void {
     .option('--full-refresh', 'full_refresh + overwrite instead of incremental + append_dedup')
     .option('--sandbox', 'start the built-in FinPro sandbox and sync from it (a demo)')
     .option('--consents <n>', 'sandbox consents (with --sandbox; default 1000)', positiveInt)
-    .action((options: SyncCommandOptions) => runHumanCommand('sync', () => runSync(options)));
+    .action(async (options: SyncCommandOptions) => {
+      // Cancelled, the read stops and the load still commits every checkpoint it received.
+      const cancel = abortOnTermination();
+      await runHumanCommand('sync', () => runSync(options, process.stdout, cancel));
+      exitIfCancelled(cancel);
+    });
 }

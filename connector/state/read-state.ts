@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isConsentSketch } from './consent-sketch.js';
 import { RANGES_PATTERN } from './range-set.js';
 
 /**
@@ -83,8 +84,14 @@ export const Base = z.object({
   watermark: isoInstant,
   /** Consents whose data reaches elsewhere than `watermark` (null: nothing fetched yet). */
   exceptions: z.record(z.string(), isoInstant.nullable()),
-  /** `<count>:<hash>` of the consent set this base covers: a different set starts over. */
+  /** `<count>:<hash>` of the consent set this base covers. */
   covered: z.string(),
+  /**
+   * That set as a consent-sketch.ts table: a later list's new consents are found in it and
+   * read from the configured start, while the others keep their watermark. Absent in states
+   * written before it existed: a changed list then re-reads every consent once.
+   */
+  sketch: z.string().refine(isConsentSketch, 'must be a consent sketch "<cells>:<base64>"').optional(),
 });
 export type Base = z.infer<typeof Base>;
 

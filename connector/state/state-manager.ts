@@ -9,14 +9,13 @@ import { emptyState, nextState, type StateEvent } from './state-transitions.js';
 /**
  * The one keeper of per-stream state (after Airbyte's ConnectorStateManager): parses what the
  * platform handed back, applies state events to every selected stream, emits records with
- * their per-stream count and drops the ones older than the stream's cursor, and writes one
+ * their per-stream count (never dropping one for its cursor: see emitIfWanted), and writes one
  * STATE per stream at a checkpoint, always after the records it covers. When to checkpoint
  * is the engine's decision, not this class's.
  */
 export class StateManager {
   private readonly states = new Map<StreamName, StreamState>();
   private readonly counts = new Map<StreamName, number>();
-  private readonly cursorMs = new Map<StreamName, number>();
   private readonly maxEmittedMs = new Map<StreamName, number>();
   readonly selected: ReadonlySet<StreamName>;
   /** Records emitted, all streams. */
@@ -33,7 +32,6 @@ export class StateManager {
       const state = incoming.get(stream) ?? emptyState();
       this.states.set(stream, state);
       this.counts.set(stream, 0);
-      this.cursorMs.set(stream, state.cursor === null ? -Infinity : Date.parse(state.cursor));
       this.maxEmittedMs.set(stream, -Infinity);
     }
   }
@@ -70,15 +68,7 @@ export class StateManager {
     return this.selected.has(stream);
   }
 
-  /** False when the stream's cursor is after `cursorMs`: such records are not emitted (the state already covers them). */
-  accepts(stream: StreamName, cursorMs: number): boolean {
-    return cursorMs >= this.cursorMs.get(stream)!;
-  }
-
-  /**
-   * Emits one record (the caller has checked `accepts` for its cursor). Returns the sink's
-   * backpressure promise, if any.
-   */
+  /** Emits one record. Returns the sink's backpressure promise, if any. */
   emit(stream: StreamName, data: Record<string, unknown>, cursorMs: number): Promise<void> | undefined {
     this.counts.set(stream, this.counts.get(stream)! + 1);
     this.records++;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { consentSketch, consentsNotIn } from './consent-sketch.js';
 import { addToRanges, decodeRanges, encodeRanges } from './range-set.js';
 import type { InFlightBatch, SyncProgress } from './read-state.js';
 import { baseAfterSync, consentSetSignature, emptyState, isSyncFinished, nextState, orphanChunks, watermarkOf } from './state-transitions.js';
@@ -88,6 +89,28 @@ describe('bases', () => {
     expect(watermarkOf(base, 'a')).toBe('2026-03-10T12:00:00.000Z');
     expect(watermarkOf(base, 'b')).toBeUndefined();
     expect(consentSetSignature(['a', 'b'])).toBe(consentSetSignature(['b', 'a']));
+  });
+
+  it('carries a sketch of the consents it covers; a consent it did not cover and this sync did not read has no watermark', () => {
+    const previous = { id: 'p', watermark: '2026-01-01T00:00:00.000Z', exceptions: {}, covered: consentSetSignature(['a']), sketch: consentSketch(['a']) };
+    const base = baseAfterSync({
+      syncTime: 'T',
+      defaultTo: '2026-03-10T12:00:00.000Z',
+      covered: consentSetSignature(['a', 'n']),
+      consents: ['a', 'n'],
+      plannedTo: new Map(),
+      failed: {},
+      previous,
+      added: new Set(['n']),
+    });
+    expect(base.exceptions).toEqual({ a: '2026-01-01T00:00:00.000Z', n: null });
+    expect(consentsNotIn(base.sketch!, ['a', 'n', 'z'])).toEqual(new Set(['z']));
+  });
+
+  it('reads a base written before sketches (it has none): still valid state', () => {
+    const old = { v: 1, cursor: null, seq: 3, base: { id: 'p', watermark: '2026-01-01T00:00:00.000Z', exceptions: {}, covered: '5:814248ea' } };
+    expect(StateManager.parse('fi_data', old)?.base?.sketch).toBeUndefined();
+    expect(() => StateManager.parse('fi_data', { ...old, base: { ...old.base, sketch: 'garbage' } })).toThrow(/state\.fi_data\.base\.sketch/);
   });
 
   it('stays under 1 MB for 100,000 consents with 2% lagging', () => {

@@ -1,3 +1,4 @@
+import { consentSketch } from './consent-sketch.js';
 import { addToRanges, decodeRanges } from './range-set.js';
 import type { Base, InFlightBatch, StreamState, SyncProgress } from './read-state.js';
 
@@ -137,19 +138,21 @@ export function baseAfterSync(args: {
   plannedTo: ReadonlyMap<string, string>;
   failed: Readonly<Record<string, string>>;
   previous: Base | null;
+  /** Consents the previous base did not cover: nothing is known of them unless this sync read them. */
+  added?: ReadonlySet<string>;
 }): Base {
   const exceptions: Record<string, string | null> = {};
   for (const consentId of args.consents) {
     let reaches: string | null;
     const planned = args.plannedTo.get(consentId);
     if (planned === undefined || Object.prototype.hasOwnProperty.call(args.failed, consentId)) {
-      reaches = watermarkOf(args.previous, consentId) ?? null;
+      reaches = args.added?.has(consentId) === true ? null : (watermarkOf(args.previous, consentId) ?? null);
     } else {
       reaches = planned;
     }
     if (reaches !== args.defaultTo) exceptions[consentId] = reaches;
   }
-  return { id: args.syncTime, watermark: args.defaultTo, exceptions, covered: args.covered };
+  return { id: args.syncTime, watermark: args.defaultTo, exceptions, covered: args.covered, sketch: consentSketch(args.consents) };
 }
 
 /** An order-independent signature of a consent set (count and a sum of FNV-1a hashes). */

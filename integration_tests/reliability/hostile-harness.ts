@@ -95,7 +95,7 @@ function expectNoCrash(output: EntrypointOutput, label: string): 'ok' | 'system_
 /** The last STATE per stream resumes against the honest server, and nothing is lost. */
 async function expectResumes(first: EntrypointOutput, mode: Mode, label: string, checkData: boolean): Promise<void> {
   const second = await read(sandbox.url, mode, lastStates(first));
-  expect(second.exitCode, `${label}: resume: ${JSON.stringify(second.errors)}`).toBe(0);
+  expect(second.exitCode, `${label}: resume: ${JSON.stringify(second.errors)} ${second.stderr.slice(-1500)}`).toBe(0);
   if (!checkData) return;
   const union = transactions([first, second]);
   const missing = [...references.get(mode)!].filter((t) => !union.has(t));

@@ -22,6 +22,9 @@ export interface ReliabilityCounts {
   records_lost: number;
   /** Records missing in cases marked as known bugs (it.fails), kept apart from records_lost. */
   records_lost_known_bugs: number;
+  /** Operator cases (operator-cases.test.ts, the table of issue 11) run, and those that behaved as expected. */
+  operator_cases_tried: number;
+  operator_cases_met: number;
 }
 
 export const PARTS_DIR = join(REPO_ROOT, '.tmp', 'reliability-parts');
@@ -41,6 +44,8 @@ export function emptyCounts(): ReliabilityCounts {
     records_compared: 0,
     records_lost: 0,
     records_lost_known_bugs: 0,
+    operator_cases_tried: 0,
+    operator_cases_met: 0,
   };
 }
 
@@ -96,6 +101,7 @@ export function formatSummary(counts: ReliabilityCounts, soak: boolean): string 
     `  faults injected (sandbox stats): ${counts.faults_injected}${kinds ? ` (${kinds})` : ''}; 429s served: ${counts.rate_limited_429}`,
     `  bad server inputs tried: ${counts.bad_server_inputs_tried} (rejected with a TRACE ERROR ${counts.bad_server_inputs_rejected}, tolerated ${counts.bad_server_inputs_tolerated})`,
     `  runs scanned for the client_secret: ${counts.runs_scanned_for_secrets}`,
+    `  operator cases behaving as expected: ${counts.operator_cases_met} of ${counts.operator_cases_tried} run`,
     `  records lost: ${counts.records_lost} (of ${counts.records_compared} reference items compared)` +
       (counts.records_lost_known_bugs > 0 ? `; in known-bug cases (it.fails): ${counts.records_lost_known_bugs}` : ''),
   ].join('\n');

@@ -38,7 +38,7 @@ export function createRequestHandler(ctx: SandboxContext, baseUrl: () => string)
     if (pathname.startsWith('/_sandbox/')) {
       req.resume();
       await new Promise((resolve) => req.once('end', resolve));
-      write(res, handleIntrospection(ctx, req, new URL(rawUrl, 'http://sandbox')), undefined);
+      write(res, handleIntrospection(ctx, req, new URL(rawUrl, 'http://sandbox')), undefined, ctx.now());
       return;
     }
 
@@ -51,7 +51,7 @@ export function createRequestHandler(ctx: SandboxContext, baseUrl: () => string)
 
     const finish = (response: SandboxResponse) => {
       ctx.stats.request(routeName, response.status);
-      write(res, response, limit);
+      write(res, response, limit, ctx.now());
     };
 
     if (!limit.allowed) {
@@ -152,8 +152,10 @@ function withRetryAfter(response: SandboxResponse, seconds: number): SandboxResp
   return { ...response, headers: { ...response.headers, 'Retry-After': String(seconds) } };
 }
 
-function write(res: ServerResponse, response: SandboxResponse, limit: RateLimitDecision | undefined): void {
+function write(res: ServerResponse, response: SandboxResponse, limit: RateLimitDecision | undefined, nowMs: number): void {
   const headers: Record<string, string | number> = {
+    // The sandbox's own clock (it may be set off with clockOffsetMs), as FinPro's Date header gives FinPro's.
+    Date: new Date(nowMs).toUTCString(),
     'Content-Type': response.contentType ?? 'application/json',
     'Content-Length': Buffer.byteLength(response.body),
     ...response.headers,

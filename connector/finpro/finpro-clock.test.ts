@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { FinproClock } from './finpro-clock.js';
+
+describe('FinproClock', () => {
+  const at = (iso: string) => () => Date.parse(iso);
+
+  it('is our clock until an answer tells FinPro time', () => {
+    const clock = new FinproClock(at('2026-01-01T10:00:00.500Z'));
+    expect(clock.known).toBe(false);
+    expect(clock.now()).toBe(Date.parse('2026-01-01T10:00:00.500Z'));
+    clock.observe(null, 0);
+    clock.observe('not a date', 0);
+    expect(clock.known).toBe(false);
+  });
+
+  it("follows FinPro's clock when ours runs ahead of it", () => {
+    let local = Date.parse('2026-01-01T10:03:00.000Z');
+    const clock = new FinproClock(() => local);
+    clock.observe('Thu, 01 Jan 2026 10:00:00 GMT', local);
+    expect(clock.skewMs).toBe(-180_000);
+    local += 5_000;
+    expect(new Date(clock.now()).toISOString()).toBe('2026-01-01T10:00:05.000Z');
+  });
+
+  it("keeps ours when FinPro's runs ahead: a watermark must never lie in the future once FinPro is corrected", () => {
+    const local = Date.parse('2026-01-01T10:00:00.000Z');
+    const clock = new FinproClock(() => local);
+    clock.observe('Thu, 01 Jan 2026 11:00:00 GMT', local);
+    expect(clock.skewMs).toBe(3_600_000);
+    expect(clock.now()).toBe(local);
+  });
+
+  it('follows the latest answer, so a clock corrected mid-sync is followed', () => {
+    const local = Date.parse('2026-01-01T10:00:00.000Z');
+    const clock = new FinproClock(() => local);
+    clock.observe('Thu, 01 Jan 2026 09:00:00 GMT', local);
+    clock.observe('Thu, 01 Jan 2026 10:00:00 GMT', local);
+    expect(clock.now()).toBe(local);
+  });
+});
