@@ -50,7 +50,7 @@ export const SANDBOX_DEFAULTS: Omit<ResolvedSandboxOptions, 'port'> = {
   speed: 1,
   rowsPerSecond: 250,
   dataLifeMs: 24 * 60 * 60 * 1000,
-  fiShape: 'lower',
+  fiShape: 'finpro',
 };
 
 /** Largest population: the consent-id codec carries the index in 48 bits, memory is flat. */
