@@ -51,7 +51,7 @@ export function profileOf(seed: number, consent: ConsentInfo, account: AccountIn
     mobile: customer.mobile,
     email: customer.email,
     pan: customer.pan,
-    address: `${1 + pick(400, seed, 0xadd, consent.index)}, ${['MG Road', 'Park Street', 'Anna Salai', 'Linking Road'][pick(4, seed, 0xadd1, consent.index)]}, ${['Bengaluru', 'Kolkata', 'Chennai', 'Mumbai'][pick(4, seed, 0xadd1, consent.index)]}`,
+    address: `${1 + pick(400, seed, 0xadd, consent.index)}, ${['MG Road', 'Park Street', 'Anna Salai', 'Linking Road'][pick(4, seed, 0xadd1, consent.index)]}, ${['Bengaluru', 'Kolkata', 'Chennai', 'Mumbai', 'Pune', 'Hyderabad'][pick(6, seed, 0xadd2, consent.index)]}`,
     nominee: pick(2, seed, 0x90e, account.key) === 0 ? 'REGISTERED' : 'NOT-REGISTERED',
     landline: '',
     ckycCompliance: 'true',
