@@ -60,3 +60,19 @@ export function errorClassFor(failureType: FailureType): new (
       return SystemError;
   }
 }
+
+/**
+ * A value of FI data that is no value of its kind (an object or a word where an amount
+ * belongs): the server broke its contract, and a null would hide the loss. The normalizer
+ * that finds it is pure and does not know the consent; the harvester rethrows it naming
+ * consent and session.
+ */
+export class FiValueError extends SystemError {
+  constructor(
+    readonly path: string,
+    readonly shown: string,
+    readonly expected: string,
+  ) {
+    super(`FI data has ${path} = ${shown}: ${expected}.`);
+  }
+}
