@@ -1,4 +1,7 @@
+import { FI_SHAPES, type FiShape } from './population/fi-shape.js';
+
 /** Options of a sandbox, shared by `startSandbox` and the `sandbox` CLI command. */
+export { FI_SHAPES, type FiShape };
 export type FaultMode = 'none' | 'flaky' | 'storm' | 'slow';
 export const FAULT_MODES: readonly FaultMode[] = ['none', 'flaky', 'storm', 'slow'];
 
@@ -21,6 +24,8 @@ export interface SandboxOptions {
   rowsPerSecond?: number;
   /** How long fetched data stays readable after a session is ready (not scaled by speed). */
   dataLifeMs?: number;
+  /** How FI data is spelled: FinPro's capitalised shape, lower-case containers, or every variant by FIP. */
+  fiShape?: FiShape;
 }
 
 export interface ResolvedSandboxOptions {
@@ -33,6 +38,7 @@ export interface ResolvedSandboxOptions {
   speed: number;
   rowsPerSecond: number;
   dataLifeMs: number;
+  fiShape: FiShape;
 }
 
 export const SANDBOX_DEFAULTS: Omit<ResolvedSandboxOptions, 'port'> = {
@@ -44,6 +50,7 @@ export const SANDBOX_DEFAULTS: Omit<ResolvedSandboxOptions, 'port'> = {
   speed: 1,
   rowsPerSecond: 250,
   dataLifeMs: 24 * 60 * 60 * 1000,
+  fiShape: 'finpro',
 };
 
 /** Largest population: the consent-id codec carries the index in 48 bits, memory is flat. */
@@ -73,6 +80,10 @@ export function resolveSandboxOptions(options: SandboxOptions = {}): ResolvedSan
   if (!FAULT_MODES.includes(faults)) {
     throw new SandboxOptionsError(`faults must be one of ${FAULT_MODES.join(', ')}, got ${String(faults)}`);
   }
+  const fiShape = options.fiShape ?? d.fiShape;
+  if (!FI_SHAPES.includes(fiShape)) {
+    throw new SandboxOptionsError(`fiShape must be one of ${FI_SHAPES.join(', ')}, got ${String(fiShape)}`);
+  }
   const rateLimit = options.rateLimit ?? d.rateLimit;
   return {
     port: integer('port', options.port ?? 0, 0, 65_535),
@@ -87,6 +98,7 @@ export function resolveSandboxOptions(options: SandboxOptions = {}): ResolvedSan
     speed: positive('speed', options.speed ?? d.speed),
     rowsPerSecond: positive('rowsPerSecond', options.rowsPerSecond ?? d.rowsPerSecond),
     dataLifeMs: positive('dataLifeMs', options.dataLifeMs ?? d.dataLifeMs),
+    fiShape,
   };
 }
 

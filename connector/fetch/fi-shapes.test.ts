@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostileServer, type Mutator } from '../../integration_tests/support/hostile-server.js';
 import { recordValidator } from '../../integration_tests/support/record-validator.js';
 import { startSandbox, type Sandbox } from '../../sandbox/index.js';
+import { holdingsOf, transactionsOf } from '../../sandbox/test-support/fi-shape-reader.js';
 import { FI_BODY_CASES, SPELLINGS, respell, wrap } from '../fi-normalize/test-support/fi-bodies.js';
 import { readyFiSession, sandboxClient } from '../finpro/test-support/fi-session.js';
 import { CollectingSink } from '../protocol/message-emitter.js';
@@ -19,17 +20,6 @@ type Obj = Record<string, any>;
  * balances are filled, every record validates, timestamps are UTC and decimals exact.
  */
 const FIDATA = '/getallfidata';
-
-/** The sandbox's lower-camel account as FinPro's capitalised ReBIT shape. */
-function toRebit(a: Obj): Obj {
-  const { profile, summary, transactions, ...wrapper } = a;
-  return {
-    ...wrapper,
-    Profile: { Holders: { type: profile.holders.type, Holder: profile.holders.holder } },
-    Summary: { ...summary, Pending: [] },
-    Transactions: { startDate: '2025-01-01', endDate: '2026-01-01', Transaction: transactions },
-  };
-}
 
 /** `1234.50` as `1.23450E3`: the same number, exactly. */
 function scientific(text: string): string {
@@ -86,17 +76,22 @@ describe('FI data in every shape, end to end', () => {
       if (a.route !== FIDATA || a.status >= 300) return { kind: 'pass' };
       const json = a.json as Obj;
       const extra = FI_BODY_CASES.map((c, i) => ({ ...wrap(c.fiType, c.body), linkReferenceNumber: `extra-${i}` }));
-      const accounts = [...(json['data'] as Obj[]).map(toRebit), ...extra];
+      // The sandbox serves FinPro's capitalised shape (every FI type); the proxy respells it.
+      const accounts = [...(json['data'] as Obj[]), ...extra];
       served.accounts += accounts.length;
       for (const c of FI_BODY_CASES) {
         served.transactions += c.transactions;
         served.holdings += c.holdings;
       }
       for (const acc of json['data'] as Obj[]) {
-        for (const t of acc['transactions']) {
+        served.holdings += holdingsOf(acc).length;
+        for (const t of transactionsOf(acc)) {
           served.transactions++;
-          served.amounts.set(`${acc['linkReferenceNumber'] ?? acc['linkRefNumber']}|${t.txnId}`, exact(t.amount));
-          served.times.set(`${acc['linkReferenceNumber'] ?? acc['linkRefNumber']}|${t.txnId}`, t.transactionTimestamp);
+          const key = `${acc['linkReferenceNumber']}|${t.txnId}`;
+          if (t.amount !== undefined) served.amounts.set(key, exact(t.amount));
+          // Insurance, SIP and NPS date their transactions (txnDate) without a time.
+          const at = t.transactionTimestamp ?? t.transactionDateTime;
+          if (at !== undefined) served.times.set(key, at);
         }
       }
       const body = accounts.map((acc) => {
@@ -133,16 +128,17 @@ describe('FI data in every shape, end to end', () => {
       expect(account['holders'], account['link_reference_number']).toHaveLength(1);
       if (account['fi_type'] === 'DEPOSIT' || account['fi_type'] === 'PPF' || account['fi_type'] === 'EPF') expect(account['current_balance']).not.toBeNull();
       if (String(account['link_reference_number']).startsWith('extra-')) continue;
-      // The sandbox's accounts are deposits of some kind: each has a balance.
-      expect(account['current_balance'], account['fi_type']).not.toBeNull();
+      // A deposit states its balance; term deposits, investments, NPS and policies a current value or sum assured.
+      const filled = account['fi_type'] === 'DEPOSIT' ? 'current_balance' : account['fi_type'] === 'INSURANCE_POLICIES' ? 'sum_assured' : 'current_value';
+      expect(account[filled], account['fi_type']).not.toBeNull();
     }
     const keys = new Set<string>();
     for (const t of by('fi_transactions')) {
       keys.add(`${t['session_id']}|${t['link_reference_number']}|${t['txn_id']}`);
       if (t['transaction_timestamp'] !== null) expect(t['transaction_timestamp']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       const key = `${t['link_reference_number']}|${t['txn_id']}`;
-      if (served.amounts.has(key)) {
-        expect(exact(t['amount']), key).toBe(served.amounts.get(key));
+      if (served.amounts.has(key)) expect(exact(t['amount']), key).toBe(served.amounts.get(key));
+      if (served.times.has(key)) {
         expect(t['transaction_timestamp'], key).toBe(new Date(Date.parse(served.times.get(key)!)).toISOString().replace(/\.\d{3}Z$/, shape.times === 'asis' ? served.times.get(key)!.slice(19) : '.000Z'));
       }
     }
