@@ -10,7 +10,7 @@ describe('parseConfiguredCatalog', () => {
   it('accepts every stream in both sync modes', () => {
     for (const syncMode of ['full_refresh', 'incremental'] as const) {
       const streams = parseConfiguredCatalog(configuredCatalog({ syncMode }));
-      expect(streams.map((s) => s.name)).toEqual(['bulk_batches', 'bulk_batch_rows', 'fi_data', 'fi_accounts', 'fi_transactions']);
+      expect(streams.map((s) => s.name)).toEqual(['bulk_batches', 'bulk_batch_rows', 'fi_data', 'fi_accounts', 'fi_transactions', 'fi_holdings']);
       expect(streams.every((s) => s.syncMode === syncMode)).toBe(true);
     }
   });

@@ -86,11 +86,12 @@ export async function readSource(input: ReadInput, output: MessageSink, deps: Re
     () => ({ records: state.records, requests: client.counters.requests, rateLimited: client.counters.rateLimited }),
     deps.progressIntervalMs,
   );
+  const harvester = new FiDataHarvester(client, state, nowMs, (m) => log('WARN', m));
   const ctx: EngineContext = {
     client,
     config: input.config,
     state,
-    harvester: new FiDataHarvester(client, state, nowMs, (m) => log('WARN', m)),
+    harvester,
     progress,
     now: nowMs,
     sleep,
@@ -102,6 +103,10 @@ export async function readSource(input: ReadInput, output: MessageSink, deps: Re
   try {
     const run = (async () => {
       await new SyncEngine(ctx, { fullRefresh: input.streams.some((s) => s.syncMode === 'full_refresh'), sink }).run();
+      if (harvester.wanted) {
+        const t = harvester.totals;
+        log('INFO', `FI data read: ${t.accounts} accounts, ${t.transactions} transactions, ${t.holdings} holdings; by fi_type: ${harvester.byFiType.describe()}.`);
+      }
       // Every stream ends on a STATE, even one that got no record.
       await state.checkpoint();
     })();

@@ -7,8 +7,8 @@ import { resolveSandboxOptions, SANDBOX_CREDENTIALS, type SandboxCredentials, ty
 import type { SandboxStats } from './stats/sandbox-stats.js';
 import type { ConsentScenario } from './population/consent-scenario.js';
 
-export { SANDBOX_CREDENTIALS, SANDBOX_DEFAULTS, SandboxOptionsError, FAULT_MODES } from './sandbox-options.js';
-export type { SandboxOptions, SandboxCredentials, FaultMode, RateLimitOptions } from './sandbox-options.js';
+export { SANDBOX_CREDENTIALS, SANDBOX_DEFAULTS, SandboxOptionsError, FAULT_MODES, FI_SHAPES } from './sandbox-options.js';
+export type { SandboxOptions, SandboxCredentials, FaultMode, FiShape, RateLimitOptions } from './sandbox-options.js';
 export type { SandboxStats, FaultEvent, FiRequestRecord } from './stats/sandbox-stats.js';
 export type { SandboxConsent } from './http/introspection-routes.js';
 export { CONSENT_SCENARIOS, type ConsentScenario } from './population/consent-scenario.js';

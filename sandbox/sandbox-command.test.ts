@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import type { Sandbox } from './index.js';
 import { parseRateLimit, registerSandboxCommand } from './sandbox-command.js';
-import { post } from './test-support/sandbox-test-client.js';
+import { authHeaders, post } from './test-support/sandbox-test-client.js';
 
 function program(lines: string[], signals: EventEmitter, onStarted?: (s: Sandbox) => void): Command {
   const p = new Command('source-finpro').exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
@@ -17,7 +17,7 @@ describe('sandbox command', () => {
     const signals = new EventEmitter();
     let started: Sandbox | undefined;
     const run = program(lines, signals, (s) => (started = s)).parseAsync(
-      ['sandbox', '--port', '0', '--seed', '7', '--consents', '25', '--rate-limit', '50/10s', '--speed', '10', '--faults', 'none'],
+      ['sandbox', '--port', '0', '--seed', '7', '--consents', '25', '--rate-limit', '50/10s', '--speed', '10', '--faults', 'none', '--fi-shape', 'lower'],
       { from: 'user' },
     );
     while (!started) await new Promise((r) => setTimeout(r, 5));
@@ -33,6 +33,15 @@ describe('sandbox command', () => {
     expect(started.consents()).toHaveLength(25);
     const res = await post(started, '/bulk/status', { reference_id: 'none-here' });
     expect(res.headers.get('x-ratelimit-limit')).toBe('50');
+    const consent = started.consents('ACTIVE')[0]!;
+    await post(started, '/fi/request', { consentId: consent.id });
+    let data: Response | undefined;
+    for (let i = 0; i < 100 && data?.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      data = await fetch(`${started.url}/getallfidata`, { method: 'POST', headers: authHeaders(started), body: JSON.stringify({ consentID: consent.id }) });
+    }
+    const accounts = ((await data!.json()) as { data: Array<Record<string, unknown>> }).data;
+    expect(accounts.every((a) => 'summary' in a && !('Summary' in a))).toBe(true); // --fi-shape lower
     signals.emit('SIGTERM');
     await run;
     await expect(fetch(`${started.url}/_sandbox/stats`)).rejects.toThrow();
@@ -44,6 +53,7 @@ describe('sandbox command', () => {
     [['--faults', 'chaos'], 'chaos'],
     [['--rate-limit', 'lots'], 'rate-limit'],
     [['--speed', '0'], 'speed'],
+    [['--fi-shape', 'camel'], 'camel'],
   ])('rejects %j with a clear error', async (args, mention) => {
     const errors: string[] = [];
     const p = new Command('source-finpro').exitOverride().configureOutput({ writeErr: (s) => errors.push(s), writeOut: () => {} });

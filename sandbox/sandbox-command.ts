@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { startSandbox, type Sandbox } from './index.js';
-import { FAULT_MODES, SANDBOX_DEFAULTS, type FaultMode, type RateLimitOptions } from './sandbox-options.js';
+import { FAULT_MODES, FI_SHAPES, SANDBOX_DEFAULTS, type FaultMode, type FiShape, type RateLimitOptions } from './sandbox-options.js';
 
 /** What the command touches outside itself, injectable so tests run it in-process. */
 export interface SandboxCommandIo {
@@ -58,6 +58,7 @@ export function registerSandboxCommand(program: Command, io?: Partial<SandboxCom
     .option('--speed <factor>', 'divides simulated processing time', positiveNumber, d.speed)
     .option('--rows-per-second <n>', 'bulk rows picked up per second per batch at speed 1', positiveNumber, d.rowsPerSecond)
     .option('--data-life <ms>', 'how long fetched data stays readable (ms)', positiveNumber, d.dataLifeMs)
+    .addOption(new Option('--fi-shape <shape>', 'how FI data is spelled: finpro (capitalised ReBIT names), lower, mixed (every variant, by FIP)').choices(FI_SHAPES as readonly string[] as string[]).default(d.fiShape))
     .action(async (opts: {
       port: number;
       host: string;
@@ -68,6 +69,7 @@ export function registerSandboxCommand(program: Command, io?: Partial<SandboxCom
       speed: number;
       rowsPerSecond: number;
       dataLife: number;
+      fiShape: FiShape;
     }) => {
       const stdout = io?.stdout ?? process.stdout;
       const signals = io?.signals ?? process;
@@ -81,6 +83,7 @@ export function registerSandboxCommand(program: Command, io?: Partial<SandboxCom
         speed: opts.speed,
         rowsPerSecond: opts.rowsPerSecond,
         dataLifeMs: opts.dataLife,
+        fiShape: opts.fiShape,
       });
       stdout.write(`${JSON.stringify({ url: sandbox.url, credentials: sandbox.credentials })}\n`);
       io?.onStarted?.(sandbox);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from './index.js';
+import { transactionsOf } from './test-support/fi-shape-reader.js';
 import { post, sleep, waitForBatch } from './test-support/sandbox-test-client.js';
 
 const DAY = 86_400_000;
@@ -10,7 +11,7 @@ let fast: Sandbox;
 let slow: Sandbox;
 
 beforeAll(async () => {
-  fast = await startSandbox({ consents: 400, speed: 200 });
+  fast = await startSandbox({ consents: 400, speed: 200, fiShape: 'finpro' });
   slow = await startSandbox({ consents: 50, speed: 0.01 });
 });
 afterAll(async () => {
@@ -169,11 +170,16 @@ describe('getallfidata', () => {
     const from = new Date(Date.now() - 90 * DAY).toISOString();
     const to = new Date(Date.now() - 30 * DAY).toISOString();
     const some = await post(fast, '/getallfidata', { consentID: consent.id, transactionsStartDate: from, transactionsEndDate: to });
+    let checked = 0;
     for (const account of some.body.data) {
-      for (const t of account.transactions) {
-        expect(t.transactionTimestamp >= from && t.transactionTimestamp <= to).toBe(true);
+      for (const t of transactionsOf(account)) {
+        // Deposits stamp a time (transactionTimestamp / transactionDateTime); insurance and NPS only a date.
+        const at: string = t.transactionTimestamp ?? t.transactionDateTime ?? t.txnDate;
+        expect(at >= from.slice(0, at.length === 10 ? 10 : undefined) && at <= to).toBe(true);
+        checked++;
       }
     }
+    expect(checked).toBeGreaterThan(0);
     const other = consentOf(fast, 'ACTIVE');
     const mismatch = await post(fast, '/getallfidata', { consentID: other.id, sessionId: body.data.sessionId });
     expect(mismatch.body.errorMsg).toContain('sessionId');

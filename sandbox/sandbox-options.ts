@@ -1,4 +1,7 @@
+import { FI_SHAPES, type FiShape } from './population/fi-shape.js';
+
 /** Options of a sandbox, shared by `startSandbox` and the `sandbox` CLI command. */
+export { FI_SHAPES, type FiShape };
 export type FaultMode = 'none' | 'flaky' | 'storm' | 'slow';
 export const FAULT_MODES: readonly FaultMode[] = ['none', 'flaky', 'storm', 'slow'];
 
@@ -23,6 +26,8 @@ export interface SandboxOptions {
   dataLifeMs?: number;
   /** Added to this machine's clock for everything the sandbox dates (a FinPro whose clock is off). */
   clockOffsetMs?: number;
+  /** How FI data is spelled: FinPro's capitalised shape, lower-case containers, or every variant by FIP. */
+  fiShape?: FiShape;
 }
 
 export interface ResolvedSandboxOptions {
@@ -36,6 +41,7 @@ export interface ResolvedSandboxOptions {
   rowsPerSecond: number;
   dataLifeMs: number;
   clockOffsetMs: number;
+  fiShape: FiShape;
 }
 
 export const SANDBOX_DEFAULTS: Omit<ResolvedSandboxOptions, 'port'> = {
@@ -48,6 +54,7 @@ export const SANDBOX_DEFAULTS: Omit<ResolvedSandboxOptions, 'port'> = {
   rowsPerSecond: 250,
   dataLifeMs: 24 * 60 * 60 * 1000,
   clockOffsetMs: 0,
+  fiShape: 'finpro',
 };
 
 /** Largest population: the consent-id codec carries the index in 48 bits, memory is flat. */
@@ -77,6 +84,10 @@ export function resolveSandboxOptions(options: SandboxOptions = {}): ResolvedSan
   if (!FAULT_MODES.includes(faults)) {
     throw new SandboxOptionsError(`faults must be one of ${FAULT_MODES.join(', ')}, got ${String(faults)}`);
   }
+  const fiShape = options.fiShape ?? d.fiShape;
+  if (!FI_SHAPES.includes(fiShape)) {
+    throw new SandboxOptionsError(`fiShape must be one of ${FI_SHAPES.join(', ')}, got ${String(fiShape)}`);
+  }
   const rateLimit = options.rateLimit ?? d.rateLimit;
   return {
     port: integer('port', options.port ?? 0, 0, 65_535),
@@ -92,6 +103,7 @@ export function resolveSandboxOptions(options: SandboxOptions = {}): ResolvedSan
     rowsPerSecond: positive('rowsPerSecond', options.rowsPerSecond ?? d.rowsPerSecond),
     dataLifeMs: positive('dataLifeMs', options.dataLifeMs ?? d.dataLifeMs),
     clockOffsetMs: integer('clockOffsetMs', options.clockOffsetMs ?? d.clockOffsetMs, -365 * 86_400_000, 365 * 86_400_000),
+    fiShape,
   };
 }
 

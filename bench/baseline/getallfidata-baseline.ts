@@ -16,7 +16,22 @@ interface FiAccount {
   linkReferenceNumber?: string;
   linkRefNumber?: string;
   linkedAccRef?: string;
-  transactions?: Array<Record<string, unknown>>;
+  /** FinPro's shape: `Transaction`, or NPS's containers of tier lists, under `Transactions`. */
+  Transactions?: Record<string, unknown>;
+}
+
+type Txn = Record<string, unknown>;
+
+/** Every transaction list under `Transactions`, one level of containers deep (NPS tiers). */
+function transactionsOf(account: FiAccount): Txn[] {
+  const out: Txn[] = [];
+  for (const value of Object.values(account.Transactions ?? {})) {
+    if (Array.isArray(value)) out.push(...(value as Txn[]));
+    else if (value !== null && typeof value === 'object') {
+      for (const inner of Object.values(value)) if (Array.isArray(inner)) out.push(...(inner as Txn[]));
+    }
+  }
+  return out;
 }
 
 const FLUSH_CHARS = 64 * 1024;
@@ -61,7 +76,7 @@ async function main(): Promise<void> {
     for (const account of body.data) {
       totals.accounts++;
       const link = account.linkReferenceNumber ?? account.linkRefNumber ?? account.linkedAccRef ?? null;
-      for (const txn of account.transactions ?? []) {
+      for (const txn of transactionsOf(account)) {
         totals.transactions++;
         const line = JSON.stringify({
           type: 'RECORD',

@@ -50,29 +50,37 @@ async function realAnswer(): Promise<Buffer> {
   }
 }
 
+/** An account in FinPro's shape with a plain `Transactions/Transaction` list (a deposit's). */
 interface Account {
-  transactions: Record<string, unknown>[];
+  Transactions: { Transaction: Record<string, unknown>[]; [key: string]: unknown };
   [key: string]: unknown;
+}
+
+function plainAccount(answer: { data: Account[] }): Account {
+  const account = answer.data.find((a) => (a.Transactions?.Transaction?.length ?? 0) > 0);
+  if (!account) throw new Error('the sandbox answer has no account with a Transactions/Transaction list');
+  return account;
 }
 
 function synthetic(real: Buffer, accounts: number, bytesPerAccount: number): Buffer {
   const answer = JSON.parse(real.toString()) as { data: Account[] };
-  const template = answer.data[0]!;
-  const perTxn = Buffer.byteLength(JSON.stringify(template.transactions[0]));
+  const template = plainAccount(answer);
+  const txns = template.Transactions.Transaction;
+  const perTxn = Buffer.byteLength(JSON.stringify(txns[0]));
   const count = Math.ceil(bytesPerAccount / perTxn);
   const data = Array.from({ length: accounts }, (_, a) => ({
     ...template,
     linkReferenceNumber: `link-${a}`,
-    transactions: Array.from({ length: count }, (_, t) => ({ ...template.transactions[t % template.transactions.length], txnId: `T${a}-${t}` })),
+    Transactions: { ...template.Transactions, Transaction: Array.from({ length: count }, (_, t) => ({ ...txns[t % txns.length], txnId: `T${a}-${t}` })) },
   }));
   return Buffer.from(JSON.stringify({ ...answer, data }));
 }
 
 function longNarration(real: Buffer): Buffer {
   const answer = JSON.parse(real.toString()) as { data: Account[] };
-  const account = answer.data[0]!;
+  const account = plainAccount(answer);
   const narration = 'UPI/₹ "quoted" \\ back/'.repeat(Math.ceil((5 * 1024 * 1024) / 24));
-  return Buffer.from(JSON.stringify({ ...answer, data: [{ ...account, transactions: [{ ...account.transactions[0], narration }] }] }));
+  return Buffer.from(JSON.stringify({ ...answer, data: [{ ...account, Transactions: { ...account.Transactions, Transaction: [{ ...account.Transactions.Transaction[0], narration }] } }] }));
 }
 
 function chunked(body: Buffer): Buffer[] {

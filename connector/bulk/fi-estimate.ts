@@ -3,9 +3,10 @@
  * have settled, records per settled row times the rows planned. Pure; the engine emits.
  */
 export interface FiEstimateInput {
-  /** Accounts and transactions read so far. */
+  /** Accounts, transactions and holdings read so far. */
   accounts: number;
   transactions: number;
+  holdings: number;
   /** Rows settled so far (completed or failed): the denominator, since failed rows bring no data. */
   settledRows: number;
   /** Rows the sync planned (0: unknown, e.g. a resumed sync). */
@@ -16,6 +17,7 @@ export interface FiEstimate {
   fi_data: number;
   fi_accounts: number;
   fi_transactions: number;
+  fi_holdings: number;
 }
 
 /** Rows settled before a first estimate: fewer say little about the rest. */
@@ -26,12 +28,12 @@ export function fiEstimate(input: FiEstimateInput): FiEstimate | undefined {
   const scale = Math.max(input.rowsTotal, input.settledRows) / input.settledRows;
   const accounts = Math.round(input.accounts * scale);
   // fi_data and fi_accounts both have one record per account.
-  return { fi_data: accounts, fi_accounts: accounts, fi_transactions: Math.round(input.transactions * scale) };
+  return { fi_data: accounts, fi_accounts: accounts, fi_transactions: Math.round(input.transactions * scale), fi_holdings: Math.round(input.holdings * scale) };
 }
 
 /** A new estimate is worth a trace when there was none or a figure moved by more than 10%. */
 export function estimateChanged(previous: FiEstimate | undefined, next: FiEstimate): boolean {
   if (previous === undefined) return true;
   const moved = (a: number, b: number): boolean => Math.abs(a - b) > 0.1 * Math.max(1, a);
-  return moved(previous.fi_accounts, next.fi_accounts) || moved(previous.fi_transactions, next.fi_transactions);
+  return moved(previous.fi_accounts, next.fi_accounts) || moved(previous.fi_transactions, next.fi_transactions) || moved(previous.fi_holdings, next.fi_holdings);
 }

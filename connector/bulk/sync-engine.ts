@@ -132,7 +132,7 @@ export class SyncEngine {
     const next = fiEstimate({ ...harvester.totals, settledRows: c.rowsCompleted + c.rowsFailed, rowsTotal: c.rowsTotal });
     if (next === undefined || !estimateChanged(this.lastFiEstimate, next)) return;
     this.lastFiEstimate = next;
-    for (const stream of ['fi_data', 'fi_accounts', 'fi_transactions'] as const) {
+    for (const stream of ['fi_data', 'fi_accounts', 'fi_transactions', 'fi_holdings'] as const) {
       if (!state.isSelected(stream)) continue;
       const p = this.options.sink.emit(estimateMessage(stream, next[stream]));
       if (p) await p;

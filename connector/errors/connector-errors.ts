@@ -83,3 +83,19 @@ function isConnectionFailure(error: unknown): boolean {
   const message = error instanceof Error ? error.message : '';
   return /Connection terminated|connection (is )?(closed|lost)|Client has encountered a connection error/i.test(message);
 }
+
+/**
+ * A value of FI data that is no value of its kind (an object or a word where an amount
+ * belongs): the server broke its contract, and a null would hide the loss. The normalizer
+ * that finds it is pure and does not know the consent; the harvester rethrows it naming
+ * consent and session.
+ */
+export class FiValueError extends SystemError {
+  constructor(
+    readonly path: string,
+    readonly shown: string,
+    readonly expected: string,
+  ) {
+    super(`FI data has ${path} = ${shown}: ${expected}.`);
+  }
+}

@@ -1,19 +1,25 @@
-import { SystemError } from '../errors/connector-errors.js';
+import { FiValueError, SystemError } from '../errors/connector-errors.js';
+import { normalizeFiAccount, type NormalizeOptions } from '../fi-normalize/fi-account-normalizer.js';
 import { FinproApiError } from '../finpro/finpro-api-error.js';
 import type { FinproClient } from '../finpro/finpro-client.js';
 import { FI_DATA_MAX_BYTES, FiAccountTooLargeError, PATHS, streamAllFiData } from '../finpro/finpro-endpoints.js';
 import type { StateManager } from '../state/state-manager.js';
 import { fiAccountRecord } from '../streams/fi-accounts-stream.js';
 import { fiDataRecord } from '../streams/fi-data-stream.js';
+import { fiHoldingRecord } from '../streams/fi-holdings-stream.js';
 import { fiTransactionRecord } from '../streams/fi-transactions-stream.js';
-import { linkReferenceOf, objectOrNull, type FiRecordContext } from './fi-record-context.js';
-import { KNOWN_FI_TYPES, KNOWN_TXN_MODES, KNOWN_TXN_TYPES, UnknownValueWarner } from './unknown-value-warner.js';
+import { objectOrNull } from '../fi-normalize/container-reader.js';
+import { FiTypeCounts } from './fi-type-counts.js';
+import type { FiRecordContext } from './fi-record-context.js';
+import { KNOWN_TXN_MODES, KNOWN_TXN_TYPES, UnknownValueWarner } from './unknown-value-warner.js';
 
 /**
  * Reads one completed row's FI data (`POST /getallfidata`) and emits its fi_data,
- * fi_accounts and fi_transactions records account by account as the answer streams in
- * (memory holds one account, not the answer): no zod over the payload, no intermediate
- * arrays, one record object per output line. Only the selected streams are built.
+ * fi_accounts, fi_transactions and fi_holdings records account by account as the answer
+ * streams in (memory holds one account, not the answer): each account goes once through the
+ * pure normalizer (fi-normalize), no zod over the payload. Only the selected streams are
+ * built. What the normalizer cannot map is warned about once per (fiType, path) per sync
+ * and stays in fi_data.
  * Per-consent answers (NoDataAvailable, DataIsDeleted...) come back as a failure for the row
  * instead of ending the sync; any other malformed answer ends it (SystemError).
  */
@@ -24,7 +30,14 @@ export interface HarvestTarget {
   to?: string | undefined;
 }
 
-export type HarvestResult = { ok: true; accounts: number; transactions: number } | { ok: false; code: string; message: string };
+export type HarvestResult = { ok: true; accounts: number; transactions: number; holdings: number } | { ok: false; code: string; message: string };
+
+interface Counted {
+  accounts: number;
+  transactions: number;
+  holdings: number;
+  byFiType: FiTypeCounts;
+}
 
 const PER_CONSENT_CODES = new Set(['NoDataAvailable', 'DataIsDeleted', 'InvalidConsentId', 'ConsentRevoked', 'ConsentExpired']);
 
@@ -32,10 +45,14 @@ export class FiDataHarvester {
   private readonly wantData: boolean;
   private readonly wantAccounts: boolean;
   private readonly wantTransactions: boolean;
+  private readonly wantHoldings: boolean;
+  private readonly build: NormalizeOptions;
   /** Accounts whose payload had no link reference under any spelling. */
   unlinkedAccounts = 0;
-  /** Accounts and transactions read so far (the fi_* ESTIMATE scales them). */
-  readonly totals = { accounts: 0, transactions: 0 };
+  /** Accounts, transactions and holdings read so far (the fi_* ESTIMATE scales them). */
+  readonly totals = { accounts: 0, transactions: 0, holdings: 0 };
+  /** The same, by fiType, for the read's closing LOG. */
+  readonly byFiType = new FiTypeCounts();
   /** One per sync (one harvester per read): each unknown enum value is warned about once. */
   private readonly unknown: UnknownValueWarner;
 
@@ -50,17 +67,19 @@ export class FiDataHarvester {
     this.wantData = state.isSelected('fi_data');
     this.wantAccounts = state.isSelected('fi_accounts');
     this.wantTransactions = state.isSelected('fi_transactions');
+    this.wantHoldings = state.isSelected('fi_holdings');
+    this.build = { transactions: this.wantTransactions, holdings: this.wantHoldings };
     this.unknown = new UnknownValueWarner(warn);
   }
 
   get wanted(): boolean {
-    return this.wantData || this.wantAccounts || this.wantTransactions;
+    return this.wantData || this.wantAccounts || this.wantTransactions || this.wantHoldings;
   }
 
   async harvest(target: HarvestTarget): Promise<HarvestResult> {
     let nowMs = 0;
     let ctx: FiRecordContext = { consentId: target.consentId, sessionId: target.sessionId, fetchedAt: '' };
-    const counted = { accounts: 0, transactions: 0 };
+    const counted: Counted = { accounts: 0, transactions: 0, holdings: 0, byFiType: new FiTypeCounts() };
     let split;
     try {
       split = await streamAllFiData(
@@ -78,6 +97,8 @@ export class FiDataHarvester {
             ctx = { consentId: target.consentId, sessionId: target.sessionId, fetchedAt: new Date(nowMs).toISOString() };
             counted.accounts = 0;
             counted.transactions = 0;
+            counted.holdings = 0;
+            counted.byFiType = new FiTypeCounts();
           },
           onAccount: (element, index) => this.emitAccount(element, index, ctx, nowMs, counted),
         },
@@ -91,6 +112,12 @@ export class FiDataHarvester {
           { cause: error },
         );
       }
+      if (error instanceof FiValueError) {
+        throw new SystemError(
+          `FinPro ${PATHS.allFiData} sent ${error.path} = ${error.shown} for consent ${target.consentId} (session ${target.sessionId}): ${error.expected}.`,
+          { cause: error },
+        );
+      }
       if (error instanceof FinproApiError && error.status < 500 && error.errorCode !== undefined && PER_CONSENT_CODES.has(error.errorCode)) {
         return { ok: false, code: error.errorCode, message: error.errorMsg ?? error.errorCode };
       }
@@ -100,35 +127,45 @@ export class FiDataHarvester {
     if (split.data !== 'array') throw noDataArray(split.envelope, target);
     this.totals.accounts += counted.accounts;
     this.totals.transactions += counted.transactions;
-    return { ok: true, ...counted };
+    this.totals.holdings += counted.holdings;
+    this.byFiType.add(counted.byFiType);
+    return { ok: true, accounts: counted.accounts, transactions: counted.transactions, holdings: counted.holdings };
   }
 
   /** Emits one account's records (awaited only when the sink pushes back). */
-  private async emitAccount(element: unknown, i: number, ctx: FiRecordContext, nowMs: number, counted: { accounts: number; transactions: number }): Promise<void> {
+  private async emitAccount(element: unknown, i: number, ctx: FiRecordContext, nowMs: number, counted: Counted): Promise<void> {
     const account = objectOrNull(element);
     if (account === null) return;
+    const n = normalizeFiAccount(account, this.build);
+    const fiType = n.fiType;
     counted.accounts++;
-    this.unknown.check('fiType', account['fiType'], KNOWN_FI_TYPES);
-    let link = linkReferenceOf(account);
+    counted.transactions += n.transactionCount;
+    counted.holdings += n.holdingCount;
+    counted.byFiType.count(fiType, n.transactionCount, n.holdingCount);
+    for (const path of n.unmapped) this.unknown.unmapped(fiType, path);
+    let link = n.link;
     if (link === undefined) {
       // Still keyed and still kept: position within the session is stable for one answer.
       link = `unlinked-${i}`;
       if (this.unlinkedAccounts++ === 0) this.warn(`An account of consent ${ctx.consentId} has no linkReferenceNumber/linkRefNumber/linkedAccRef; keyed as ${link}.`);
     }
-    if (this.wantData) await this.state.emit('fi_data', fiDataRecord(account, link, ctx), nowMs);
-    if (this.wantAccounts) {
-      await this.state.emit('fi_accounts', fiAccountRecord(account, link, ctx), nowMs);
+    if (this.wantData) await this.state.emit('fi_data', fiDataRecord(account, n, link, ctx), nowMs);
+    if (this.wantAccounts) await this.state.emit('fi_accounts', fiAccountRecord(account, n, link, ctx), nowMs);
+    if (this.wantHoldings) {
+      for (const row of n.holdings) {
+        const p = this.state.emit('fi_holdings', fiHoldingRecord(row, fiType, link, ctx), nowMs);
+        if (p) await p;
+      }
     }
-    const txns = account['transactions'];
-    if (!Array.isArray(txns)) return;
-    counted.transactions += txns.length;
     if (!this.wantTransactions) return;
-    for (let t = 0; t < txns.length; t++) {
-      const txn = objectOrNull(txns[t]);
-      if (txn === null) continue;
-      this.unknown.check('transaction type', txn['type'], KNOWN_TXN_TYPES);
-      this.unknown.check('transaction mode', txn['mode'], KNOWN_TXN_MODES);
-      const p = this.state.emit('fi_transactions', fiTransactionRecord(txn, t, link, ctx), nowMs);
+    // Deposit enums are the contract's; other types' transaction types (BUY, PREMIUM...) vary by FIP.
+    const deposit = fiType === 'DEPOSIT';
+    for (const row of n.transactions) {
+      if (deposit) {
+        this.unknown.check('transaction type', row['type'], KNOWN_TXN_TYPES);
+        this.unknown.check('transaction mode', row['mode'], KNOWN_TXN_MODES);
+      }
+      const p = this.state.emit('fi_transactions', fiTransactionRecord(row, fiType, link, ctx), nowMs);
       if (p) await p;
     }
   }

@@ -1,25 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { SystemError } from '../errors/connector-errors.js';
-import { decimalText } from './decimal-text.js';
-import { linkReferenceOf } from './fi-record-context.js';
+import { recordValidator } from '../../integration_tests/support/record-validator.js';
+import { normalizeFiAccount } from '../fi-normalize/fi-account-normalizer.js';
+import { FI_BODY_CASES, SPELLINGS, respell, wrap } from '../fi-normalize/test-support/fi-bodies.js';
 import { fiAccountRecord } from '../streams/fi-accounts-stream.js';
 import { fiDataRecord } from '../streams/fi-data-stream.js';
+import { fiHoldingRecord } from '../streams/fi-holdings-stream.js';
 import { fiTransactionRecord } from '../streams/fi-transactions-stream.js';
 
 const ctx = { consentId: 'c1', sessionId: 's1', fetchedAt: '2026-03-10T12:00:00.000Z' };
 
-describe('decimalText', () => {
-  it('keeps decimal strings and turns numbers into their exact text', () => {
-    expect(decimalText('1234.50')).toBe('1234.50');
-    expect(decimalText(' +7.0 ')).toBe('7.0');
-    expect(decimalText(100.1)).toBe('100.1');
-    expect(decimalText(0.1 + 0.2 === 0.3 ? 1 : 0.3)).toBe('0.3');
-    expect(decimalText(1e21)).toBe('1000000000000000000000');
-    expect(decimalText(1.5e-7)).toBe('0.00000015');
-    expect(decimalText('abc')).toBeNull();
-    expect(decimalText(null)).toBeNull();
-  });
-});
+/** Every record the harvester would emit for `account`, by stream. */
+function recordsOf(account: Record<string, unknown>) {
+  const n = normalizeFiAccount(account);
+  const link = n.link ?? 'unlinked-0';
+  return {
+    n,
+    fi_data: [fiDataRecord(account, n, link, ctx)],
+    fi_accounts: [fiAccountRecord(account, n, link, ctx)],
+    fi_transactions: n.transactions.map((row) => fiTransactionRecord(row, n.fiType, link, ctx)),
+    fi_holdings: n.holdings.map((row) => fiHoldingRecord(row, n.fiType, link, ctx)),
+  };
+}
 
 describe('record mappers', () => {
   const account = {
@@ -33,37 +34,38 @@ describe('record mappers', () => {
     transactions: [{ txnId: 't1', amount: '5.00', currentBalance: 10.5, type: 'CREDIT', mode: 'UPI', future: true }],
   };
 
-  it('normalizes the link reference spellings', () => {
-    expect(linkReferenceOf({ linkReferenceNumber: 'a' })).toBe('a');
-    expect(linkReferenceOf({ linkRefNumber: 'b' })).toBe('b');
-    expect(linkReferenceOf({ linkedAccRef: 'c' })).toBe('c');
-    expect(linkReferenceOf({})).toBeUndefined();
-  });
-
   it('keeps the raw account unchanged in fi_data', () => {
-    const record = fiDataRecord(account, 'L1', ctx);
+    const record = recordsOf(account).fi_data[0]!;
     expect(record['data']).toBe(account);
-    expect(record).toMatchObject({ consent_id: 'c1', session_id: 's1', link_reference_number: 'L1', fetched_at: ctx.fetchedAt });
+    expect(record).toMatchObject({ consent_id: 'c1', session_id: 's1', link_reference_number: 'L1', fi_type: 'DEPOSIT', fip_id: 'F', masked_account_number: 'XX12', fetched_at: ctx.fetchedAt });
   });
 
-  it('always gives holders as an array and amounts as exact strings', () => {
-    const record = fiAccountRecord(account, 'L1', ctx);
-    expect(record['holders']).toEqual([{ name: 'A' }]);
-    expect(record['current_balance']).toBe('10.5');
-    expect(fiAccountRecord({ ...account, profile: { holders: { holder: [{ name: 'A' }, { name: 'B' }] } } }, 'L1', ctx)['holders']).toHaveLength(2);
-    const txn = fiTransactionRecord(account.transactions[0]!, 0, 'L1', ctx);
-    expect(txn).toMatchObject({ txn_id: 't1', amount: '5.00', current_balance: '10.5', consent_id: 'c1', session_id: 's1' });
-    expect(Object.keys(txn)).not.toContain('future');
+  it('always gives holders as an array and amounts as exact strings; unknown transaction fields go to extra', () => {
+    const { fi_accounts, fi_transactions } = recordsOf(account);
+    expect(fi_accounts[0]).toMatchObject({ holders: [{ name: 'A' }], holders_type: 'SINGLE', current_balance: '10.5', bank: 'B', summary: account.summary });
+    expect(fi_transactions[0]).toMatchObject({ txn_id: 't1', amount: '5.00', current_balance: '10.5', consent_id: 'c1', session_id: 's1', fi_type: 'DEPOSIT', extra: { future: true } });
+    expect(Object.keys(fi_transactions[0]!)).not.toContain('future');
   });
 
-  it('refuses an amount that is neither a decimal string nor a number, naming field, consent and session', () => {
-    for (const bad of [{ value: '5.00' }, ['5'], 'five', '', true]) {
-      expect(() => fiTransactionRecord({ txnId: 't', amount: bad }, 0, 'L1', ctx)).toThrow(SystemError);
-      expect(() => fiTransactionRecord({ txnId: 't', amount: bad }, 0, 'L1', ctx)).toThrow(/transactions\[\]\.amount.*c1.*s1/);
+  it('gives every stream the same keys first and the cursor last', () => {
+    const records = recordsOf(wrap('NPS', FI_BODY_CASES.find((c) => c.fiType === 'NPS')!.body));
+    for (const record of [...records.fi_transactions, ...records.fi_holdings]) {
+      expect(Object.keys(record).slice(0, 4)).toEqual(['session_id', 'consent_id', 'link_reference_number', 'fi_type']);
+      expect(Object.keys(record).at(-1)).toBe('fetched_at');
     }
-    expect(() => fiAccountRecord({ ...account, summary: { currentBalance: {} } }, 'L1', ctx)).toThrow(/summary\.currentBalance/);
-    // Absent stays null (the schema allows it).
-    expect(fiTransactionRecord({ txnId: 't' }, 0, 'L1', ctx)).toMatchObject({ amount: null, current_balance: null });
-    expect(fiTransactionRecord({ txnId: 't', amount: null }, 0, 'L1', ctx)['amount']).toBeNull();
+  });
+
+  it.each(Object.keys(SPELLINGS))('every record of every FI type validates against its stream schema (%s)', (spelling) => {
+    for (const c of FI_BODY_CASES) {
+      for (const singleObjects of [false, true]) {
+        const records = recordsOf(respell(wrap(c.fiType, c.body), SPELLINGS[spelling]!, singleObjects) as Record<string, unknown>);
+        expect(records.fi_transactions).toHaveLength(c.transactions);
+        expect(records.fi_holdings).toHaveLength(c.holdings);
+        for (const stream of ['fi_data', 'fi_accounts', 'fi_transactions', 'fi_holdings'] as const) {
+          const validate = recordValidator(stream);
+          for (const record of records[stream]) expect(validate(record) ? [] : validate.errors, `${c.fiType} ${stream}`).toEqual([]);
+        }
+      }
+    }
   });
 });

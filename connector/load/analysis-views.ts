@@ -41,6 +41,33 @@ FROM ranked
 GROUP BY consent_id, link_reference_number, month`,
 };
 
+/**
+ * Per consent: its holdings as of the latest session that brought holdings for each account,
+ * one row per holding (by ISIN, or scheme code or name when a holding has no ISIN). A
+ * holding fetched twice in one session counts once (its latest fetch).
+ */
+const fiHoldingsLatest: AnalysisView = {
+  name: 'fi_holdings_latest',
+  requires: ['fi_holdings'],
+  select: `WITH versions AS (
+  SELECT fi_holdings.*,
+         row_number() OVER (PARTITION BY session_id, link_reference_number, holding_id ORDER BY fetched_at DESC) AS version
+  FROM fi_holdings
+), sessions AS (
+  SELECT consent_id, link_reference_number, session_id,
+         row_number() OVER (PARTITION BY consent_id, link_reference_number ORDER BY MAX(fetched_at) DESC, session_id DESC) AS recency
+  FROM versions
+  GROUP BY consent_id, link_reference_number, session_id
+)
+SELECT v.consent_id, v.link_reference_number, v.fi_type, v.tier,
+       COALESCE(v.isin, v.scheme_code, v.scheme_name, v.issuer_name) AS instrument,
+       v.isin, v.scheme_code, v.scheme_name, v.issuer_name, v.folio_no, v.demat_id,
+       v.units, v.price, v.nav, v.value, v.cost_value, v.holding_id, v.session_id, v.fetched_at AS as_of
+FROM versions AS v
+JOIN sessions AS s ON s.consent_id = v.consent_id AND s.link_reference_number = v.link_reference_number AND s.session_id = v.session_id
+WHERE v.version = 1 AND s.recency = 1`,
+};
+
 /** Per consent: its latest bulk row (status, error, retry eligibility) and how many rows it had. */
 const consentStatus: AnalysisView = {
   name: 'consent_status',
@@ -56,7 +83,7 @@ FROM (
 WHERE latest = 1`,
 };
 
-export const ANALYSIS_VIEWS: readonly AnalysisView[] = [fiTransactionsMonthly, consentStatus];
+export const ANALYSIS_VIEWS: readonly AnalysisView[] = [fiTransactionsMonthly, fiHoldingsLatest, consentStatus];
 
 /** Statements that (re)create every view whose tables are in `tables`. Drop first: a new column changes a view's shape. */
 export function analysisViewSql(tables: ReadonlySet<string>): string[] {

@@ -22,11 +22,30 @@ describe('formatSummary', () => {
       destination: 'duckdb:x',
       tables: [],
       failedConsents: [],
+      byFiType: [],
       sample: [{ month: '2026-01', credits: '7139.9600000000', transaction_count: 3 }],
       sourceErrors: [],
       seconds: 1,
     });
     expect(text).toContain('7139.96');
     expect(text).not.toContain('7139.960');
+  });
+
+  it('counts accounts, transactions and holdings by fi_type', () => {
+    const text = formatSummary({
+      destination: 'duckdb:x',
+      tables: [],
+      failedConsents: [],
+      byFiType: [
+        { fi_type: 'DEPOSIT', accounts: 4, transactions: 120, holdings: 0 },
+        { fi_type: 'EQUITIES', accounts: 1, transactions: 3, holdings: 2 },
+      ],
+      sample: undefined,
+      sourceErrors: [],
+      seconds: 1,
+    });
+    expect(text).toMatch(/by fi_type/);
+    expect(text).toMatch(/DEPOSIT\s*\|?\s*4\s*\|?\s*120\s*\|?\s*0/);
+    expect(text).toMatch(/EQUITIES\s*\|?\s*1\s*\|?\s*3\s*\|?\s*2/);
   });
 });

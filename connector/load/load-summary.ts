@@ -9,6 +9,8 @@ export interface LoadSummary {
   destination: string;
   tables: { table: string; mode: string; loaded: number; rows: number }[];
   failedConsents: { reason: string; consents: number }[];
+  /** Accounts, transactions and holdings in the tables, by fi_type. */
+  byFiType: { fi_type: string; accounts: number; transactions: number; holdings: number }[];
   sample: Record<string, unknown>[] | undefined;
   sourceErrors: string[];
   seconds: number;
@@ -28,13 +30,34 @@ export async function collectSummary(destination: LoadDestination, stats: Loader
         )
       ).map((row) => ({ reason: String(row['reason']), consents: Number(row['consents']) }))
     : [];
+  const byFiType = await countByFiType(destination, existing);
   const sample =
     withSample && existing.has('fi_transactions')
       ? await destination.query(
           'SELECT consent_id, link_reference_number, month, credits, debits, transaction_count, closing_balance FROM fi_transactions_monthly ORDER BY month DESC, transaction_count DESC, consent_id, link_reference_number LIMIT 5',
         )
       : undefined;
-  return { destination: destination.description, tables, failedConsents, sample, sourceErrors: stats.sourceErrors, seconds };
+  return { destination: destination.description, tables, failedConsents, byFiType, sample, sourceErrors: stats.sourceErrors, seconds };
+}
+
+const FI_TABLES = [
+  ['accounts', 'fi_accounts'],
+  ['transactions', 'fi_transactions'],
+  ['holdings', 'fi_holdings'],
+] as const;
+
+async function countByFiType(destination: LoadDestination, existing: ReadonlySet<string>): Promise<LoadSummary['byFiType']> {
+  const rows = new Map<string, LoadSummary['byFiType'][number]>();
+  for (const [what, table] of FI_TABLES) {
+    if (!existing.has(table)) continue;
+    for (const row of await destination.query(`SELECT COALESCE(fi_type, '(none)') AS fi_type, COUNT(*) AS n FROM ${table} GROUP BY 1`)) {
+      const fiType = String(row['fi_type']);
+      let entry = rows.get(fiType);
+      if (entry === undefined) rows.set(fiType, (entry = { fi_type: fiType, accounts: 0, transactions: 0, holdings: 0 }));
+      entry[what] = Number(row['n']);
+    }
+  }
+  return [...rows.values()].sort((a, b) => b.accounts - a.accounts || a.fi_type.localeCompare(b.fi_type));
 }
 
 /**
@@ -55,6 +78,13 @@ export function formatSummary(summary: LoadSummary): string {
       summary.tables.map((table) => [table.table, table.mode, table.loaded, table.rows]),
     ),
   ];
+  if (summary.byFiType.length > 0) {
+    parts.push(
+      '',
+      'FI data in the tables by fi_type:',
+      formatTextTable(['fi_type', 'accounts', 'transactions', 'holdings'], summary.byFiType.map((row) => [row.fi_type, row.accounts, row.transactions, row.holdings])),
+    );
+  }
   if (summary.failedConsents.length > 0) {
     parts.push('', 'Failed consents by reason (latest row per consent):', formatTextTable(['reason', 'consents'], summary.failedConsents.map((row) => [row.reason, row.consents])));
   }

@@ -1,4 +1,5 @@
 import { accountIdentity, type FiRecordContext } from '../fetch/fi-record-context.js';
+import type { NormalizedFiAccount } from '../fi-normalize/fi-account-normalizer.js';
 import { defineStream } from './stream-definition.js';
 
 /** One record per account in an FI session: the raw account object as FinPro sent it. */
@@ -9,9 +10,9 @@ export const fiDataStream = defineStream({
 });
 
 /** The raw account object, unchanged, under `data`; identifiers beside it for keys and joins. */
-export function fiDataRecord(account: Record<string, unknown>, link: string, ctx: FiRecordContext): Record<string, unknown> {
+export function fiDataRecord(account: Record<string, unknown>, normalized: NormalizedFiAccount, link: string, ctx: FiRecordContext): Record<string, unknown> {
   return {
-    ...accountIdentity(account, link, ctx),
+    ...accountIdentity(normalized, link, ctx, account['fipId']),
     data: account,
     fetched_at: ctx.fetchedAt,
   };

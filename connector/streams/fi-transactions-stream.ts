@@ -1,8 +1,8 @@
-import { amountOrNull } from '../fetch/decimal-text.js';
-import { textOrNull, type FiRecordContext } from '../fetch/fi-record-context.js';
+import type { FiRecordContext } from '../fetch/fi-record-context.js';
+import type { Row } from '../fi-normalize/fi-account-normalizer.js';
 import { defineStream } from './stream-definition.js';
 
-/** One record per transaction, amounts as exact decimal strings. */
+/** One record per transaction of every FI type, amounts exact, the fields without a column in `extra`. */
 export const fiTransactionsStream = defineStream({
   name: 'fi_transactions',
   primaryKey: [['session_id'], ['link_reference_number'], ['txn_id']],
@@ -10,23 +10,14 @@ export const fiTransactionsStream = defineStream({
 });
 
 /**
- * One transaction. A transaction without `txnId` gets a stable stand-in from its position,
- * so it still has a primary key (the raw object stays in fi_data).
+ * One normalized transaction row (fi-normalize) made the record: the row already has every
+ * key in record order, so its keys are filled in place (the hot path copies nothing).
  */
-export function fiTransactionRecord(txn: Record<string, unknown>, index: number, link: string, ctx: FiRecordContext): Record<string, unknown> {
-  return {
-    session_id: ctx.sessionId,
-    consent_id: ctx.consentId,
-    link_reference_number: link,
-    txn_id: textOrNull(txn['txnId']) ?? `#${index}`,
-    type: textOrNull(txn['type']),
-    mode: textOrNull(txn['mode']),
-    amount: amountOrNull(txn['amount'], 'transactions[].amount', ctx),
-    current_balance: amountOrNull(txn['currentBalance'], 'transactions[].currentBalance', ctx),
-    transaction_timestamp: textOrNull(txn['transactionTimestamp']),
-    value_date: textOrNull(txn['valueDate']),
-    narration: textOrNull(txn['narration']),
-    reference: textOrNull(txn['reference']),
-    fetched_at: ctx.fetchedAt,
-  };
+export function fiTransactionRecord(row: Row, fiType: string | null, link: string, ctx: FiRecordContext): Row {
+  row['session_id'] = ctx.sessionId;
+  row['consent_id'] = ctx.consentId;
+  row['link_reference_number'] = link;
+  row['fi_type'] = fiType;
+  row['fetched_at'] = ctx.fetchedAt;
+  return row;
 }

@@ -16,10 +16,10 @@ describe('discover', async () => {
     expect(output.messages.map((m) => m.type)).toEqual(['CATALOG']);
   });
 
-  it('offers the five streams, each once', () => {
+  it('offers the six streams, each once', () => {
     expect(streams.map((s) => s.name)).toEqual([...STREAM_NAMES]);
-    expect(new Set(streams.map((s) => s.name)).size).toBe(5);
-    expect(STREAM_NAMES).toEqual(['bulk_batches', 'bulk_batch_rows', 'fi_data', 'fi_accounts', 'fi_transactions']);
+    expect(new Set(streams.map((s) => s.name)).size).toBe(6);
+    expect(STREAM_NAMES).toEqual(['bulk_batches', 'bulk_batch_rows', 'fi_data', 'fi_accounts', 'fi_transactions', 'fi_holdings']);
   });
 
   it.each(STREAM_NAMES)('%s: draft-07 schema that compiles, no $ref/allOf/not', (name) => {

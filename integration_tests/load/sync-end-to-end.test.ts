@@ -76,6 +76,7 @@ describe('sync into DuckDB', () => {
       'bulk_batches',
       'fi_accounts',
       'fi_data',
+      'fi_holdings',
       'fi_transactions',
     ]);
     // The primary key really is unique after dedup.

@@ -57,7 +57,7 @@ describe('read: two sequential reads', () => {
   it('reads nothing from a state in the future, and still emits a STATE per stream', async () => {
     const ids = sandbox().consents().slice(0, 12).map((c) => c.id);
     const future = '2999-01-01T00:00:00.000Z';
-    const state = ['bulk_batches', 'bulk_batch_rows', 'fi_data', 'fi_accounts', 'fi_transactions'].map((name) => ({
+    const state = ['bulk_batches', 'bulk_batch_rows', 'fi_data', 'fi_accounts', 'fi_transactions', 'fi_holdings'].map((name) => ({
       type: 'STREAM',
       stream: {
         stream_descriptor: { name },
@@ -71,7 +71,7 @@ describe('read: two sequential reads', () => {
     const output = await readAll(sandbox(), ids, { state });
     expect(output.exitCode, output.stderr).toBe(0);
     expect(output.records).toEqual([]);
-    expect(new Set(output.states.map((s) => s.stream!.stream_descriptor.name)).size).toBe(5);
+    expect(new Set(output.states.map((s) => s.stream!.stream_descriptor.name)).size).toBe(6);
   });
 
   it('rejects a malformed state naming the field', async () => {

@@ -37,14 +37,14 @@ describe('read: 2,500 consents of every scenario', () => {
     expect(revokedRows.length).toBe(revoked.size);
 
     // Every fi_* record carries consent and session; amounts are exact decimal strings.
-    for (const stream of ['fi_data', 'fi_accounts', 'fi_transactions']) {
+    for (const stream of ['fi_data', 'fi_accounts', 'fi_transactions', 'fi_holdings']) {
       for (const record of output.recordsByStream.get(stream) ?? []) {
         expect(typeof record['consent_id']).toBe('string');
         expect(typeof record['session_id']).toBe('string');
       }
     }
     // Each stream ends COMPLETE after a final STATE; the STATE counts add up to the records.
-    for (const stream of ['bulk_batches', 'bulk_batch_rows', 'fi_data', 'fi_accounts', 'fi_transactions']) {
+    for (const stream of ['bulk_batches', 'bulk_batch_rows', 'fi_data', 'fi_accounts', 'fi_transactions', 'fi_holdings']) {
       const statuses = output.streamStatuses.filter((s) => s.stream === stream).map((s) => s.status);
       expect(statuses[0]).toBe('STARTED');
       expect(statuses.at(-1)).toBe('COMPLETE');
@@ -58,7 +58,7 @@ describe('read: 2,500 consents of every scenario', () => {
       estimates.set(t.estimate.name, [...(estimates.get(t.estimate.name) ?? []), t.estimate.row_estimate ?? -1]);
     }
     expect(estimates.get('bulk_batch_rows')).toEqual([2500]);
-    for (const stream of ['fi_data', 'fi_accounts', 'fi_transactions']) {
+    for (const stream of ['fi_data', 'fi_accounts', 'fi_transactions', 'fi_holdings']) {
       const actual = output.recordsByStream.get(stream)!.length;
       const last = estimates.get(stream)?.at(-1);
       expect(last, stream).toBeDefined();

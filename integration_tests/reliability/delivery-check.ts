@@ -11,7 +11,7 @@ import { deliveredData, keysByStream } from '../read/read-harness.js';
  * - records that share a primary key carry the same business values.
  * Returns human-readable problems (empty when all holds) and how many reference items are missing.
  */
-const FI_STREAMS = ['fi_data', 'fi_accounts', 'fi_transactions'];
+const FI_STREAMS = ['fi_data', 'fi_accounts', 'fi_transactions', 'fi_holdings'];
 
 export interface DeliveryReport {
   problems: string[];

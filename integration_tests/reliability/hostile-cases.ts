@@ -62,8 +62,14 @@ function envelope200(): Record<string, unknown> {
   return { ver: '1.0', timestamp: new Date().toISOString(), txnid: 't-1', errorCode: 'InternalError', errorMsg: 'Something went wrong' };
 }
 
+/** An account's transaction list in FinPro's shape (the sandbox's default), or the lower-case one. */
+function txnsOf(account: Record<string, any> | undefined): Array<Record<string, any>> {
+  const list = account?.['Transactions']?.Transaction ?? account?.['transactions'];
+  return Array.isArray(list) ? list : [];
+}
+
 function eachTxn(json: Record<string, any>, fn: (txn: Record<string, any>) => void): Record<string, any> {
-  for (const account of Array.isArray(json['data']) ? json['data'] : []) for (const txn of account?.transactions ?? []) fn(txn);
+  for (const account of Array.isArray(json['data']) ? json['data'] : []) for (const txn of txnsOf(account)) fn(txn);
   return json;
 }
 
@@ -129,11 +135,11 @@ export const HOSTILE_CORPUS: HostileCase[] = [
     mode: 'bulk',
     expect: 'ok',
     warns: /CRYPTO|REVERSAL|NEFT/,
-    mutator: onJson(FIDATA, (j) => { for (const a of Array.isArray(j['data']) ? j['data'] : []) { a.fiType = 'CRYPTO'; for (const t of a.transactions ?? []) { t.type = 'REVERSAL'; t.mode = 'NEFT'; } } return j; }),
+    mutator: onJson(FIDATA, (j) => { for (const a of Array.isArray(j['data']) ? j['data'] : []) { a.fiType = 'CRYPTO'; for (const t of txnsOf(a)) { t.type = 'REVERSAL'; t.mode = 'NEFT'; } } return j; }),
   },
   { name: 'tolerated: unknown fiStatus in a session', mode: 'single', expect: 'ok', mutator: onJson(FISTATUS, (j) => { for (const l of j['data']?.linkRefNumbers ?? []) if (l.fiStatus === 'DELIVERED') l.fiStatus = 'ARCHIVED_V2'; return j; }) },
   { name: 'tolerated: extra fields in every object of every answer', mode: 'bulk', expect: 'ok', mutator: (a) => (a.json !== undefined && a.status < 300 ? { kind: 'json', body: mapObjects(a.json, (o) => ({ ...o, x_vendor_extra: { since: 'v9', list: [1, 2] } })) } : { kind: 'pass' }) },
   { name: 'tolerated: extra fields, single FI requests', mode: 'single', expect: 'ok', mutator: (a) => (a.json !== undefined && a.status < 300 ? { kind: 'json', body: mapObjects(a.json, (o) => ({ ...o, x_vendor_extra: true })) } : { kind: 'pass' }) },
-  { name: 'tolerated: every amount as a JSON number', mode: 'bulk', expect: 'ok', mutator: onJson(FIDATA, (j) => { for (const a of Array.isArray(j['data']) ? j['data'] : []) { if (a.summary && typeof a.summary.currentBalance === 'string') a.summary.currentBalance = Number(a.summary.currentBalance); for (const t of a.transactions ?? []) { if (typeof t.amount === 'string') t.amount = Number(t.amount); if (typeof t.currentBalance === 'string') t.currentBalance = Number(t.currentBalance); } } return j; }) },
-  { name: 'tolerated: holder as an object', mode: 'bulk', expect: 'ok', mutator: onJson(FIDATA, (j) => { for (const a of Array.isArray(j['data']) ? j['data'] : []) { const h = a.profile?.holders; if (h && Array.isArray(h.holder)) h.holder = h.holder[0]; } return j; }) },
+  { name: 'tolerated: every amount as a JSON number', mode: 'bulk', expect: 'ok', mutator: onJson(FIDATA, (j) => { for (const a of Array.isArray(j['data']) ? j['data'] : []) { const summary = a.Summary ?? a.summary; if (summary && typeof summary.currentBalance === 'string') summary.currentBalance = Number(summary.currentBalance); for (const t of txnsOf(a)) { if (typeof t.amount === 'string') t.amount = Number(t.amount); if (typeof t.currentBalance === 'string') t.currentBalance = Number(t.currentBalance); } } return j; }) },
+  { name: 'tolerated: holder as an object', mode: 'bulk', expect: 'ok', mutator: onJson(FIDATA, (j) => { for (const a of Array.isArray(j['data']) ? j['data'] : []) { const h = a.Profile?.Holders; if (h && Array.isArray(h.Holder)) h.Holder = h.Holder[0]; } return j; }) },
 ];

@@ -1,25 +1,20 @@
 import { consentIdFor, consentIndexOf } from './consent-id-codec.js';
 import { scenarioForUnit, type ConsentScenario } from './consent-scenario.js';
-import { BANK_FIPS, INVESTMENT_FIPS, type Fip } from './fip-catalog.js';
+import { BANK_FIPS, INSURANCE_FIPS, INVESTMENT_FIPS, NPS_FIPS, type Fip } from './fip-catalog.js';
+import { isBankType, type FiType } from './fi-types.js';
 import { hash32, pick, seededUuid, unit } from '../util/seeded-hash.js';
 import { DAY_MS } from '../util/time-format.js';
 
-export type FiType = 'DEPOSIT' | 'TERM_DEPOSIT' | 'RECURRING_DEPOSIT' | 'MUTUAL_FUNDS' | 'EQUITIES';
-/** The spellings providers use for the account link; the contract says clients normalize. */
-export type LinkField = 'linkReferenceNumber' | 'linkRefNumber' | 'linkedAccRef';
+export type { FiType } from './fi-types.js';
 
 export interface AccountInfo {
   /** Globally unique numeric key of the account, the input of its data hashes. */
   key: number;
   position: number;
   linkReferenceNumber: string;
-  linkField: LinkField;
   fiType: FiType;
   fip: Fip;
   maskedAccountNumber: string;
-  /** Provider quirks the contract tells clients to cope with. */
-  numericAmounts: boolean;
-  holderAsObject: boolean;
   /** In partial sessions this account is not delivered. */
   undelivered: 'TIMEOUT' | 'DENIED' | null;
 }
@@ -36,14 +31,37 @@ export interface ConsentInfo {
   failingAttempts: number;
 }
 
-const FI_TYPES: ReadonlyArray<readonly [number, FiType]> = [
+const FI_TYPES: ReadonlyArray<readonly [number, FiType | 'INVESTMENT']> = [
   [0.76, 'DEPOSIT'],
   [0.84, 'TERM_DEPOSIT'],
   [0.9, 'RECURRING_DEPOSIT'],
-  [0.95, 'MUTUAL_FUNDS'],
-  [1, 'EQUITIES'],
+  [1, 'INVESTMENT'],
 ];
 const FI_TYPE_CUMULATIVE = FI_TYPES.map(([u]) => u);
+
+/**
+ * The 10% of accounts that are not bank accounts get their type from a hash stream of their
+ * own, so adding a type never moves a bank account (tests count its transactions).
+ */
+const INVESTMENT_TYPES: ReadonlyArray<readonly [number, FiType]> = [
+  [0.25, 'MUTUAL_FUNDS'],
+  [0.45, 'EQUITIES'],
+  [0.53, 'ETF'],
+  [0.61, 'SIP'],
+  [0.68, 'BONDS'],
+  [0.73, 'DEBENTURES'],
+  [0.79, 'GOVT_SECURITIES'],
+  [0.89, 'NPS'],
+  [1, 'INSURANCE_POLICIES'],
+];
+const INVESTMENT_CUMULATIVE = INVESTMENT_TYPES.map(([u]) => u);
+
+function fipsOf(fiType: FiType): readonly Fip[] {
+  if (isBankType(fiType)) return BANK_FIPS;
+  if (fiType === 'NPS') return NPS_FIPS;
+  if (fiType === 'INSURANCE_POLICIES') return INSURANCE_FIPS;
+  return INVESTMENT_FIPS;
+}
 
 /**
  * The seeded consent population. Nothing is stored per consent: every field is recomputed
@@ -116,22 +134,18 @@ export class ConsentPopulation {
   private account(consentIndex: number, position: number): AccountInfo {
     const seed = this.seed;
     const key = consentIndex * 4 + position;
-    const fiType = FI_TYPES[pickWeighted(unit(seed, 0xf1, key), FI_TYPE_CUMULATIVE)]?.[1] ?? 'DEPOSIT';
-    const isBank = fiType === 'DEPOSIT' || fiType === 'TERM_DEPOSIT' || fiType === 'RECURRING_DEPOSIT';
-    const fips = isBank ? BANK_FIPS : INVESTMENT_FIPS;
+    const group = FI_TYPES[pickWeighted(unit(seed, 0xf1, key), FI_TYPE_CUMULATIVE)]?.[1] ?? 'DEPOSIT';
+    const fiType = group === 'INVESTMENT' ? (INVESTMENT_TYPES[pickWeighted(unit(seed, 0xf1b, key), INVESTMENT_CUMULATIVE)]?.[1] ?? 'MUTUAL_FUNDS') : group;
+    const fips = fipsOf(fiType);
     const fip = fips[pick(fips.length, seed, 0xf19, key)] ?? BANK_FIPS[0]!;
-    const linkRoll = unit(seed, 0x11c, key);
     const digits = String(hash32(seed, 0x3a5c, key) % 10000).padStart(4, '0');
     return {
       key,
       position,
       linkReferenceNumber: seededUuid(seed, 0x11c4ef, key),
-      linkField: linkRoll < 0.85 ? 'linkReferenceNumber' : linkRoll < 0.93 ? 'linkRefNumber' : 'linkedAccRef',
       fiType,
       fip,
       maskedAccountNumber: `XXXXXX${digits}`,
-      numericAmounts: unit(seed, 0xa300, key) < 0.1,
-      holderAsObject: unit(seed, 0x401d, key) < 0.1,
       undelivered: null,
     };
   }

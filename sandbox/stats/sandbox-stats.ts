@@ -22,6 +22,20 @@ export interface FiRequestRecord {
   outcome: string;
 }
 
+/** What /getallfidata served of one FI type. */
+export interface ServedCounts {
+  accounts: number;
+  transactions: number;
+  holdings: number;
+}
+
+/** One session's latest /getallfidata answer (a re-read of the same range serves the same). */
+export interface SessionServed extends ServedCounts {
+  consent_id: string;
+  requests: number;
+  by_fi_type: Record<string, ServedCounts>;
+}
+
 export interface SandboxStats {
   started_at: string;
   since: string;
@@ -39,10 +53,23 @@ export interface SandboxStats {
   batches_created: Record<string, number>;
   fi_requests: Record<string, { count: number; requests: FiRequestRecord[] }>;
   sessions_created: number;
-  getallfidata: { requests: number; accounts: number; transactions: number };
+  getallfidata: {
+    requests: number;
+    /** Totals over every answer (a session read twice counts twice). */
+    accounts: number;
+    transactions: number;
+    holdings: number;
+    by_fi_type: Record<string, ServedCounts>;
+    /** Per session, its latest answer: what an end-to-end test expects the connector to emit. */
+    sessions: Record<string, SessionServed>;
+  };
 }
 
 const MAX_EVENTS = 10_000;
+
+function zero(): ServedCounts {
+  return { accounts: 0, transactions: 0, holdings: 0 };
+}
 
 export class StatsRecorder {
   private readonly startedAt = new Date().toISOString();
@@ -59,7 +86,7 @@ export class StatsRecorder {
       batches_created: {},
       fi_requests: {},
       sessions_created: 0,
-      getallfidata: { requests: 0, accounts: 0, transactions: 0 },
+      getallfidata: { requests: 0, accounts: 0, transactions: 0, holdings: 0, by_fi_type: {}, sessions: {} },
     };
   }
 
@@ -106,11 +133,20 @@ export class StatsRecorder {
     this.data.sessions_created++;
   }
 
-  getAllFiData(accounts: number, transactions: number): void {
+  /** One /getallfidata answer: its accounts as (fiType, transactions, holdings). */
+  getAllFiData(consentId: string, sessionId: string, accounts: ReadonlyArray<{ fiType: string; transactions: number; holdings: number }>): void {
     const g = this.data.getallfidata;
     g.requests++;
-    g.accounts += accounts;
-    g.transactions += transactions;
+    const previous = g.sessions[sessionId];
+    const session: SessionServed = { consent_id: consentId, requests: (previous?.requests ?? 0) + 1, accounts: 0, transactions: 0, holdings: 0, by_fi_type: {} };
+    for (const a of accounts) {
+      for (const counts of [g, session, (g.by_fi_type[a.fiType] ??= zero()), (session.by_fi_type[a.fiType] ??= zero())]) {
+        counts.accounts++;
+        counts.transactions += a.transactions;
+        counts.holdings += a.holdings;
+      }
+    }
+    g.sessions[sessionId] = session;
   }
 
   /** A deep copy, so callers can keep it while the sandbox moves on. */

@@ -31,6 +31,34 @@ export function txn(txnId: string, fetchedAt: string, extra: Record<string, unkn
   };
 }
 
+/** An fi_holdings record as the harvester emits it (columns of schemas/fi_holdings.json). */
+export function holding(sessionId: string, link: string, holdingId: string, fetchedAt: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    session_id: sessionId,
+    consent_id: 'c-1',
+    link_reference_number: link,
+    fi_type: 'MUTUAL_FUNDS',
+    holding_id: holdingId,
+    isin: holdingId,
+    scheme_code: null,
+    scheme_name: `scheme ${holdingId}`,
+    issuer_name: null,
+    units: '1234.567',
+    price: null,
+    nav: '49.4123',
+    value: '61000.123456',
+    cost_value: '50000',
+    face_value: null,
+    maturity_date: null,
+    folio_no: 'F1',
+    demat_id: null,
+    tier: null,
+    extra: { amfiCode: '120503', lienUnits: '' },
+    fetched_at: fetchedAt,
+    ...extra,
+  };
+}
+
 let clock = 1_750_000_000_000;
 export function record(stream: StreamName, data: Record<string, unknown>): AirbyteMessage {
   clock += 1;

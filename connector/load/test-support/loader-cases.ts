@@ -6,7 +6,8 @@ import { rawRecordJson, readMessages } from '../jsonl-message-reader.js';
 import type { LoadDestination } from '../load-destination.js';
 import { quoteIdent } from '../sql-dialect.js';
 import type { TablePlan } from '../table-mapping.js';
-import { complete, feed, loadStream, normalizeRow, record, state, txn } from './load-fixtures.js';
+import { analysisViewSql } from '../analysis-views.js';
+import { complete, feed, holding, loadStream, normalizeRow, record, state, txn } from './load-fixtures.js';
 
 /**
  * The loader's contract, run against each real database (DuckDB file, Postgres schema).
@@ -196,6 +197,33 @@ export function loaderCases(fresh: FreshStore): void {
       expect(await rows(destination, 'SELECT row_id, is_final, retry_attempt FROM bulk_batch_rows')).toEqual([{ row_id: '7', is_final: true, retry_attempt: '0' }]);
       const [batch] = await rows(destination, 'SELECT total, progress_percentage, global_config FROM bulk_batches');
       expect(batch).toEqual({ total: '10', progress_percentage: 12.5, global_config: { fi_types: ['DEPOSIT'] } });
+    });
+  });
+
+  it('loads fi_holdings exactly, extra as JSON, and fi_holdings_latest shows each account\'s holdings of its latest session', async () => {
+    const open = await fresh();
+    await withDestination(open, async (destination) => {
+      await feed(
+        destination,
+        [loadStream('fi_holdings')],
+        [
+          record('fi_holdings', holding('s-1', 'L-1', 'INF1', '2025-06-01T00:00:00Z')),
+          record('fi_holdings', holding('s-1', 'L-1', 'INF2', '2025-06-01T00:00:00Z')),
+          record('fi_holdings', holding('s-2', 'L-1', 'INF1', '2025-07-01T00:00:00Z', { units: '10.5' })),
+          // Fetched again in the same session: the later fetch is the one.
+          record('fi_holdings', holding('s-2', 'L-1', 'INF1', '2025-07-02T00:00:00Z', { units: '11' })),
+          record('fi_holdings', holding('s-1', 'L-2', 'TIER1:SM1', '2025-06-01T00:00:00Z', { fi_type: 'NPS', tier: 'TIER1', isin: null, scheme_code: 'SM1', folio_no: null })),
+          state('fi_holdings', { cursor: 1 }, 5),
+        ],
+      );
+      const stored = await rows(destination, "SELECT units, nav, value, cost_value, extra FROM fi_holdings WHERE session_id = 's-1' AND holding_id = 'INF1'");
+      expect(stored).toEqual([{ units: '1234.567', nav: '49.4123', value: '61000.123456', cost_value: '50000', extra: { amfiCode: '120503', lienUnits: '' } }]);
+      await destination.execute(analysisViewSql(new Set(['fi_holdings'])));
+      const latest = await rows(destination, 'SELECT link_reference_number, instrument, tier, units, session_id FROM fi_holdings_latest ORDER BY link_reference_number, instrument');
+      expect(latest).toEqual([
+        { link_reference_number: 'L-1', instrument: 'INF1', tier: null, units: '11', session_id: 's-2' },
+        { link_reference_number: 'L-2', instrument: 'SM1', tier: 'TIER1', units: '1234.567', session_id: 's-1' },
+      ]);
     });
   });
 

@@ -55,15 +55,15 @@ export const fiDataRoute: FinProRoute = {
     const consent = ctx.population.consent(index);
     const from = Math.max(session.fromMs, startMs ?? -Infinity);
     const to = Math.min(session.toMs, endMs ?? Infinity);
-    let transactions = 0;
+    const served: Array<{ fiType: string; transactions: number; holdings: number }> = [];
     const data = consent.accounts
       .filter((a) => a.undelivered === null)
       .map((account) => {
-        const generated = generateAccountData(ctx.options.seed, consent, account, from, Math.max(from - 1, to));
-        transactions += generated.transactionCount;
+        const generated = generateAccountData(ctx.options.seed, consent, account, from, Math.max(from - 1, to), ctx.options.fiShape);
+        served.push({ fiType: account.fiType, transactions: generated.transactionCount, holdings: generated.holdingCount });
         return generated.json;
       });
-    ctx.stats.getAllFiData(data.length, transactions);
+    ctx.stats.getAllFiData(consentId, session.id, served);
     return json(200, {
       ver: API_VERSION,
       status: 'success',
