@@ -7,6 +7,7 @@ import type { LogLevel } from './protocol/airbyte-message.js';
 import type { MessageSink } from './protocol/message-emitter.js';
 import { logMessage, streamStatusMessage } from './protocol/message-factory.js';
 import type { ReadInput } from './read-input.js';
+import { FiRecordOutlet } from './personal-data/fi-record-outlet.js';
 import { StateManager } from './state/state-manager.js';
 import type { StreamState } from './state/read-state.js';
 import type { StreamName } from './streams/stream-registry.js';
@@ -78,11 +79,13 @@ export async function readSource(input: ReadInput, sink: MessageSink, deps: Read
     () => ({ records: state.records, requests: client.counters.requests, rateLimited: client.counters.rateLimited }),
     deps.progressIntervalMs,
   );
+  const fiRecords = new FiRecordOutlet(state, input.config);
   const ctx: EngineContext = {
     client,
     config: input.config,
     state,
-    harvester: new FiDataHarvester(client, state, nowMs, (m) => log('WARN', m)),
+    harvester: new FiDataHarvester(client, fiRecords, nowMs, (m) => log('WARN', m)),
+    fiRecords,
     progress,
     now: nowMs,
     sleep,
