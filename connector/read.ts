@@ -80,6 +80,8 @@ export async function readSource(input: ReadInput, sink: MessageSink, deps: Read
     deps.progressIntervalMs,
   );
   const fiRecords = new FiRecordOutlet(state, input.config);
+  const personal = input.config.personal_data;
+  if (personal.mode !== 'keep') log('INFO', `Personal data: ${personal.mode === 'hash' ? 'hashing (HMAC-SHA-256)' : 'dropping'} ${personal.fields.join(', ')} in every fi_* stream before it is emitted.`);
   const ctx: EngineContext = {
     client,
     config: input.config,

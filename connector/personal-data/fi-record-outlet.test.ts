@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PERSONAL_FIELDS, type PersonalData } from '../config.js';
 import { CollectingSink } from '../protocol/message-emitter.js';
 import { StateManager } from '../state/state-manager.js';
+import { loadStreamSchema } from '../streams/schema-loader.js';
+import { STREAM_NAMES } from '../streams/stream-registry.js';
 import { dataExpiresAt, finproExpiryMs } from './data-expiry.js';
 import { FiRecordOutlet } from './fi-record-outlet.js';
 
@@ -64,5 +66,16 @@ describe('FiRecordOutlet', () => {
       { stream: 'bulk_batches', data: { pan: 'keep-me' } },
       { stream: 'fi_holdings', data: { session_id: 's', folio_no: null, holders: [{}], data_expires_at: null } },
     ]);
+  });
+});
+
+describe('FI stream schemas', () => {
+  it('every fi_* stream declares data_expires_at, as the outlet stamps it on all of them and purge deletes by it', () => {
+    const fiStreams = STREAM_NAMES.filter((name) => name.startsWith('fi_'));
+    expect(fiStreams.length).toBeGreaterThanOrEqual(3);
+    for (const stream of fiStreams) {
+      const property = (loadStreamSchema(stream)['properties'] as Record<string, Record<string, unknown>>)['data_expires_at'];
+      expect(property, stream).toMatchObject({ type: ['null', 'string'], format: 'date-time', airbyte_type: 'timestamp_with_timezone' });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { PersonalData } from '../config.js';
 import { keyRoles, type KeyRole } from './personal-data-fields.js';
 
@@ -22,7 +22,7 @@ import { keyRoles, type KeyRole } from './personal-data-fields.js';
  */
 export class PersonalDataPolicy {
   private readonly roleOf: (key: string) => KeyRole;
-  private readonly key: Buffer;
+  private readonly key: KeyObject;
   /** Holder values repeat on every account of a consent and in two streams: hash each once. */
   private readonly hashes = new Map<string, string>();
 
@@ -31,7 +31,7 @@ export class PersonalDataPolicy {
     config: PersonalData,
   ) {
     this.roleOf = keyRoles(config.fields);
-    this.key = Buffer.from(config.hash_key ?? '', 'hex');
+    this.key = createSecretKey(Buffer.from(config.hash_key ?? '', 'hex'));
   }
 
   /** The policy of a config, or null for `keep` (or no field), so the hot path can skip it entirely. */
@@ -51,7 +51,7 @@ export class PersonalDataPolicy {
     let digest = this.hashes.get(text);
     if (digest === undefined) {
       digest = createHmac('sha256', this.key).update(text, 'utf8').digest('hex');
-      if (this.hashes.size >= 50_000) this.hashes.clear();
+      if (this.hashes.size >= 10_000) this.hashes.clear();
       this.hashes.set(text, digest);
     }
     return digest;

@@ -89,6 +89,7 @@ describe('personal data on stdout (built CLI, sandbox)', () => {
     const first = await read({ mode: 'hash', hash_key: KEY });
     const second = await read({ mode: 'hash', hash_key: KEY });
     const other = await read({ mode: 'hash', hash_key: OTHER_KEY });
+    expect(first.logs.map((l) => l.message)).toContain('Personal data: hashing (HMAC-SHA-256) name, dob, mobile, email, pan, address, landline, dematId, pranId, folioNo in every fi_* stream before it is emitted.');
     const data = await served(sandbox(), ids());
     for (const output of [first, second, other]) {
       for (const value of data.holderValues) expect(output.stdout, `served ${value} on stdout`).not.toContain(value);
