@@ -21,6 +21,8 @@ import { readAll } from '../read/read-harness.js';
 const KEY = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 const OTHER_KEY = '00112233445566778899aabbccddeeff';
 const STREAMS = ['fi_data', 'fi_accounts', 'fi_transactions'];
+/** Every field, narration included: a narration may name a person (a UPI payee), so "no identifier anywhere" needs it. */
+const ALL_FIELDS = ['name', 'dob', 'mobile', 'email', 'pan', 'address', 'landline', 'dematId', 'pranId', 'folioNo', 'narration'];
 const hmac = (text: string, key: string) => createHmac('sha256', Buffer.from(key, 'hex')).update(text).digest('hex');
 
 /** Throws under CI=true when Postgres is down: CI must not pass by skipping the database. */
@@ -85,14 +87,14 @@ describe('personal data on stdout (built CLI, sandbox)', () => {
     for (const value of data.holderValues) expect(output.stdout).toContain(value);
   });
 
-  it('hash: no served identifier anywhere on stdout; a PAN hashes alike in two reads with one key, differently with another', async () => {
-    const first = await read({ mode: 'hash', hash_key: KEY });
-    const second = await read({ mode: 'hash', hash_key: KEY });
-    const other = await read({ mode: 'hash', hash_key: OTHER_KEY });
-    expect(first.logs.map((l) => l.message)).toContain('Personal data: hashing (HMAC-SHA-256) name, dob, mobile, email, pan, address, landline, dematId, pranId, folioNo in every fi_* stream before it is emitted.');
+  it('hash: no served identifier or narration anywhere on stdout; a PAN hashes alike in two reads with one key, differently with another', async () => {
+    const first = await read({ mode: 'hash', hash_key: KEY, fields: ALL_FIELDS });
+    const second = await read({ mode: 'hash', hash_key: KEY, fields: ALL_FIELDS });
+    const other = await read({ mode: 'hash', hash_key: OTHER_KEY, fields: ALL_FIELDS });
     const data = await served(sandbox(), ids());
+    expect(data.narrations.size).toBeGreaterThan(0);
     for (const output of [first, second, other]) {
-      for (const value of data.holderValues) expect(output.stdout, `served ${value} on stdout`).not.toContain(value);
+      for (const value of [...data.holderValues, ...data.narrations]) expect(output.stdout, `served ${value} on stdout`).not.toContain(value);
       expect(output.stdout + output.stderr).not.toContain(KEY);
       expect(output.stdout + output.stderr).not.toContain(OTHER_KEY);
     }
@@ -106,12 +108,30 @@ describe('personal data on stdout (built CLI, sandbox)', () => {
     const pan = [...data.pans][0]!;
     const streamsWithIt = STREAMS.filter((s) => (first.recordsByStream.get(s) ?? []).some((r) => JSON.stringify(r).includes(hmac(pan, KEY))));
     expect(streamsWithIt).toEqual(['fi_data', 'fi_accounts']);
-    // Not personal, so kept: narrations are not a default field.
-    for (const narration of data.narrations) expect(first.stdout).toContain(JSON.stringify(narration));
+    // A narration too: fi_data's raw transaction and fi_transactions.narration carry one hash.
+    const narration = [...data.narrations][0]!;
+    expect(STREAMS.filter((s) => (first.recordsByStream.get(s) ?? []).some((r) => JSON.stringify(r).includes(hmac(narration, KEY))))).toEqual(['fi_data', 'fi_transactions']);
+  });
+
+  it('hash with the default fields: every holder value hashed, narrations kept as served', async () => {
+    const output = await read({ mode: 'hash', hash_key: KEY });
+    expect(output.logs.map((l) => l.message)).toContain(
+      'Personal data: hashing (HMAC-SHA-256) name, dob, mobile, email, pan, address, landline, dematId, pranId, folioNo in every fi_* stream before it is emitted.',
+    );
+    const data = await served(sandbox(), ids());
+    let holders = 0;
+    for (const account of output.recordsByStream.get('fi_accounts') ?? []) {
+      for (const holder of (account['holders'] as Array<Record<string, unknown>> | null) ?? []) {
+        holders++;
+        for (const [key, value] of Object.entries(holder)) if (HOLDER_FIELD.test(key) && value !== '' && value !== null) expect(value, key).toMatch(/^[0-9a-f]{64}$/);
+      }
+    }
+    expect(holders).toBeGreaterThan(0);
+    for (const narration of data.narrations) expect(output.stdout).toContain(JSON.stringify(narration));
   });
 
   it('drop, narration included: identifiers and narrations gone, the narration column null', async () => {
-    const output = await read({ mode: 'drop', fields: ['name', 'dob', 'mobile', 'email', 'pan', 'address', 'landline', 'dematId', 'pranId', 'folioNo', 'narration'] });
+    const output = await read({ mode: 'drop', fields: ALL_FIELDS });
     const data = await served(sandbox(), ids());
     expect(data.narrations.size).toBeGreaterThan(0);
     for (const value of [...data.holderValues, ...data.narrations]) expect(output.stdout, `served ${value} on stdout`).not.toContain(value);
