@@ -22,7 +22,7 @@ export const PERSONAL_FIELD_RULES: Record<PersonalField, { scope: FieldScope; ke
   pan: { scope: 'anywhere', keys: ['pan', 'panno', 'pannumber'] },
   dematId: { scope: 'anywhere', keys: ['dematid'] },
   pranId: { scope: 'anywhere', keys: ['pranid'] },
-  folioNo: { scope: 'anywhere', keys: ['foliono', 'folionumber'] },
+  folioNo: { scope: 'anywhere', keys: ['foliono', 'folionumber', 'folio'] },
   narration: { scope: 'anywhere', keys: ['narration'] },
 };
 

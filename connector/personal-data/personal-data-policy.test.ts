@@ -51,6 +51,8 @@ describe('PersonalDataPolicy', () => {
       data: { profile: { holders: { holder: [{ name: hmac('A B'), pan: hmac('P1') }, { Name: hmac('C D'), PAN: hmac('P2'), demat_id: hmac('D1'), pran_id: hmac('R1'), folio_no: hmac('F1') }] } } },
     });
     expect(p.apply({ holders: [{ name: 'A B', email: 'a@b.c' }], holders_type: 'SINGLE', bank: 'X' })).toEqual({ holders: [{ name: hmac('A B'), email: hmac('a@b.c') }], holders_type: 'SINGLE', bank: 'X' });
+    // A holding's normalized columns, whatever a new FI stream names them.
+    expect(p.apply({ isin: 'INE1', folio: 'F1', folio_number: 'F2', demat_id: 'D1', scheme_name: 'S' })).toEqual({ isin: 'INE1', folio: hmac('F1'), folio_number: hmac('F2'), demat_id: hmac('D1'), scheme_name: 'S' });
   });
 
   it('hashes one value alike everywhere with one key, differently with another', () => {
