@@ -137,7 +137,7 @@ export const PersonalData = z
         order: 2,
       }),
   })
-  .meta({ title: 'Personal data', group: 'privacy', order: 16 });
+  .meta({ title: 'Personal data', description: 'Hash or drop personal data (holder fields, optionally narrations) in every FI stream before it is emitted.', group: 'privacy', order: 16 });
 
 export const ConfigSchema = z
   .object({
