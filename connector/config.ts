@@ -133,7 +133,7 @@ export const PersonalData = z
       .default(DEFAULT_PERSONAL_FIELDS)
       .meta({
         title: 'Fields',
-        description: 'Personal fields covered, each in every spelling FinPro sends (e.g. dematID, demat_id). name, dob, mobile, email, address and landline are covered in holder objects only; pan, dematId, pranId, folioNo and narration anywhere.',
+        description: 'Personal fields covered, each in every spelling FinPro sends (e.g. dematID, demat_id). name and address are covered in holder objects (and name as holder1Name etc. anywhere); the others anywhere.',
         order: 2,
       }),
   })

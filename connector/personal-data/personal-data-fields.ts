@@ -5,26 +5,35 @@ import type { PersonalField } from '../config.js';
  * a field several ways (`dematId`, `dematID`, `demat_id`, `DematId`), so keys are compared
  * lower-cased with `_` and `-` removed.
  *
- * `holder`: only inside a holder object (under a `Holder`/`Holders` key in any spelling):
- * `name` elsewhere is a bank's, scheme's or issuer's name, not a person's.
- * `anywhere`: an identifier of the person wherever it appears (a folio in a holding, a PAN in
- * a nominee block, a narration in any transaction list).
+ * `holderKeys` count only inside a holder object (under a `Holder`/`Holders` key in any
+ * spelling): `name` elsewhere is a bank's, scheme's or issuer's name, and `address` a
+ * branch's. `anywhereKeys` name the person wherever they appear: a date of birth, mobile or
+ * email is always a person's, and ReBIT's mutual-fund holdings carry `holder1Name`,
+ * `holder2Name` and the holder's `email` outside any holder object; ids (PAN, demat, PRAN,
+ * folio) and narrations are personal in any list.
  */
-export type FieldScope = 'holder' | 'anywhere';
+export interface FieldRule {
+  holderKeys: string[];
+  anywhereKeys: string[];
+  /** Normalized keys matching this count anywhere too (`holder1Name`, `holderName`...). */
+  anywherePattern?: RegExp;
+}
 
-export const PERSONAL_FIELD_RULES: Record<PersonalField, { scope: FieldScope; keys: string[] }> = {
-  name: { scope: 'holder', keys: ['name'] },
-  dob: { scope: 'holder', keys: ['dob', 'dateofbirth'] },
-  mobile: { scope: 'holder', keys: ['mobile', 'mobileno', 'mobilenumber'] },
-  email: { scope: 'holder', keys: ['email', 'emailid', 'emailaddress'] },
-  address: { scope: 'holder', keys: ['address'] },
-  landline: { scope: 'holder', keys: ['landline', 'landlineno', 'landlinenumber'] },
-  pan: { scope: 'anywhere', keys: ['pan', 'panno', 'pannumber'] },
-  dematId: { scope: 'anywhere', keys: ['dematid'] },
-  pranId: { scope: 'anywhere', keys: ['pranid'] },
-  folioNo: { scope: 'anywhere', keys: ['foliono', 'folionumber', 'folio'] },
-  narration: { scope: 'anywhere', keys: ['narration'] },
+export const PERSONAL_FIELD_RULES: Record<PersonalField, FieldRule> = {
+  name: { holderKeys: ['name'], anywhereKeys: [], anywherePattern: /^holder\d*name$/ },
+  address: { holderKeys: ['address'], anywhereKeys: [] },
+  dob: { holderKeys: [], anywhereKeys: ['dob', 'dateofbirth'] },
+  mobile: { holderKeys: [], anywhereKeys: ['mobile', 'mobileno', 'mobilenumber'] },
+  email: { holderKeys: [], anywhereKeys: ['email', 'emailid', 'emailaddress'] },
+  landline: { holderKeys: [], anywhereKeys: ['landline', 'landlineno', 'landlinenumber'] },
+  pan: { holderKeys: [], anywhereKeys: ['pan', 'panno', 'pannumber'] },
+  dematId: { holderKeys: [], anywhereKeys: ['dematid'] },
+  pranId: { holderKeys: [], anywhereKeys: ['pranid'] },
+  folioNo: { holderKeys: [], anywhereKeys: ['foliono', 'folionumber', 'folio'] },
+  narration: { holderKeys: [], anywhereKeys: ['narration'] },
 };
+
+export type FieldScope = 'holder' | 'anywhere';
 
 /** Keys whose value holds holder objects: `Holders`, `Holder`, `holders` (fi_accounts' column). */
 const HOLDER_CONTAINER_KEYS = new Set(['holder', 'holders']);
@@ -37,18 +46,27 @@ export function normalizeKey(key: string): string {
 export type KeyRole = { kind: 'field'; scope: FieldScope } | { kind: 'holders' } | null;
 
 export function keyRoles(fields: readonly PersonalField[]): (key: string) => KeyRole {
-  const byNormalized = new Map<string, KeyRole>();
-  for (const field of fields) for (const key of PERSONAL_FIELD_RULES[field].keys) byNormalized.set(key, { kind: 'field', scope: PERSONAL_FIELD_RULES[field].scope });
+  const anywhere: KeyRole = { kind: 'field', scope: 'anywhere' };
+  const inHolder: KeyRole = { kind: 'field', scope: 'holder' };
   const holders: KeyRole = { kind: 'holders' };
+  const byNormalized = new Map<string, KeyRole>();
+  const patterns: RegExp[] = [];
+  for (const field of fields) {
+    const rule = PERSONAL_FIELD_RULES[field];
+    for (const key of rule.holderKeys) byNormalized.set(key, inHolder);
+    for (const key of rule.anywhereKeys) byNormalized.set(key, anywhere);
+    if (rule.anywherePattern !== undefined) patterns.push(rule.anywherePattern);
+  }
+  const roleOf = (normalized: string): KeyRole =>
+    byNormalized.get(normalized) ?? (patterns.some((p) => p.test(normalized)) ? anywhere : HOLDER_CONTAINER_KEYS.has(normalized) ? holders : null);
   // Raw keys repeat on every record: normalize each spelling once.
   const cache = new Map<string, KeyRole>();
   return (key) => {
     let role = cache.get(key);
-    if (role === undefined && !cache.has(key)) {
-      const normalized = normalizeKey(key);
-      role = byNormalized.get(normalized) ?? (HOLDER_CONTAINER_KEYS.has(normalized) ? holders : null);
+    if (role === undefined) {
+      role = roleOf(normalizeKey(key));
       if (cache.size < 10_000) cache.set(key, role);
     }
-    return role ?? null;
+    return role;
   };
 }

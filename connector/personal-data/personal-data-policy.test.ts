@@ -15,7 +15,7 @@ const capitalised = () => ({
   linkReferenceNumber: 'L1',
   bank: 'Example Bank',
   Profile: { Holders: { type: 'SINGLE', Holder: { ...holder } } },
-  Summary: { currentBalance: '10.00', Investment: { Holdings: { Holding: [{ isin: 'INE000A01', folioNo: 'F-77', dematID: 'IN300-1', issuerName: 'Acme', name: 'Acme Growth Fund' }] } } },
+  Summary: { currentBalance: '10.00', Investment: { Holdings: { Holding: [{ isin: 'INE000A01', folioNo: 'F-77', dematID: 'IN300-1', issuerName: 'Acme', name: 'Acme Growth Fund', holder1Name: 'Asha Kumar', holder2Name: '', email: 'asha@example.com' }] } } },
   Transactions: { Transaction: [{ txnId: 'T1', amount: '1.00', narration: 'UPI/CR/Ravi/123456' }] },
 });
 
@@ -38,7 +38,17 @@ describe('PersonalDataPolicy', () => {
       address: hmac('Pune'),
     });
     const holding = data.Summary.Investment.Holdings.Holding[0]!;
-    expect(holding).toEqual({ isin: 'INE000A01', folioNo: hmac('F-77'), dematID: hmac('IN300-1'), issuerName: 'Acme', name: 'Acme Growth Fund' });
+    // A mutual-fund holding names its holders and their email outside any holder object.
+    expect(holding).toEqual({
+      isin: 'INE000A01',
+      folioNo: hmac('F-77'),
+      dematID: hmac('IN300-1'),
+      issuerName: 'Acme',
+      name: 'Acme Growth Fund',
+      holder1Name: hmac('Asha Kumar'),
+      holder2Name: '',
+      email: hmac('asha@example.com'),
+    });
     // Narration is not a default field; the bank's name is not a holder's.
     expect(data.Transactions.Transaction[0]!.narration).toBe('UPI/CR/Ravi/123456');
     expect(data.bank).toBe('Example Bank');
@@ -71,8 +81,8 @@ describe('PersonalDataPolicy', () => {
     expect(p.apply({ txn_id: 'T1', narration: 'UPI/Ravi' })).toEqual({ txn_id: 'T1', narration: hmac('UPI/Ravi') });
   });
 
-  it('does not hash a name outside a holder object', () => {
-    const record = { scheme_name: 'S', name: 'Acme Growth Fund', data: { Summary: { Holdings: { Holding: { name: 'Bond 2030' } } } } };
+  it('does not hash a name or an address outside a holder object', () => {
+    const record = { scheme_name: 'S', name: 'Acme Growth Fund', data: { Summary: { branch: 'B', address: 'MG Road branch', Holdings: { Holding: { name: 'Bond 2030', holderType: 'SOLE' } } } } };
     expect(policy({}).apply(record)).toBe(record);
   });
 
@@ -88,7 +98,7 @@ describe('PersonalDataPolicy', () => {
     expect(out['narration']).toBeNull();
     const data = out['data'] as ReturnType<typeof capitalised>;
     expect(data.Profile.Holders.Holder).toEqual({ landline: '', nominee: 'REGISTERED', ckycCompliance: 'true' });
-    expect(data.Summary.Investment.Holdings.Holding[0]).toEqual({ isin: 'INE000A01', issuerName: 'Acme', name: 'Acme Growth Fund' });
+    expect(data.Summary.Investment.Holdings.Holding[0]).toEqual({ isin: 'INE000A01', issuerName: 'Acme', name: 'Acme Growth Fund', holder2Name: '' });
     expect(data.Transactions.Transaction[0]).toEqual({ txnId: 'T1', amount: '1.00' });
   });
 

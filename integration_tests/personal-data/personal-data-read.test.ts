@@ -29,7 +29,8 @@ const hmac = (text: string, key: string) => createHmac('sha256', Buffer.from(key
 const pgAvailable = await postgresAvailable();
 
 const HOLDER_FIELD = /^(name|dob|mobile|email|pan|address|landline)$/i;
-const ANYWHERE_FIELD = /^(pan|demat_?id|pran_?id|folio_?no)$/i;
+/** A person's wherever they are: ids, contact details, and holder names as mutual-fund holdings spell them. */
+const ANYWHERE_FIELD = /^(pan|demat_?id|pran_?id|folio_?no|dob|mobile|email|landline|holder_?\d*_?name)$/i;
 
 interface Served {
   holderValues: Set<string>;
@@ -189,7 +190,9 @@ describe('purge after sync (built CLI, sandbox, DuckDB and Postgres)', () => {
 
     const purge = await runCli(['purge', '--to', to]);
     expect(purge.code, purge.stderr).toBe(0);
-    expect(purge.stdout).toContain(`fi_data ${before['fi_data']!.toLocaleString('en-US')}, fi_transactions ${before['fi_transactions']!.toLocaleString('en-US')}`);
+    // The report names every fi_* table with what it deleted (other FI streams, such as holdings, included).
+    const reported = Object.fromEntries([...purge.stdout.matchAll(/(fi_\w+) ([\d,]+)/g)].map((m) => [m[1]!, Number(m[2]!.replaceAll(',', ''))]));
+    for (const table of ['fi_data', 'fi_accounts', 'fi_transactions']) expect(reported[table], table).toBe(before[table]);
     expect(counts(await query())).toEqual({ fi_data: 0, fi_accounts: 0, fi_transactions: 0, bulk_batch_rows: before['bulk_batch_rows'] });
     expect(purge.stdout + purge.stderr + sync.stdout + sync.stderr).not.toContain(KEY);
   }
