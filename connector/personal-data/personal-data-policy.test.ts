@@ -97,8 +97,8 @@ describe('PersonalDataPolicy', () => {
     expect(out['folio_no']).toBeNull();
     expect(out['narration']).toBeNull();
     const data = out['data'] as ReturnType<typeof capitalised>;
-    expect(data.Profile.Holders.Holder).toEqual({ landline: '', nominee: 'REGISTERED', ckycCompliance: 'true' });
-    expect(data.Summary.Investment.Holdings.Holding[0]).toEqual({ isin: 'INE000A01', issuerName: 'Acme', name: 'Acme Growth Fund', holder2Name: '' });
+    expect(data.Profile.Holders.Holder).toEqual({ nominee: 'REGISTERED', ckycCompliance: 'true' });
+    expect(data.Summary.Investment.Holdings.Holding[0]).toEqual({ isin: 'INE000A01', issuerName: 'Acme', name: 'Acme Growth Fund' });
     expect(data.Transactions.Transaction[0]).toEqual({ txnId: 'T1', amount: '1.00' });
   });
 

@@ -16,9 +16,10 @@ import { keyRoles, type KeyRole } from './personal-data-fields.js';
  *   without the key nobody can build a lookup table of PANs or mobiles.
  *   An object or array value (an address given in parts) is hashed as its JSON text.
  * - drop: a column of the record (depth 0) becomes null, so the record keeps the shape its
- *   schema declares; a key inside a nested object is removed.
+ *   schema declares; a key inside a nested object is removed, whatever its value.
  *
- * null and "" are left as they are in both modes: they hold nothing personal.
+ * hash leaves null and "" as they are: they hold nothing personal, and a hash of "" would
+ * look like a value.
  */
 export class PersonalDataPolicy {
   private readonly roleOf: (key: string) => KeyRole;
@@ -77,11 +78,14 @@ export class PersonalDataPolicy {
       const value = object[key];
       const role = this.roleOf(key);
       if (role !== null && role.kind === 'field' && (inHolder || role.scope === 'anywhere')) {
-        if (value === null || value === undefined || value === '') continue;
-        out ??= { ...object };
-        if (this.mode === 'hash') out[key] = this.hash(typeof value === 'object' ? JSON.stringify(value) : String(value));
-        else if (isRecord) out[key] = null;
-        else delete out[key];
+        if (this.mode === 'hash') {
+          if (value === null || value === undefined || value === '') continue;
+          (out ??= { ...object })[key] = this.hash(typeof value === 'object' ? JSON.stringify(value) : String(value));
+        } else if (isRecord) {
+          if (value !== null) (out ??= { ...object })[key] = null;
+        } else {
+          delete (out ??= { ...object })[key];
+        }
         continue;
       }
       if (typeof value !== 'object' || value === null) continue;
