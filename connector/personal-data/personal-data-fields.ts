@@ -17,6 +17,8 @@ export interface FieldRule {
   anywhereKeys: string[];
   /** Normalized keys matching this count anywhere too (`holder1Name`, `holderName`...). */
   anywherePattern?: RegExp;
+  /** An identifier that other columns may embed (a holding id built from the folio). */
+  identifier?: true;
 }
 
 export const PERSONAL_FIELD_RULES: Record<PersonalField, FieldRule> = {
@@ -26,10 +28,10 @@ export const PERSONAL_FIELD_RULES: Record<PersonalField, FieldRule> = {
   mobile: { holderKeys: [], anywhereKeys: ['mobile', 'mobileno', 'mobilenumber'] },
   email: { holderKeys: [], anywhereKeys: ['email', 'emailid', 'emailaddress'] },
   landline: { holderKeys: [], anywhereKeys: ['landline', 'landlineno', 'landlinenumber'] },
-  pan: { holderKeys: [], anywhereKeys: ['pan', 'panno', 'pannumber'] },
-  dematId: { holderKeys: [], anywhereKeys: ['dematid'] },
-  pranId: { holderKeys: [], anywhereKeys: ['pranid'] },
-  folioNo: { holderKeys: [], anywhereKeys: ['foliono', 'folionumber', 'folio'] },
+  pan: { holderKeys: [], anywhereKeys: ['pan', 'panno', 'pannumber'], identifier: true },
+  dematId: { holderKeys: [], anywhereKeys: ['dematid'], identifier: true },
+  pranId: { holderKeys: [], anywhereKeys: ['pranid'], identifier: true },
+  folioNo: { holderKeys: [], anywhereKeys: ['foliono', 'folionumber', 'folio'], identifier: true },
   narration: { holderKeys: [], anywhereKeys: ['narration'] },
 };
 
@@ -43,10 +45,11 @@ export function normalizeKey(key: string): string {
 }
 
 /** What a key means to the policy: a personal field in some scope, a container of holders, or nothing. */
-export type KeyRole = { kind: 'field'; scope: FieldScope } | { kind: 'holders' } | null;
+export type KeyRole = { kind: 'field'; scope: FieldScope; identifier?: true } | { kind: 'holders' } | null;
 
 export function keyRoles(fields: readonly PersonalField[]): (key: string) => KeyRole {
   const anywhere: KeyRole = { kind: 'field', scope: 'anywhere' };
+  const identifier: KeyRole = { kind: 'field', scope: 'anywhere', identifier: true };
   const inHolder: KeyRole = { kind: 'field', scope: 'holder' };
   const holders: KeyRole = { kind: 'holders' };
   const byNormalized = new Map<string, KeyRole>();
@@ -54,7 +57,7 @@ export function keyRoles(fields: readonly PersonalField[]): (key: string) => Key
   for (const field of fields) {
     const rule = PERSONAL_FIELD_RULES[field];
     for (const key of rule.holderKeys) byNormalized.set(key, inHolder);
-    for (const key of rule.anywhereKeys) byNormalized.set(key, anywhere);
+    for (const key of rule.anywhereKeys) byNormalized.set(key, rule.identifier ? identifier : anywhere);
     if (rule.anywherePattern !== undefined) patterns.push(rule.anywherePattern);
   }
   const roleOf = (normalized: string): KeyRole =>

@@ -81,6 +81,15 @@ describe('PersonalDataPolicy', () => {
     expect(p.apply({ txn_id: 'T1', narration: 'UPI/Ravi' })).toEqual({ txn_id: 'T1', narration: hmac('UPI/Ravi') });
   });
 
+  it('replaces an identifier where another column of the record embeds it, hashed or dropped', () => {
+    const holding = { session_id: 's', holding_id: 'INF846K01EW2:9876543/21', isin: 'INF846K01EW2', folio_no: '9876543/21', demat_id: null, units: '1.5' };
+    expect(policy({}).apply(holding)).toEqual({ ...holding, holding_id: `INF846K01EW2:${hmac('9876543/21')}`, folio_no: hmac('9876543/21') });
+    const drop = PersonalDataPolicy.of({ mode: 'drop', fields: DEFAULT_PERSONAL_FIELDS })!;
+    expect(drop.apply(holding)).toEqual({ ...holding, holding_id: 'INF846K01EW2:[dropped]', folio_no: null });
+    // Short values are not searched for inside other text.
+    expect(policy({}).apply({ pan: 'P1', txn_id: 'P1-7' })).toEqual({ pan: hmac('P1'), txn_id: 'P1-7' });
+  });
+
   it('does not hash a name or an address outside a holder object', () => {
     const record = { scheme_name: 'S', name: 'Acme Growth Fund', data: { Summary: { branch: 'B', address: 'MG Road branch', Holdings: { Holding: { name: 'Bond 2030', holderType: 'SOLE' } } } } };
     expect(policy({}).apply(record)).toBe(record);

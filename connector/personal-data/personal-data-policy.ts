@@ -18,6 +18,11 @@ import { keyRoles, type KeyRole } from './personal-data-fields.js';
  * - drop: a column of the record (depth 0) becomes null, so the record keeps the shape its
  *   schema declares; a key inside a nested object is removed, whatever its value.
  *
+ * An identifier in a column of the record (a holding's folio_no, demat_id) is also replaced
+ * where another column of the same record embeds it: a key built as `<isin>:<folio>` would
+ * otherwise carry the folio in clear. hash puts the same HMAC there (the key stays unique
+ * and stable per hash key); drop puts `[dropped]`.
+ *
  * hash leaves null and "" as they are: they hold nothing personal, and a hash of "" would
  * look like a value.
  */
@@ -44,7 +49,30 @@ export class PersonalDataPolicy {
 
   /** The record with its personal fields hashed or dropped (the same object when it holds none). */
   apply(record: Record<string, unknown>): Record<string, unknown> {
-    return this.walkObject(record, false, true);
+    const out = this.walkObject(record, false, true);
+    return out === record ? out : this.scrubEmbedded(record, out);
+  }
+
+  /** Shorter identifiers are left inside other columns: replacing them could mangle unrelated text. */
+  private static readonly MIN_EMBEDDED = 6;
+
+  private scrubEmbedded(record: Record<string, unknown>, out: Record<string, unknown>): Record<string, unknown> {
+    let ids: string[] | undefined;
+    for (const key in record) {
+      const value = record[key];
+      if (typeof value !== 'string' || value.length < PersonalDataPolicy.MIN_EMBEDDED) continue;
+      const role = this.roleOf(key);
+      if (role !== null && role.kind === 'field' && role.identifier === true) (ids ??= []).push(value);
+    }
+    if (ids === undefined) return out;
+    for (const key in out) {
+      const value = out[key];
+      if (typeof value !== 'string' || this.roleOf(key) !== null) continue;
+      let next = value;
+      for (const id of ids) if (next.includes(id)) next = next.split(id).join(this.mode === 'hash' ? this.hash(id) : '[dropped]');
+      if (next !== value) out[key] = next;
+    }
+    return out;
   }
 
   /** HMAC-SHA-256 of one value's text, hex. */
