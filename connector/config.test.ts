@@ -123,6 +123,7 @@ describe('config', () => {
       [{ personal_data: { mode: 'hash' } }, /config\.personal_data\.hash_key: is required when personal_data\.mode is hash/],
       [{ personal_data: { mode: 'hash', hash_key: 'abcd' } }, /config\.personal_data\.hash_key: must be at least 32 hex characters/],
       [{ personal_data: { mode: 'hash', hash_key: `${KEY}z1` } }, /config\.personal_data\.hash_key/],
+      [{ personal_data: { mode: 'hash', hash_key: '0123456789'.repeat(4) } }, /config\.personal_data\.hash_key: must hold at least one of the hex letters/],
       [{ personal_data: { mode: 'mask' } }, /config\.personal_data\.mode/],
       [{ personal_data: { fields: ['pan', 'ssn'] } }, /config\.personal_data\.fields\.1/],
       [{ data_life_days: -1 }, /config\.data_life_days/],

@@ -121,6 +121,8 @@ export const PersonalData = z
     hash_key: z
       .string()
       .regex(HASH_KEY_PATTERN, 'must be at least 32 hex characters (16 bytes), an even number of them')
+      // Redacted as a secret, a key of digits alone could not be told apart from numbers in the data.
+      .refine((key) => /[a-fA-F]/.test(key), 'must hold at least one of the hex letters a-f')
       .optional()
       .meta({
         title: 'Hash key',
