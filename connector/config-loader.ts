@@ -132,10 +132,23 @@ export function parseConsentIdsText(text: string, source: string): string[] {
 
 function registerSecrets(raw: unknown): void {
   if (typeof raw !== 'object' || raw === null) return;
+  registerHashKey(raw);
   const credentials = (raw as { credentials?: unknown }).credentials;
   if (typeof credentials !== 'object' || credentials === null) return;
   const secret = (credentials as { client_secret?: unknown }).client_secret;
   // A secret that is not redactable is refused by the schema (its error never echoes it);
   // registering it would rewrite ordinary text such as `null` in that very error's output.
   if (typeof secret === 'string' && isRedactableSecret(secret)) processRedactor.add(secret);
+}
+
+/**
+ * The HMAC key of personal_data, registered even when malformed (a library could echo it).
+ * A key too short to be valid is refused by the schema instead: redacting it could blank out
+ * common text, field names included, in the very error that refuses it.
+ */
+function registerHashKey(raw: object): void {
+  const personal = (raw as { personal_data?: unknown }).personal_data;
+  if (typeof personal !== 'object' || personal === null) return;
+  const key = (personal as { hash_key?: unknown }).hash_key;
+  if (typeof key === 'string' && key.length >= 16) processRedactor.add(key);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from './config-loader.js';
 import { ConfigError } from './errors/connector-errors.js';
+import { processRedactor } from './protocol/secret-redactor.js';
 
 /** The config schema through `parseConfig`: defaults, and every invalid field named in the error. */
 
@@ -135,5 +136,48 @@ describe('config', () => {
     expect(errorOf(raw).message).toMatch(/config\.credentials\.client_secret/);
     const message = errorOf({ ...valid(), base_url: 'http://x.example.com' }).message;
     expect(message).not.toContain('s3cr3t-config-test');
+  });
+
+  describe('personal_data and data_life_days', () => {
+    const KEY = '00112233445566778899aabbccddeeff';
+
+    it('keeps personal data and sets no data life by default; the holder fields are covered, narration is not', () => {
+      const config = parseConfig(valid());
+      expect(config.personal_data).toEqual({ mode: 'keep', fields: ['name', 'dob', 'mobile', 'email', 'pan', 'address', 'landline', 'dematId', 'pranId', 'folioNo'] });
+      expect(config.data_life_days).toBeUndefined();
+    });
+
+    it('accepts hash with a hex key, narration added, and a fractional data life', () => {
+      const config = parseConfig({ ...valid(), personal_data: { mode: 'hash', hash_key: KEY, fields: ['pan', 'narration'] }, data_life_days: 0.5 });
+      expect(config.personal_data).toEqual({ mode: 'hash', hash_key: KEY, fields: ['pan', 'narration'] });
+      expect(config.data_life_days).toBe(0.5);
+    });
+
+    it.each([
+      [{ personal_data: { mode: 'hash' } }, /config\.personal_data\.hash_key: is required when personal_data\.mode is hash/],
+      [{ personal_data: { mode: 'hash', hash_key: 'abcd' } }, /config\.personal_data\.hash_key: must be at least 32 hex characters/],
+      [{ personal_data: { mode: 'hash', hash_key: `${KEY}z1` } }, /config\.personal_data\.hash_key/],
+      [{ personal_data: { mode: 'hash', hash_key: '0123456789'.repeat(4) } }, /config\.personal_data\.hash_key: must hold at least one of the hex letters/],
+      [{ personal_data: { mode: 'mask' } }, /config\.personal_data\.mode/],
+      [{ personal_data: { fields: ['pan', 'ssn'] } }, /config\.personal_data\.fields\.1/],
+      [{ data_life_days: -1 }, /config\.data_life_days/],
+    ])('rejects %j naming the field', (patch, message) => {
+      expect(errorOf({ ...valid(), ...patch }).message).toMatch(message);
+    });
+
+    it('never echoes the hash key, even in the error of a malformed one', () => {
+      const longButBad = `${KEY}${KEY}-not-hex`;
+      const error = errorOf({ ...valid(), personal_data: { mode: 'hash', hash_key: longButBad } });
+      expect(error.message).not.toContain(longButBad);
+      expect(processRedactor.redact(`echo ${KEY}${KEY}-not-hex`)).not.toContain(longButBad);
+    });
+
+    it('registers the hash key with the redactor, but not a key too short to be refused safely', () => {
+      const key = 'ffeeddccbbaa99887766554433221100';
+      parseConfig({ ...valid(), personal_data: { mode: 'hash', hash_key: key } });
+      expect(processRedactor.redact(`key=${key}`)).toBe('key=**********');
+      errorOf({ ...valid(), personal_data: { mode: 'hash', hash_key: 'name' } });
+      expect(processRedactor.redact('personal_data.hash_key name')).toBe('personal_data.hash_key name');
+    });
   });
 });

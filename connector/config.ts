@@ -133,6 +133,47 @@ export const Polling = z
   })
   .meta({ title: 'Polling', group: 'advanced', order: 11 });
 
+/** The personal fields `personal_data.fields` can name; each covers every spelling the FinPro contract lists (see personal-data-fields.ts). */
+export const PERSONAL_FIELDS = ['name', 'dob', 'mobile', 'email', 'pan', 'address', 'landline', 'dematId', 'pranId', 'folioNo', 'narration'] as const;
+export type PersonalField = (typeof PERSONAL_FIELDS)[number];
+/** Holder fields: covered unless `fields` says otherwise. Narrations name counterparties too, but are only hashed or dropped on request. */
+export const DEFAULT_PERSONAL_FIELDS: PersonalField[] = ['name', 'dob', 'mobile', 'email', 'pan', 'address', 'landline', 'dematId', 'pranId', 'folioNo'];
+/** 128 bits at least: a short key is guessable, and as a redacted secret it would blank out common text. */
+const HASH_KEY_PATTERN = /^(?:[0-9a-fA-F]{2}){16,}$/;
+
+export const PersonalData = z
+  .object({
+    mode: z
+      .enum(['keep', 'hash', 'drop'])
+      .default('keep')
+      .meta({
+        title: 'Mode',
+        description: 'What happens to personal fields in every FI stream, raw fi_data included, before a record is emitted: keep them, hash them (HMAC-SHA-256 with Hash key, hex), or drop them.',
+        order: 0,
+      }),
+    hash_key: z
+      .string()
+      .regex(HASH_KEY_PATTERN, 'must be at least 32 hex characters (16 bytes), an even number of them')
+      // Redacted as a secret, a key of digits alone could not be told apart from numbers in the data.
+      .refine((key) => /[a-fA-F]/.test(key), 'must hold at least one of the hex letters a-f')
+      .optional()
+      .meta({
+        title: 'Hash key',
+        description: 'Key of the HMAC-SHA-256 for mode hash, in hex (at least 32 characters). Keep it for as long as hashes must join: another key hashes every value differently.',
+        airbyte_secret: true,
+        order: 1,
+      }),
+    fields: z
+      .array(z.enum(PERSONAL_FIELDS))
+      .default(DEFAULT_PERSONAL_FIELDS)
+      .meta({
+        title: 'Fields',
+        description: 'Personal fields covered, each in every spelling FinPro sends (e.g. dematID, demat_id). name and address are covered in holder objects (and name as holder1Name etc. anywhere); the others anywhere.',
+        order: 2,
+      }),
+  })
+  .meta({ title: 'Personal data', description: 'Hash or drop personal data (holder fields, optionally narrations) in every FI stream before it is emitted.', group: 'privacy', order: 16 });
+
 export const ConfigSchema = z
   .object({
     credentials: Credentials,
@@ -230,6 +271,19 @@ export const ConfigSchema = z
       .max(600)
       .default(60)
       .meta({ title: 'Request timeout (s)', description: 'A request with no answer after this long is retried.', group: 'advanced', order: 15 }),
+    personal_data: PersonalData.default({ mode: 'keep', fields: DEFAULT_PERSONAL_FIELDS }),
+    data_life_days: z
+      .number()
+      .min(0)
+      .max(36_500)
+      .optional()
+      .meta({
+        title: 'Data life (days)',
+        description: 'Your consents\' Data Life: every FI record carries data_expires_at, its fetch time plus this (FinPro\'s dataExpiry where an answer gives one); sync and purge delete FI rows past it. Unset: data_expires_at is null unless FinPro gives one.',
+        examples: [30],
+        group: 'privacy',
+        order: 17,
+      }),
   })
   .refine((c) => (c.consent_ids?.length ?? 0) > 0 || c.consent_ids_file !== undefined, {
     message: 'give at least one consent: consent_ids or consent_ids_file',
@@ -243,6 +297,10 @@ export const ConfigSchema = z
     message: 'initial_interval_seconds must not exceed max_interval_seconds',
     path: ['polling', 'initial_interval_seconds'],
   })
+  .refine((c) => c.personal_data.mode !== 'hash' || c.personal_data.hash_key !== undefined, {
+    message: 'is required when personal_data.mode is hash',
+    path: ['personal_data', 'hash_key'],
+  })
   .meta({
     title: 'FinPro Bulk FI Data Spec',
     description: 'Fetch Account Aggregator FI data for a list of consents through FinPro Bulk Data Fetch.',
@@ -250,12 +308,14 @@ export const ConfigSchema = z
       { id: 'auth', title: 'Connection' },
       { id: 'consents', title: 'Consents and ranges' },
       { id: 'advanced', title: 'Advanced' },
+      { id: 'privacy', title: 'Personal data and data life' },
     ],
   });
 
 /** The config as parsed (defaults applied). */
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConsentOverride = z.infer<typeof ConsentOverride>;
+export type PersonalData = z.infer<typeof PersonalData>;
 
 /** JSON Schema (draft-07) of the config, as the spec shows it to the platform. */
 export function configJsonSchema(): Record<string, unknown> {

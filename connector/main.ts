@@ -10,6 +10,7 @@ import { logMessage } from './protocol/message-factory.js';
 import { readSource } from './read.js';
 import { loadReadInput } from './read-input.js';
 import { registerLoadCommand } from './load/load-command.js';
+import { registerPurgeCommand } from './load/purge-command.js';
 import { registerSyncCommand } from './load/sync-command.js';
 import { registerSandboxCommand } from '../sandbox/sandbox-command.js';
 
@@ -60,6 +61,7 @@ export function buildProgram(): Command {
 
   registerSyncCommand(program);
   registerLoadCommand(program);
+  registerPurgeCommand(program);
   registerSandboxCommand(program);
 
   return program;

@@ -8,6 +8,7 @@ import type { LogLevel } from './protocol/airbyte-message.js';
 import type { MessageSink } from './protocol/message-emitter.js';
 import { logMessage, streamStatusMessage } from './protocol/message-factory.js';
 import type { ReadInput } from './read-input.js';
+import { FiRecordOutlet } from './personal-data/fi-record-outlet.js';
 import { StateManager } from './state/state-manager.js';
 import type { StreamState } from './state/read-state.js';
 import type { StreamName } from './streams/stream-registry.js';
@@ -86,12 +87,16 @@ export async function readSource(input: ReadInput, output: MessageSink, deps: Re
     () => ({ records: state.records, requests: client.counters.requests, rateLimited: client.counters.rateLimited }),
     deps.progressIntervalMs,
   );
-  const harvester = new FiDataHarvester(client, state, nowMs, (m) => log('WARN', m));
+  const fiRecords = new FiRecordOutlet(state, input.config);
+  const personal = input.config.personal_data;
+  if (personal.mode !== 'keep') log('INFO', `Personal data: ${personal.mode === 'hash' ? 'hashing (HMAC-SHA-256)' : 'dropping'} ${personal.fields.join(', ')} in every fi_* stream before it is emitted.`);
+  const harvester = new FiDataHarvester(client, fiRecords, nowMs, (m) => log('WARN', m));
   const ctx: EngineContext = {
     client,
     config: input.config,
     state,
     harvester,
+    fiRecords,
     progress,
     now: nowMs,
     sleep,

@@ -15,6 +15,15 @@ export const READ_REQUEST_RATE_KEY = 'read.getallfidata-per-second';
 /** Sandbox stats of each read run, for the api-cost bench (keyed by consent count). */
 export const READ_RANGE_DAYS = 540;
 export const readStatsKey = (consents: number) => `statsOf(read).${consents}`;
+/**
+ * personal_data for the hash runs: the default holder fields plus narration, the heaviest
+ * setting (an HMAC per transaction, in fi_data's raw objects and in fi_transactions).
+ */
+const HASH_PERSONAL_DATA = {
+  mode: 'hash',
+  hash_key: '5f0c8a1e2b3d4c6f7a8b9c0d1e2f3a4b',
+  fields: ['name', 'dob', 'mobile', 'email', 'pan', 'address', 'landline', 'dematId', 'pranId', 'folioNo', 'narration'],
+};
 
 /**
  * 1. Read throughput: the built CLI's `read` of every stream against a sandbox process, and
@@ -40,6 +49,8 @@ export const readThroughputBench: Benchmark = {
     const allRecordRates: number[] = [];
     const requestRates: number[] = [];
     const sandboxCpuShares: number[] = [];
+    const hashRates: number[] = [];
+    const hashCpu: number[] = [];
     const statsList: SandboxStats[] = [];
     let transactionsSeen = 0;
     let accountsSeen = 0;
@@ -76,6 +87,20 @@ export const readThroughputBench: Benchmark = {
       onlyTxnCpu.push((only.run.cpuSeconds / Math.max(1, onlyTransactions)) * 100_000);
       ctx.log(`connector run ${run + 1}/${runs} (fi_transactions only): ${onlyTransactions.toLocaleString('en-US')} in ${only.run.wallSeconds.toFixed(1)} s, CPU ${only.run.cpuSeconds.toFixed(1)} s`);
 
+      // The same read as the first, with personal data hashed: what `mode: hash` costs against `keep`.
+      const hashed = await runConnectorRead(ctx, {
+        label: `connector-hash-${run}`,
+        consents,
+        sandbox: FAST_SANDBOX,
+        config: { ...config, personal_data: HASH_PERSONAL_DATA },
+        timeoutMs: 20 * 60_000,
+      });
+      const hashedTransactions = hashed.counts!.records['fi_transactions'] ?? 0;
+      if (hashedTransactions !== transactions) throw new Error(`the hash read emitted ${hashedTransactions} fi_transactions, the keep read ${transactions}`);
+      hashRates.push(hashedTransactions / hashed.run.wallSeconds);
+      hashCpu.push((hashed.run.cpuSeconds / Math.max(1, hashedTransactions)) * 100_000);
+      ctx.log(`connector run ${run + 1}/${runs} (personal_data hash): ${hashedTransactions.toLocaleString('en-US')} transactions in ${hashed.run.wallSeconds.toFixed(1)} s, CPU ${hashed.run.cpuSeconds.toFixed(1)} s`);
+
       const baseline = await runBaseline(ctx, `baseline-${run}`, consents, range);
       baselineRates.push(baseline.transactions / baseline.fetchSeconds);
       baselineCpu.push((baseline.fetchCpuSeconds / baseline.transactions) * 100_000);
@@ -89,7 +114,8 @@ export const readThroughputBench: Benchmark = {
         `Connector: \`node dist/connector/main.js read\`, full refresh, once with every stream selected (what a user runs; fi_data repeats each account's raw transactions) and once with fi_transactions only (the baseline's records and nothing else), default batch_size ${CONNECTOR_BATCH_SIZE} and max_concurrency ${CONNECTOR_CONCURRENCY}, polling 0.2-1 s; stdout goes to a file the child writes itself (page cache), counted after it exits, so no reader is on its critical path. Its clock runs from spawn to exit: process start, scheduling, waiting for the (50x sped-up) batches, fetching, emitting.`,
         `Baseline (bench/baseline/getallfidata-baseline.ts): schedules the same consents with the same batch size and range and waits for their sessions (untimed), then, timed, one \`getallfidata\` per session with ${CONNECTOR_CONCURRENCY} in flight, writing each transaction as one RECORD line. The floor: no validation, normalization, state or retries, and no other stream.`,
         'CPU: the connector\'s whole process (cutime/cstime of the bench process across the child\'s life); the baseline\'s fetch phase (process.cpuUsage). The sandbox runs in its own process (faults off, rate limit off, processing 50x); the sandbox, the connector and the bench counter share the 2 cores.',
-        `Paired runs: connector (every stream), connector (fi_transactions only), then baseline, each on a fresh sandbox; ${runs} rounds.`,
+        `personal_data hash: the every-stream read again with \`personal_data: {mode: hash}\`, holder fields and narration (an HMAC-SHA-256 per holder value and per narration, in fi_data's raw objects and the normalized streams), compared with the every-stream read (\`keep\`, the default) of the same round.`,
+        `Paired runs: connector (every stream), connector (fi_transactions only), connector (every stream, personal_data hash), then baseline, each on a fresh sandbox; ${runs} rounds.`,
       ],
       figures: [
         {
@@ -121,6 +147,20 @@ export const readThroughputBench: Benchmark = {
           value: { samples: onlyTxnCpu, unit: 'CPU s' },
           reference: { name: 'baseline', value: { samples: baselineCpu, unit: 'CPU s' } },
           ratio: { samples: pairedRatios(onlyTxnCpu, baselineCpu), unit: 'x' },
+        },
+        {
+          bench: 'read',
+          name: 'fi_transactions records/s, every stream, personal_data hash',
+          value: { samples: hashRates, unit: 'records/s' },
+          reference: { name: 'keep', value: { samples: connectorRates, unit: 'records/s' } },
+          ratio: { samples: pairedRatios(hashRates, connectorRates), unit: 'x' },
+        },
+        {
+          bench: 'read',
+          name: 'CPU per 100,000 transactions, personal_data hash',
+          value: { samples: hashCpu, unit: 'CPU s' },
+          reference: { name: 'keep', value: { samples: connectorCpu, unit: 'CPU s' } },
+          ratio: { samples: pairedRatios(hashCpu, connectorCpu), unit: 'x' },
         },
         { bench: 'read', name: 'all records/s (5 streams)', value: { samples: allRecordRates, unit: 'records/s' } },
         { bench: 'read', name: 'getallfidata requests/s drawn', value: { samples: requestRates, unit: 'req/s' } },

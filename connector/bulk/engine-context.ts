@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from '../config-loader.js';
 import type { FiDataHarvester } from '../fetch/fi-data-harvester.js';
 import type { FinproClient } from '../finpro/finpro-client.js';
+import type { FiRecordOutlet } from '../personal-data/fi-record-outlet.js';
 import type { LogLevel } from '../protocol/airbyte-message.js';
 import type { StateManager } from '../state/state-manager.js';
 import type { InFlightBatch } from '../state/read-state.js';
@@ -14,6 +15,8 @@ export interface EngineContext {
   config: ResolvedConfig;
   state: StateManager;
   harvester: FiDataHarvester;
+  /** The door of FI records (data life, personal data); it learns FinPro's dataExpiry of single-request sessions. */
+  fiRecords: FiRecordOutlet;
   progress: ProgressReporter;
   now: () => number;
   sleep: (ms: number) => Promise<void>;

@@ -101,6 +101,7 @@ export class SingleRequestWatch implements BatchWatch {
       if (status === undefined) return; // adopted the consent's real session: poll it next time
       const event = status.eventStatus;
       if (event === 'DATA_READY') {
+        ctx.fiRecords.noteSessionExpiry(session.s, status.dataExpiry);
         const result = ctx.harvester.wanted ? await ctx.harvester.harvest({ consentId: session.c, sessionId: session.s, from: session.f, to: session.t }) : ({ ok: true } as const);
         if (result.ok) {
           completedNow++;

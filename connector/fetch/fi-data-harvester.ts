@@ -3,7 +3,7 @@ import { normalizeFiAccount, type NormalizeOptions } from '../fi-normalize/fi-ac
 import { FinproApiError } from '../finpro/finpro-api-error.js';
 import type { FinproClient } from '../finpro/finpro-client.js';
 import { FI_DATA_MAX_BYTES, FiAccountTooLargeError, PATHS, streamAllFiData } from '../finpro/finpro-endpoints.js';
-import type { StateManager } from '../state/state-manager.js';
+import type { FiRecordSink } from '../personal-data/fi-record-outlet.js';
 import { fiAccountRecord } from '../streams/fi-accounts-stream.js';
 import { fiDataRecord } from '../streams/fi-data-stream.js';
 import { fiHoldingRecord } from '../streams/fi-holdings-stream.js';
@@ -58,7 +58,7 @@ export class FiDataHarvester {
 
   constructor(
     private readonly client: FinproClient,
-    private readonly state: StateManager,
+    private readonly state: FiRecordSink,
     private readonly now: () => number,
     private readonly warn: (message: string) => void,
     /** Largest account read from an answer (see FI_DATA_MAX_BYTES). */

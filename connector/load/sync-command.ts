@@ -10,6 +10,8 @@ import { DEFAULT_TARGET, parseDestinationTarget } from './destination-url.js';
 import { runHumanCommand } from './human-command-runner.js';
 import { defaultConfiguredCatalog, parseStreamList } from './load-catalog.js';
 import { runLoadSession } from './load-session.js';
+import { formatPurgeReport } from './fi-data-purge.js';
+import { describeTarget, purgeDestination } from './purge-command.js';
 import { sandboxConfig, startDemoSandbox } from './sandbox-config.js';
 
 export interface SyncCommandOptions {
@@ -45,7 +47,9 @@ export async function runSync(options: SyncCommandOptions, out: Writable = proce
     const raw = sandbox !== undefined ? sandboxConfig(sandbox, fileConfig as Record<string, unknown> | undefined) : fileConfig;
     const config: ResolvedConfig = await resolveConsents(parseConfig(raw));
     if (sandbox !== undefined) logToStderr(`sync: FinPro sandbox at ${sandbox.url} with ${config.consents.length.toLocaleString('en-US')} consents`);
-    logToStderr(`sync: ${streams.map((s) => s.name).join(', ')} (${options.fullRefresh === true ? 'full refresh, overwrite' : 'incremental, append + dedup'}) -> ${target.kind === 'duckdb' ? `duckdb:${target.path}` : target.description}`);
+    logToStderr(`sync: ${streams.map((s) => s.name).join(', ')} (${options.fullRefresh === true ? 'full refresh, overwrite' : 'incremental, append + dedup'}) -> ${describeTarget(target)}`);
+    // Data past its life goes first, so a sync never leaves it standing (even one that then fails).
+    logToStderr(`sync: ${formatPurgeReport(await purgeDestination(target), describeTarget(target))}`);
 
     await runLoadSession({ target, streams, syncId, withSample: true, out }, async ({ sink, display, savedStates }) => {
       const warnings: string[] = [...config.consentWarnings];

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { PERSONAL_FIELDS } from '../../connector/config.js';
 import { STREAM_NAMES } from '../../connector/streams/stream-registry.js';
 import { configuredCatalog } from '../support/catalog-fixtures.js';
 import { StateBuilder } from '../support/state-builder.js';
@@ -50,6 +51,12 @@ const CONFIG_MUTATIONS: Mutation[] = [
   ['polling.initial_interval_seconds', fc.oneof(notNumber, fc.double({ max: 0.0099, noNaN: true }), fc.integer({ min: 601 }))],
   ['polling.max_wait_minutes', fc.oneof(notNumber, fc.integer({ max: 0 }))],
   ['overrides', fc.oneof(notArray, fc.constant([{ consent_id: 'bad id' }]), fc.constant([{}]))],
+  // hash without a key is named on personal_data.hash_key, which contains this field's name.
+  ['personal_data', fc.oneof(notObject.filter((v) => v !== null), fc.constant({ mode: 'hash' }), fc.constant({ mode: 'hash', fields: ['pan'] }))],
+  ['personal_data.mode', fc.oneof(notString, fc.string().filter((s) => !['keep', 'hash', 'drop'].includes(s)))],
+  ['personal_data.hash_key', fc.oneof(notString, fc.string({ maxLength: 31 }), fc.constantFrom('zz'.repeat(16), 'abc'.repeat(11)))],
+  ['personal_data.fields', fc.oneof(notArray.filter((v) => v !== null), fc.array(fc.string().filter((s) => !(PERSONAL_FIELDS as readonly string[]).includes(s)), { minLength: 1, maxLength: 2 }))],
+  ['data_life_days', fc.oneof(notNumber, fc.double({ max: -Number.MIN_VALUE, noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 36_501 }))],
 ];
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

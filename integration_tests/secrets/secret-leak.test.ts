@@ -83,6 +83,17 @@ describe('the secret never leaks', () => {
     await runRead({ config, catalog: writeInputFile(dir.path, 'broken.json', `{"x": "${secret}`) });
   });
 
+  it('the personal_data hash key, an airbyte_secret too: echoed values redacted, never in a read\'s output or state', async () => {
+    const key = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+    const echoed = testConfig({ extra: { personal_data: { mode: 'hash', hash_key: key }, consent_ids_file: `/nonexistent/${key}.csv` } });
+    const check = await runCheck(echoed, { secrets: [key] });
+    expect(check.connectionStatus[0]!.message).toContain('**********');
+    const config = sandboxConfig(sandbox(), { consentCount: 2, extra: { personal_data: { mode: 'hash', hash_key: key } } });
+    const output = await runRead({ config, catalog: configuredCatalog() }, { timeoutMs: 120_000, secrets: [key] });
+    expect(output.exitCode, output.stderr).toBe(0);
+    expect(output.records.length).toBeGreaterThan(0);
+  });
+
   it('read against the sandbox, however far read has come', async () => {
     const config = sandboxConfig(sandbox(), { consentCount: 2, extra: { batch_size: 1 } });
     const state = new StateBuilder().withStreamState('bulk_batches', {}).build();
