@@ -48,7 +48,8 @@ import { CAT_SUITES, highStrictnessProblems, parseCatConfig } from './cat-config
  * with only the base URL changed; here the base URL is this sandbox's.
  *
  * Regenerate the fixtures after an intended stream, schema or sandbox data change with
- * `npm run cat:fixtures` (expected_records.jsonl, configured_catalog*.json, sample_state.json),
+ * `npm run cat:fixtures` (expected_records.jsonl, configured_catalog*.json, sample_state.json,
+ * abnormal_state.json),
  * then review the diff.
  */
 const UPDATE = process.env['UPDATE_FIXTURES'] === '1';
@@ -299,5 +300,10 @@ function writeFixturesFrom(output: EntrypointOutput, catalog: ConfiguredAirbyteC
   writeFileSync(join(REPO_ROOT, basicRead.expect_records!.path!), `${lines.join('\n')}\n`);
   const latest = new Map<string, unknown>();
   for (const state of output.states) latest.set(state.stream!.stream_descriptor.name, { type: 'STREAM', stream: state.stream });
-  writeFileSync(join(dir, 'sample_state.json'), `${JSON.stringify(STREAM_NAMES.map((s) => latest.get(s)), null, 2)}\n`);
+  const finalStates = STREAM_NAMES.map((s) => latest.get(s));
+  writeFileSync(join(dir, 'sample_state.json'), `${JSON.stringify(finalStates, null, 2)}\n`);
+  // The future state is this read's own final state with every instant moved to 2999, so it
+  // covers the same consents (same list signature and sketch) and differs only in time.
+  const future = JSON.stringify(finalStates, null, 2).replace(/"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z"/g, '"2999-01-01T00:00:00.000Z"');
+  writeFileSync(join(dir, 'abnormal_state.json'), `${future}\n`);
 }
