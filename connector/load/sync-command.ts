@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseConfig, readJsonFile, resolveConsents, type ResolvedConfig } from '../config-loader.js';
 import { ConfigError } from '../errors/connector-errors.js';
+import { limitHeapGrowth } from '../heap-budget.js';
 import { logToStderr } from '../protocol/stderr-logger.js';
 import { readSource } from '../read.js';
 import { parseConfiguredCatalog, parseState, type ReadInput } from '../read-input.js';
@@ -71,10 +72,14 @@ export function registerSyncCommand(program: Command): void {
     .command('sync')
     .description('read and load into a local DuckDB file (default ./finpro.duckdb) or Postgres, incrementally')
     .option('--config <path>', 'config JSON file (optional with --sandbox)')
-    .option('--to <destination>', 'duckdb:PATH or postgres://user@host/db[?schema=name]', DEFAULT_TARGET)
+    .option('--to <destination>', 'duckdb:PATH[?memory_limit=400MB] or postgres://user@host/db[?schema=name&memory_limit=400MB]', DEFAULT_TARGET)
     .option('--streams <list>', 'comma-separated streams to sync (default: all)')
     .option('--full-refresh', 'full_refresh + overwrite instead of incremental + append_dedup')
     .option('--sandbox', 'start the built-in FinPro sandbox and sync from it (a demo)')
     .option('--consents <n>', 'sandbox consents (with --sandbox; default 1000)', positiveInt)
-    .action((options: SyncCommandOptions) => runHumanCommand('sync', () => runSync(options)));
+    .action((options: SyncCommandOptions) => {
+      // The read runs in this process: the same GC headroom as `read` (heap-budget.ts), inside the memory budget.
+      limitHeapGrowth();
+      return runHumanCommand('sync', () => runSync(options));
+    });
 }
