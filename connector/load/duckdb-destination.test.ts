@@ -8,6 +8,7 @@ import { feed, loadStream, record, state, txn } from './test-support/load-fixtur
 import { loaderCases } from './test-support/loader-cases.js';
 import { cellOf } from './record-typer.js';
 import { duckdbDialect } from './sql-dialect.js';
+import { memoryBudget } from './memory-budget.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'finpro-duckdb-'));
 let files = 0;
@@ -17,6 +18,34 @@ describe('loader into a DuckDB file', () => {
   loaderCases(async () => {
     const path = join(dir, `store-${++files}.duckdb`);
     return () => DuckDbDestination.open(path);
+  });
+});
+
+describe('DuckDB under the memory budget', () => {
+  it('opens DuckDB with the budget\'s memory_limit and threads, spilling next to the file', async () => {
+    const path = join(dir, `budget-${++files}.duckdb`);
+    const budget = memoryBudget(300e6, 2);
+    const destination = await DuckDbDestination.open(path, budget);
+    try {
+      const [settings] = await destination.query(
+        "SELECT current_setting('memory_limit') AS memory_limit, current_setting('threads') AS threads, current_setting('temp_directory') AS temp_directory",
+      );
+      expect(settings).toEqual({ memory_limit: `${Math.floor(budget.duckdbBytes / 2 ** 20)}.0 MiB`, threads: '1', temp_directory: `${path}.staging/spill` });
+    } finally {
+      await destination.close();
+    }
+  });
+
+  it('loads a record far larger than read_json\'s default object size within a small budget', async () => {
+    const destination = await DuckDbDestination.open(join(dir, `big-${++files}.duckdb`), memoryBudget(256e6, 2));
+    try {
+      const narration = 'x'.repeat(24 * 2 ** 20);
+      await feed(destination, [loadStream('fi_transactions')], [record('fi_transactions', txn('big', '2025-06-01T00:00:00Z', { narration })), state('fi_transactions', {}, 1)]);
+      const rows = await destination.query('SELECT txn_id, length(narration) AS n FROM fi_transactions');
+      expect(rows).toEqual([{ txn_id: 'big', n: String(narration.length) }]);
+    } finally {
+      await destination.close();
+    }
   });
 });
 

@@ -22,7 +22,7 @@ interface StagingFile {
   context: IngestContext;
   out: WriteStream;
   rows: number;
-  /** Length of the longest line in `out` (read_json's maximum_object_size). */
+  /** UTF-8 bytes of the longest line in `out` (read_json's maximum_object_size). */
   longest: number;
   /** Lines not yet handed to `out`. */
   pending: string;
@@ -143,7 +143,8 @@ export class DuckDbDestination implements LoadDestination {
     if (file.context.syncId !== context.syncId || file.context.generationId !== context.generationId) file.context = { syncId: context.syncId, generationId: context.generationId };
     // Lines are gathered into ~1 MiB writes: one write per row cost 1.3 s of the JS thread on 120k rows.
     const line = `{"s":${seq},"e":${context.emittedAt},"d":${dataJson}}\n`;
-    if (line.length > file.longest) file.longest = line.length;
+    // A UTF-16 unit is 1-3 UTF-8 bytes: only a line that may be the longest is measured.
+    if (line.length * 3 > file.longest) file.longest = Math.max(file.longest, Buffer.byteLength(line));
     file.pending += line;
     if (file.pending.length < WRITE_CHARS) return undefined;
     return this.writePending(file);
