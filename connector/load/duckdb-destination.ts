@@ -9,7 +9,7 @@ import { AirbyteStateMessage } from '../protocol/airbyte-message.js';
 import { debugToStderr } from '../protocol/stderr-logger.js';
 import { chosenStatements, stateStreamName, type CommitStatement, type LoadDestination, type PreparedTable } from './load-destination.js';
 import { ingestSql, type IngestContext } from './duckdb-ingest-sql.js';
-import { memoryBudget, type MemoryBudget } from './memory-budget.js';
+import { DUCKDB_ALLOCATOR_FLUSH_BYTES, formatBytes, memoryBudget, type MemoryBudget } from './memory-budget.js';
 import { EXISTING_COLUMNS_SQL, prepareTableSql } from './load-sql.js';
 import type { RecordContext } from './record-typer.js';
 import { DUCKDB_DECIMAL, duckdbDialect, quoteIdent } from './sql-dialect.js';
@@ -52,6 +52,7 @@ export class DuckDbDestination implements LoadDestination {
     readonly description: string,
     /** Scratch directory of the staging files; removed on close and, after a kill, on the next open. */
     private readonly scratch: string,
+    private readonly memory: MemoryBudget,
   ) {}
 
   static async open(path: string, memory: MemoryBudget = memoryBudget()): Promise<DuckDbDestination> {
@@ -67,6 +68,8 @@ export class DuckDbDestination implements LoadDestination {
         memory_limit: `${Math.floor(memory.duckdbBytes / 2 ** 20)}MiB`,
         threads: String(memory.duckdbThreads),
         temp_directory: spill,
+        allocator_flush_threshold: `${DUCKDB_ALLOCATOR_FLUSH_BYTES / 2 ** 20}MiB`,
+        allocator_background_threads: 'true',
       });
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
@@ -81,7 +84,7 @@ export class DuckDbDestination implements LoadDestination {
     );
     await rm(scratch, { recursive: true, force: true });
     await mkdir(scratch, { recursive: true });
-    return new DuckDbDestination(instance, connection, `duckdb:${path}`, scratch);
+    return new DuckDbDestination(instance, connection, `duckdb:${path}`, scratch, memory);
   }
 
   async prepare(tables: readonly PreparedTable[]): Promise<void> {
@@ -212,6 +215,23 @@ export class DuckDbDestination implements LoadDestination {
   }
 
   async commit(commitStatements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void> {
+    try {
+      await this.commitOnce(commitStatements, states);
+    } catch (error) {
+      // DuckDB spills what it can; what it cannot (one record's buffers, a hash table's minimum)
+      // needs a larger share. Nothing of this commit was kept: the next run starts from the last one.
+      if (/Out of Memory Error/i.test(String(error))) {
+        throw new ConfigError(
+          `DuckDB needed more than its share of the memory budget (${formatBytes(this.memory.duckdbBytes)} of memory_limit ${formatBytes(this.memory.totalBytes)}): ` +
+            `raise it, e.g. --to 'duckdb:PATH?memory_limit=${formatBytes(this.memory.totalBytes * 2).replace(' ', '')}'. ${String(error).split('\n')[0]}`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async commitOnce(commitStatements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void> {
     // Every file is swapped first, synchronously; then ingested one by one on the one connection.
     const ingests = [...this.files.values()].map((file) => this.swap(file));
     for (const ingest of ingests) if (ingest !== undefined) await ingest();

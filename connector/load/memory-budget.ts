@@ -28,18 +28,25 @@ export interface MemoryBudget {
 const MIB = 2 ** 20;
 /** DuckDB's guidance is at least ~125 MB per thread for loads with joins; fewer threads spill less. */
 const DUCKDB_BYTES_PER_THREAD = 125 * 1e6;
+/** DuckDB hands memory back to the system after a task that peaked above this (its default, 128 MB, is most of a small pool). */
+export const DUCKDB_ALLOCATOR_FLUSH_BYTES = 16 * 2 ** 20;
 
-/** The shares of a budget: DuckDB gets 40%, the loader's buffers a small fixed part, the rest is the JS heap of read + loader. */
+/**
+ * The shares of a budget: DuckDB's pool gets 30%, the loader's buffers a small fixed part, and
+ * the rest is the JS heap of read + loader (~160 MB at 100,000 consents) and what DuckDB holds
+ * outside its pool (its code, allocator caches). With 40% a 100,000-consent sync into DuckDB
+ * peaked at 506 MiB against a 400 MB budget.
+ */
 export function memoryBudget(totalBytes: number = DEFAULT_MEMORY_BUDGET_BYTES, cores: number = availableParallelism()): MemoryBudget {
-  const duckdbBytes = Math.floor(totalBytes * 0.4);
+  const duckdbBytes = Math.floor(totalBytes * 0.3);
   return {
     totalBytes,
     duckdbBytes,
     duckdbThreads: Math.max(1, Math.min(cores, Math.floor(duckdbBytes / DUCKDB_BYTES_PER_THREAD))),
     stagingChars: Math.max(MIB, Math.min(8 * MIB, Math.floor(totalBytes / 128))),
-    // ~1.6 KB per row: a staged key (fi_transactions: three ids, ~120 bytes in a Map) and the
+    // ~3.2 KB per row: a staged key (fi_transactions: three ids, ~120 bytes in a Map) and the
     // row's share of a staging table, of which fi_data's raw documents (~6 KB) are the largest.
-    maxPendingRows: Math.max(10_000, Math.min(250_000, Math.floor(totalBytes / 1600))),
+    maxPendingRows: Math.max(10_000, Math.min(250_000, Math.floor(totalBytes / 3200))),
   };
 }
 
