@@ -70,6 +70,9 @@ export class DuckDbDestination implements LoadDestination {
         temp_directory: spill,
         allocator_flush_threshold: `${DUCKDB_ALLOCATOR_FLUSH_BYTES / 2 ** 20}MiB`,
         allocator_background_threads: 'true',
+        // Keeping insertion order makes INSERT ... SELECT buffer rows to emit them in order; no
+        // table here has an order but its columns (dedup goes by _airbyte_seq and the cursor).
+        preserve_insertion_order: 'false',
       });
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
