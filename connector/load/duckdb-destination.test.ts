@@ -38,7 +38,7 @@ describe('DuckDB under the memory budget', () => {
   });
 
   it('loads a record larger than read_json\'s default object size within a small budget', async () => {
-    const destination = await DuckDbDestination.open(join(dir, `big-${++files}.duckdb`), memoryBudget(300e6, 2));
+    const destination = await DuckDbDestination.open(join(dir, `big-${++files}.duckdb`), memoryBudget(500e6, 2));
     try {
       const narration = 'x'.repeat(18 * 2 ** 20);
       await feed(destination, [loadStream('fi_transactions')], [record('fi_transactions', txn('big', '2025-06-01T00:00:00Z', { narration })), state('fi_transactions', {}, 1)]);
