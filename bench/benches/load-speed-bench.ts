@@ -13,7 +13,7 @@ import { startSandboxProcess } from '../harness/sandbox-process.js';
 import { parseReportLine } from '../baseline/baseline-report.js';
 import { BULK_INGEST_REPORT_PREFIX, type BulkIngestReport, type BulkIngestRequest } from '../baseline/bulk-ingest-report.js';
 
-const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
+export const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const CONNECTOR_SCHEMA = 'bench_load_connector';
 const COPY_SCHEMA = 'bench_load_copy';
 const LOAD_RANGE_DAYS = 365;
@@ -196,7 +196,7 @@ async function withPostgres<T>(url: string, body: (client: pg.Client) => Promise
   }
 }
 
-async function postgresReachable(url: string): Promise<true | string> {
+export async function postgresReachable(url: string): Promise<true | string> {
   try {
     await withPostgres(url, (client) => client.query('SELECT 1'));
     return true;
@@ -205,7 +205,7 @@ async function postgresReachable(url: string): Promise<true | string> {
   }
 }
 
-async function dropSchema(url: string, schema: string): Promise<void> {
+export async function dropSchema(url: string, schema: string): Promise<void> {
   await withPostgres(url, (client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
 }
 
@@ -220,7 +220,7 @@ async function postgresCounts(url: string, schema: string, tables: string[]): Pr
   });
 }
 
-function withSchema(url: string, schema: string): string {
+export function withSchema(url: string, schema: string): string {
   const parsed = new URL(url);
   parsed.searchParams.set('schema', schema);
   return parsed.toString();

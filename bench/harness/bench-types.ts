@@ -1,7 +1,7 @@
 import type { SampleSummary } from './sample-stats.js';
 
 /** The benchmarks `npm run bench -- --only ...` can pick, in the order they run. */
-export const BENCH_IDS = ['read', 'capacity', 'rate-limit', 'api-cost', 'memory', 'load'] as const;
+export const BENCH_IDS = ['read', 'capacity', 'rate-limit', 'api-cost', 'memory', 'load', 'sync'] as const;
 export type BenchId = (typeof BENCH_IDS)[number];
 
 export type Comparison = '>=' | '<=' | '<';

@@ -226,7 +226,11 @@ export class AirbyteLoader implements MessageSink {
       }
     }
     if (!anyPending) return false;
-    return this.now() - this.lastCommitAt >= (this.options.minCommitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS) || pendingRows >= (this.options.maxPendingRows ?? DEFAULT_MAX_PENDING_ROWS);
+    if (pendingRows >= (this.options.maxPendingRows ?? DEFAULT_MAX_PENDING_ROWS)) return true;
+    // A commit due by time waits for the one still running instead of the read waiting for it:
+    // it goes with the first record after that one ends. Only the row bound (the memory budget) makes the read wait.
+    if (this.commitTail !== undefined) return false;
+    return this.now() - this.lastCommitAt >= (this.options.minCommitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS);
   }
 
   /**

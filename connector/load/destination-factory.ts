@@ -10,7 +10,7 @@ export async function openDestination(target: DestinationTarget): Promise<LoadDe
   switch (target.kind) {
     case 'duckdb': {
       const { DuckDbDestination } = await import('./duckdb-destination.js');
-      return DuckDbDestination.open(target.path);
+      return DuckDbDestination.open(target.path, target.memory);
     }
     case 'postgres': {
       const { PostgresDestination } = await import('./postgres-destination.js');

@@ -8,6 +8,8 @@ import { feed, loadStream, record, state, txn } from './test-support/load-fixtur
 import { loaderCases } from './test-support/loader-cases.js';
 import { cellOf } from './record-typer.js';
 import { duckdbDialect } from './sql-dialect.js';
+import { memoryBudget } from './memory-budget.js';
+import { ConfigError } from '../errors/connector-errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'finpro-duckdb-'));
 let files = 0;
@@ -17,6 +19,48 @@ describe('loader into a DuckDB file', () => {
   loaderCases(async () => {
     const path = join(dir, `store-${++files}.duckdb`);
     return () => DuckDbDestination.open(path);
+  });
+});
+
+describe('DuckDB under the memory budget', () => {
+  it('opens DuckDB with the budget\'s memory_limit and threads, spilling next to the file', async () => {
+    const path = join(dir, `budget-${++files}.duckdb`);
+    const budget = memoryBudget(300e6, 2);
+    const destination = await DuckDbDestination.open(path, budget);
+    try {
+      const [settings] = await destination.query(
+        "SELECT current_setting('memory_limit') AS memory_limit, current_setting('threads') AS threads, current_setting('temp_directory') AS temp_directory, current_setting('allocator_flush_threshold') AS flush",
+      );
+      expect(settings).toEqual({ memory_limit: `${Math.floor(budget.duckdbBytes / 2 ** 20)}.0 MiB`, threads: '1', temp_directory: `${path}.staging/spill`, flush: '16.0 MiB' });
+    } finally {
+      await destination.close();
+    }
+  });
+
+  it('loads a record larger than read_json\'s default object size within a small budget', async () => {
+    const destination = await DuckDbDestination.open(join(dir, `big-${++files}.duckdb`), memoryBudget(500e6, 2));
+    try {
+      const narration = 'x'.repeat(18 * 2 ** 20);
+      await feed(destination, [loadStream('fi_transactions')], [record('fi_transactions', txn('big', '2025-06-01T00:00:00Z', { narration })), state('fi_transactions', {}, 1)]);
+      const rows = await destination.query('SELECT txn_id, length(narration) AS n FROM fi_transactions');
+      expect(rows).toEqual([{ txn_id: 'big', n: String(narration.length) }]);
+    } finally {
+      await destination.close();
+    }
+  });
+
+  it('a record too large for DuckDB\'s share is a config error naming memory_limit, and commits nothing', async () => {
+    const path = join(dir, `too-big-${++files}.duckdb`);
+    const destination = await DuckDbDestination.open(path, memoryBudget(256e6, 2));
+    try {
+      const narration = 'x'.repeat(40 * 2 ** 20);
+      const fed = feed(destination, [loadStream('fi_transactions')], [record('fi_transactions', txn('big', '2025-06-01T00:00:00Z', { narration })), state('fi_transactions', { upTo: 1 }, 1)]);
+      await expect(fed).rejects.toThrow(ConfigError);
+      await expect(fed).rejects.toThrow(/memory_limit 256 MB\): raise it, e\.g\. --to 'duckdb:PATH\?memory_limit=512MB'/);
+      expect(await destination.readStates()).toEqual([]);
+    } finally {
+      await destination.close();
+    }
   });
 });
 

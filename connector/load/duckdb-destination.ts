@@ -9,6 +9,7 @@ import { AirbyteStateMessage } from '../protocol/airbyte-message.js';
 import { debugToStderr } from '../protocol/stderr-logger.js';
 import { chosenStatements, stateStreamName, type CommitStatement, type LoadDestination, type PreparedTable } from './load-destination.js';
 import { ingestSql, type IngestContext } from './duckdb-ingest-sql.js';
+import { DUCKDB_ALLOCATOR_FLUSH_BYTES, formatBytes, memoryBudget, type MemoryBudget } from './memory-budget.js';
 import { EXISTING_COLUMNS_SQL, prepareTableSql } from './load-sql.js';
 import type { RecordContext } from './record-typer.js';
 import { DUCKDB_DECIMAL, duckdbDialect, quoteIdent } from './sql-dialect.js';
@@ -21,6 +22,8 @@ interface StagingFile {
   context: IngestContext;
   out: WriteStream;
   rows: number;
+  /** UTF-8 bytes of the longest line in `out` (read_json's maximum_object_size). */
+  longest: number;
   /** Lines not yet handed to `out`. */
   pending: string;
 }
@@ -49,13 +52,28 @@ export class DuckDbDestination implements LoadDestination {
     readonly description: string,
     /** Scratch directory of the staging files; removed on close and, after a kill, on the next open. */
     private readonly scratch: string,
+    private readonly memory: MemoryBudget,
   ) {}
 
-  static async open(path: string): Promise<DuckDbDestination> {
+  static async open(path: string, memory: MemoryBudget = memoryBudget()): Promise<DuckDbDestination> {
     if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
+    // Only one process holds the file's lock, so scratch and spill directories left by a killed load are ours to clear.
+    const scratch = path === ':memory:' ? await mkdtemp(join(tmpdir(), 'finpro-duckdb-stage-')) : `${path}.staging`;
+    const spill = `${scratch}/spill`;
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path);
+      // Set at creation, before DuckDB sizes anything by its default (80% of RAM, one thread per core).
+      // It spills past memory_limit into a directory next to the file, on the same disk as the data.
+      instance = await DuckDBInstance.create(path, {
+        memory_limit: `${Math.floor(memory.duckdbBytes / 2 ** 20)}MiB`,
+        threads: String(memory.duckdbThreads),
+        temp_directory: spill,
+        allocator_flush_threshold: `${DUCKDB_ALLOCATOR_FLUSH_BYTES / 2 ** 20}MiB`,
+        allocator_background_threads: 'true',
+        // Keeping insertion order makes INSERT ... SELECT buffer rows to emit them in order; no
+        // table here has an order but its columns (dedup goes by _airbyte_seq and the cursor).
+        preserve_insertion_order: 'false',
+      });
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       // The common case: another sync (or a DuckDB shell) holds the file's write lock.
@@ -67,11 +85,9 @@ export class DuckDbDestination implements LoadDestination {
     await connection.run(
       'CREATE TABLE IF NOT EXISTS _airbyte_state (stream_name VARCHAR NOT NULL, stream_namespace VARCHAR NOT NULL, state JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)',
     );
-    // Only one process holds the file's lock, so a scratch directory left by a killed load is ours to clear.
-    const scratch = path === ':memory:' ? await mkdtemp(join(tmpdir(), 'finpro-duckdb-stage-')) : `${path}.staging`;
     await rm(scratch, { recursive: true, force: true });
     await mkdir(scratch, { recursive: true });
-    return new DuckDbDestination(instance, connection, `duckdb:${path}`, scratch);
+    return new DuckDbDestination(instance, connection, `duckdb:${path}`, scratch, memory);
   }
 
   async prepare(tables: readonly PreparedTable[]): Promise<void> {
@@ -87,7 +103,7 @@ export class DuckDbDestination implements LoadDestination {
       }
       const previous = this.files.get(plan.table);
       if (previous !== undefined) await this.closeFile(previous);
-      this.files.set(plan.table, { plan, context: { syncId: 0, generationId: 0 }, out: createWriteStream(join(this.scratch, `${plan.table}-${++this.fileCount}.jsonl`)), rows: 0, pending: '' });
+      this.files.set(plan.table, { plan, context: { syncId: 0, generationId: 0 }, out: createWriteStream(join(this.scratch, `${plan.table}-${++this.fileCount}.jsonl`)), rows: 0, longest: 0, pending: '' });
     }
   }
 
@@ -132,7 +148,10 @@ export class DuckDbDestination implements LoadDestination {
     file.rows += 1;
     if (file.context.syncId !== context.syncId || file.context.generationId !== context.generationId) file.context = { syncId: context.syncId, generationId: context.generationId };
     // Lines are gathered into ~1 MiB writes: one write per row cost 1.3 s of the JS thread on 120k rows.
-    file.pending += `{"s":${seq},"e":${context.emittedAt},"d":${dataJson}}\n`;
+    const line = `{"s":${seq},"e":${context.emittedAt},"d":${dataJson}}\n`;
+    // A UTF-16 unit is 1-3 UTF-8 bytes: only a line that may be the longest is measured.
+    if (line.length * 3 > file.longest) file.longest = Math.max(file.longest, Buffer.byteLength(line));
+    file.pending += line;
     if (file.pending.length < WRITE_CHARS) return undefined;
     return this.writePending(file);
   }
@@ -163,20 +182,21 @@ export class DuckDbDestination implements LoadDestination {
   private swap(file: StagingFile): (() => Promise<void>) | undefined {
     if (file.rows === 0) return undefined;
     void this.writePending(file);
-    const { out, rows } = file;
+    const { out, rows, longest } = file;
     file.out = createWriteStream(join(this.scratch, `${file.plan.table}-${++this.fileCount}.jsonl`));
     file.rows = 0;
+    file.longest = 0;
     out.end();
     const context = file.context;
-    return () => this.ingest(file.plan, context, out, rows);
+    return () => this.ingest(file.plan, context, out, rows, longest);
   }
 
-  private async ingest(plan: TablePlan, context: IngestContext, out: WriteStream, rows: number): Promise<void> {
+  private async ingest(plan: TablePlan, context: IngestContext, out: WriteStream, rows: number, longest: number): Promise<void> {
     const path = String(out.path);
     if (!out.closed) await once(out, 'close');
     const startedAt = Date.now();
     try {
-      await this.connection.run(ingestSql(plan, path, context));
+      await this.connection.run(ingestSql(plan, path, context, longest));
     } catch (error) {
       // Records from stdin (`load`) reach this file unparsed, so a line whose data is not JSON
       // is first seen here. Like any line that is not a protocol message, it is reported and
@@ -185,7 +205,7 @@ export class DuckDbDestination implements LoadDestination {
       const dropped = /malformed json/i.test(String(error)) ? await dropUnparsableLines(path) : 0;
       if (dropped === 0) throw error;
       this.onSkipped(`load: skipped ${dropped} ${plan.stream} record${dropped === 1 ? '' : 's'} whose data is not valid JSON`);
-      await this.connection.run(ingestSql(plan, path, context));
+      await this.connection.run(ingestSql(plan, path, context, longest));
     }
     debugToStderr(`duckdb ${Date.now() - startedAt} ms: read_json ${rows} rows of ${plan.stream}`);
     await rm(path, { force: true });
@@ -198,6 +218,23 @@ export class DuckDbDestination implements LoadDestination {
   }
 
   async commit(commitStatements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void> {
+    try {
+      await this.commitOnce(commitStatements, states);
+    } catch (error) {
+      // DuckDB spills what it can; what it cannot (one record's buffers, a hash table's minimum)
+      // needs a larger share. Nothing of this commit was kept: the next run starts from the last one.
+      if (/Out of Memory Error/i.test(String(error))) {
+        throw new ConfigError(
+          `DuckDB needed more than its share of the memory budget (${formatBytes(this.memory.duckdbBytes)} of memory_limit ${formatBytes(this.memory.totalBytes)}): ` +
+            `raise it, e.g. --to 'duckdb:PATH?memory_limit=${formatBytes(this.memory.totalBytes * 2).replace(' ', '')}'. ${String(error).split('\n')[0]}`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async commitOnce(commitStatements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void> {
     // Every file is swapped first, synchronously; then ingested one by one on the one connection.
     const ingests = [...this.files.values()].map((file) => this.swap(file));
     for (const ingest of ingests) if (ingest !== undefined) await ingest();

@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
+import { limitHeapGrowth } from '../heap-budget.js';
 import { loadCatalogFile } from './load-catalog.js';
 import { DEFAULT_TARGET, parseDestinationTarget } from './destination-url.js';
 import { readMessages } from './jsonl-message-reader.js';
@@ -33,7 +34,11 @@ export function registerLoadCommand(program: Command): void {
   program
     .command('load')
     .description('load Airbyte messages from stdin (e.g. `source-finpro read ... |`) into DuckDB or Postgres')
-    .option('--to <destination>', `duckdb:PATH or postgres://user@host/db[?schema=name]`, DEFAULT_TARGET)
+    .option('--to <destination>', `duckdb:PATH[?memory_limit=400MB] or postgres://user@host/db[?schema=name&memory_limit=400MB]`, DEFAULT_TARGET)
     .option('--catalog <path>', 'configured catalog JSON file (default: every stream incremental + append_dedup)')
-    .action((options: LoadCommandOptions) => runHumanCommand('load', () => runLoad(options)));
+    .action((options: LoadCommandOptions) => {
+      // Garbage of parsed lines would otherwise grow the heap up to ~4x what survives (heap-budget.ts).
+      limitHeapGrowth();
+      return runHumanCommand('load', () => runLoad(options));
+    });
 }

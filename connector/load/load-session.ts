@@ -61,6 +61,7 @@ export async function runLoadSession(options: LoadSessionOptions, produce: (cont
     loader = new AirbyteLoader(destination, loadStreams, {
       syncId: options.syncId,
       ...(options.minCommitIntervalMs !== undefined ? { minCommitIntervalMs: options.minCommitIntervalMs } : {}),
+      maxPendingRows: options.target.memory.maxPendingRows,
       onLog: (level, message) => {
         if (level === 'WARN' || level === 'ERROR' || level === 'FATAL') display.log(`source ${level}: ${message}`);
       },

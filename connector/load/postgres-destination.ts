@@ -26,9 +26,8 @@ interface LoaderDatabase {
   _airbyte_state: StateTable;
 }
 
-/** Staged rows are sent at this many rows or this much text, whichever comes first: bounded memory, few round trips. */
+/** Staged rows are sent at this many rows or the budget's staging text (memory-budget.ts), whichever comes first: bounded memory, few round trips. */
 const BULK_ROWS = 20_000;
-const BULK_CHARS = 8 * 2 ** 20;
 
 /** Rows of one stream waiting for their COPY, as lines of COPY text format. */
 interface StagingBuffer {
@@ -76,6 +75,8 @@ export class PostgresDestination implements LoadDestination {
     private readonly pool: pg.Pool,
     readonly description: string,
     private readonly connection: ConnectionHealth,
+    /** Text a stream's buffer may hold before it goes out by COPY (the memory budget's staging share). */
+    private readonly bulkChars: number,
   ) {}
 
   private enqueue<T>(operation: () => Promise<T>): Promise<T> {
@@ -127,7 +128,7 @@ export class PostgresDestination implements LoadDestination {
       await db.destroy();
       throw new SystemError(`Cannot create the _airbyte_state table in ${target.description}.`, { cause: error });
     }
-    return new PostgresDestination(db, pool, target.description, connection);
+    return new PostgresDestination(db, pool, target.description, connection, target.memory.stagingChars);
   }
 
   async prepare(tables: readonly PreparedTable[]): Promise<void> {
@@ -194,7 +195,7 @@ export class PostgresDestination implements LoadDestination {
     for (const cell of cells) line += cell === null ? '\t\\N' : `\t${copyText(cell)}`;
     buffer.lines.push(line);
     buffer.chars += line.length;
-    if (buffer.lines.length < BULK_ROWS && buffer.chars < BULK_CHARS) return undefined;
+    if (buffer.lines.length < BULK_ROWS && buffer.chars < this.bulkChars) return undefined;
     const previous = this.copying;
     const copy = this.flush(buffer);
     this.copying = copy;

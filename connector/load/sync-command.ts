@@ -3,6 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { abortOnTermination, exitIfCancelled } from '../cli-runner.js';
 import { parseConfig, readJsonFile, resolveConsents, type ResolvedConfig } from '../config-loader.js';
 import { ConfigError } from '../errors/connector-errors.js';
+import { limitHeapGrowth } from '../heap-budget.js';
 import { logToStderr } from '../protocol/stderr-logger.js';
 import { readSource } from '../read.js';
 import { parseConfiguredCatalog, parseState, type ReadInput } from '../read-input.js';
@@ -76,12 +77,14 @@ export function registerSyncCommand(program: Command): void {
     .command('sync')
     .description('read and load into a local DuckDB file (default ./finpro.duckdb) or Postgres, incrementally')
     .option('--config <path>', 'config JSON file (optional with --sandbox)')
-    .option('--to <destination>', 'duckdb:PATH or postgres://user@host/db[?schema=name]', DEFAULT_TARGET)
+    .option('--to <destination>', 'duckdb:PATH[?memory_limit=400MB] or postgres://user@host/db[?schema=name&memory_limit=400MB]', DEFAULT_TARGET)
     .option('--streams <list>', 'comma-separated streams to sync (default: all)')
     .option('--full-refresh', 'full_refresh + overwrite instead of incremental + append_dedup')
     .option('--sandbox', 'start the built-in FinPro sandbox and sync from it (a demo)')
     .option('--consents <n>', 'sandbox consents (with --sandbox; default 1000)', positiveInt)
     .action(async (options: SyncCommandOptions) => {
+      // The read runs in this process: the same GC headroom as `read` (heap-budget.ts), inside the memory budget.
+      limitHeapGrowth();
       // Cancelled, the read stops and the load still commits every checkpoint it received.
       const cancel = abortOnTermination();
       await runHumanCommand('sync', () => runSync(options, process.stdout, cancel));

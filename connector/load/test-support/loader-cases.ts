@@ -103,6 +103,46 @@ export function loaderCases(fresh: FreshStore): void {
     expect(await withDestination(open, (d) => rows(d, "SELECT COUNT(*) AS n FROM fi_transactions WHERE txn_id = 't8'"))).toEqual([{ n: '0' }]);
   });
 
+  it('a commit due by time waits for the running one instead of stalling the read; the row bound still waits', async () => {
+    const open = await fresh();
+    let now = 0;
+    const stream = loadStream('fi_transactions');
+    await withDestination(open, async (destination) => {
+      await destination.prepare([stream]);
+      // The database is slow: commits wait for `release`.
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const commit = destination.commit.bind(destination);
+      destination.commit = async (statements, states) => {
+        await gate;
+        return commit(statements, states);
+      };
+      const loader = new AirbyteLoader(destination, [stream], { syncId: 42, minCommitIntervalMs: 1_000, maxPendingRows: 5, now: () => now });
+      const settledWithin = async (pending: Promise<void> | undefined) =>
+        pending === undefined || (await Promise.race([pending.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 300))]));
+      expect(await settledWithin(loader.emit(record('fi_transactions', txn('t1', '2025-06-01T00:00:00Z'))))).toBe(true);
+      loader.emit(state('fi_transactions', { upTo: 1 }, 1));
+      now += 1_000;
+      // Starts the first commit, which hangs on the gate; the read goes on.
+      expect(await settledWithin(loader.emit(record('fi_transactions', txn('t2', '2025-06-01T00:00:00Z'))))).toBe(true);
+      loader.emit(state('fi_transactions', { upTo: 2 }, 1));
+      now += 1_000;
+      // Due by time while the first still runs: deferred, not waited for.
+      expect(await settledWithin(loader.emit(record('fi_transactions', txn('t3', '2025-06-01T00:00:00Z'))))).toBe(true);
+      for (let i = 4; i <= 6; i++) expect(await settledWithin(loader.emit(record('fi_transactions', txn(`t${i}`, '2025-06-01T00:00:00Z'))))).toBe(true);
+      loader.emit(state('fi_transactions', { upTo: 6 }, 5));
+      // Five rows wait behind a checkpoint: the memory bound makes the read wait for the running commit.
+      const bounded = loader.emit(record('fi_transactions', txn('t7', '2025-06-01T00:00:00Z')));
+      expect(await settledWithin(bounded)).toBe(false);
+      release();
+      await bounded;
+      await loader.settled();
+      expect(loader.stats()).toMatchObject({ commits: 2, statesCommitted: 2 });
+      expect(streamStateOf(await destination.readStates(), 'fi_transactions')).toEqual({ upTo: 6 });
+      expect(await rows(destination, 'SELECT COUNT(*) AS n FROM fi_transactions')).toEqual([{ n: '6' }]);
+    });
+  });
+
   it('records handed over as JSON text (load reading stdin) are typed, checked and de-duplicated like parsed ones', async () => {
     const open = await fresh();
     const lines = [

@@ -1,0 +1,74 @@
+import { availableParallelism } from 'node:os';
+import { ConfigError } from '../errors/connector-errors.js';
+
+/**
+ * How much memory one `sync` or `load` may use, and how it is shared. Left alone, DuckDB takes
+ * up to 80% of the machine's RAM and the loader's buffers grow with the commit size, so a
+ * 20,000-consent sync into DuckDB peaked at 2.1 GB on a 24 GB machine while `read` alone stays
+ * near 150 MB. The budget is the whole process's (read + loader + an in-process DuckDB); the
+ * shares below are fixed fractions of it, so one number is all a user sets.
+ */
+export const DEFAULT_MEMORY_BUDGET_BYTES = 400 * 1e6;
+/** Below this the read alone (~120-170 MB at any consent count) does not fit beside a database. */
+export const MIN_MEMORY_BUDGET_BYTES = 256 * 1e6;
+
+export interface MemoryBudget {
+  /** The whole process's budget, as the user gave it (or the default). */
+  readonly totalBytes: number;
+  /** DuckDB's `memory_limit`: its buffer pool; past it, DuckDB spills to `temp_directory`. */
+  readonly duckdbBytes: number;
+  /** DuckDB's worker threads: each holds its own buffers, so a small pool gets fewer. */
+  readonly duckdbThreads: number;
+  /** Staged text the loader may hold in JS per stream before it must be written out (Postgres COPY buffers, DuckDB scratch-file writes). */
+  readonly stagingChars: number;
+  /** Uncommitted rows after which pending checkpoints are committed anyway: bounds the staged-key sets and the staging tables. */
+  readonly maxPendingRows: number;
+}
+
+const MIB = 2 ** 20;
+/** DuckDB's guidance is at least ~125 MB per thread for loads with joins; fewer threads spill less. */
+const DUCKDB_BYTES_PER_THREAD = 125 * 1e6;
+/** DuckDB hands memory back to the system after a task that peaked above this (its default, 128 MB, is most of a small pool). */
+export const DUCKDB_ALLOCATOR_FLUSH_BYTES = 16 * 2 ** 20;
+
+/**
+ * The shares of a budget: DuckDB's pool gets 20%, the loader's buffers a small fixed part, and
+ * the rest is the JS heap of read + loader (~160 MB at 100,000 consents) and what DuckDB holds
+ * outside its pool (its code, allocator caches, ~150 MB more at 100,000 consents). A
+ * 100,000-consent sync into DuckDB with the default 400 MB peaked at 574 MiB RSS with 40%,
+ * 484-497 MiB with 30%, 441 MiB with 20% (single runs on a shared machine).
+ */
+export function memoryBudget(totalBytes: number = DEFAULT_MEMORY_BUDGET_BYTES, cores: number = availableParallelism()): MemoryBudget {
+  const duckdbBytes = Math.floor(totalBytes * 0.2);
+  return {
+    totalBytes,
+    duckdbBytes,
+    duckdbThreads: Math.max(1, Math.min(cores, Math.floor(duckdbBytes / DUCKDB_BYTES_PER_THREAD))),
+    stagingChars: Math.max(MIB, Math.min(8 * MIB, Math.floor(totalBytes / 128))),
+    // ~3.2 KB per row: a staged key (fi_transactions: three ids, ~120 bytes in a Map) and the
+    // row's share of a staging table, of which fi_data's raw documents (~6 KB) are the largest.
+    maxPendingRows: Math.max(10_000, Math.min(250_000, Math.floor(totalBytes / 3200))),
+  };
+}
+
+const UNITS: Record<string, number> = { '': 1e6, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 2 ** 10, mib: MIB, gib: 2 ** 30 };
+
+/** `memory_limit` of a destination URL: `512MB`, `1.5GB`, `800MiB`; a bare number is MB. */
+export function parseMemoryLimit(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = match?.[2]?.toLowerCase() ?? '';
+  const factor = UNITS[unit];
+  if (match === null || factor === undefined) {
+    throw new ConfigError(`--to: memory_limit "${text}" is not a size; use e.g. memory_limit=512MB, 1GB or 800MiB.`);
+  }
+  const bytes = Math.floor(Number(match[1]) * factor);
+  if (bytes < MIN_MEMORY_BUDGET_BYTES) {
+    throw new ConfigError(`--to: memory_limit "${text}" is below the ${MIN_MEMORY_BUDGET_BYTES / 1e6} MB a sync needs (the read alone uses ~150 MB).`);
+  }
+  return bytes;
+}
+
+/** For messages: `400 MB`. */
+export function formatBytes(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2).replace(/\.?0+$/, '')} GB` : `${Math.round(bytes / 1e6)} MB`;
+}
