@@ -16,7 +16,7 @@ class GatedSink implements MessageSink {
     this.gate = { promise, open, fail };
   }
   emit(message: AirbyteMessage): Promise<void> | undefined {
-    this.written.push(message.log?.message ?? message.type);
+    this.written.push(message.type === 'LOG' ? String((message.log as { message?: unknown } | undefined)?.message) : message.type);
     const gate = this.gate;
     this.gate = undefined;
     return gate?.promise;
