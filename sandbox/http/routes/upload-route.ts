@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { API_VERSION, HttpError, invalid, json } from '../http-io.js';
 import type { FinProRoute, RouteRequest } from '../route-types.js';
 import type { GlobalConfig } from '../../bulk/batch-model.js';
-import { failedBatch, scheduleBatch, type RowInput } from '../../bulk/batch-scheduler.js';
+import { failedBatch, scheduleBatch, type RowInput } from '../../bulk/batch-timeline-builder.js';
 import { readUploadCsv } from '../../bulk/upload-csv-reader.js';
 import { checkReferenceId, MAX_BATCH_ROWS, readDefaults, rowInput } from '../../bulk/schedule-validation.js';
 import { hex8, hash32 } from '../../util/seeded-hash.js';
