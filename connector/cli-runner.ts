@@ -26,26 +26,39 @@ export function reportCrashesAsHumanCommand(name: string): void {
   humanCommand = name;
 }
 
+/** How long a crashed process waits for a full stdout pipe to take its TRACE before exiting anyway. */
+const CRASH_DRAIN_MS = 5_000;
+
 /**
  * The last net: an exception nobody awaited still ends as a TRACE ERROR on stdout (never a raw
- * stack there) and a non-zero exit. Written synchronously because the process is going down.
+ * stack there) and a non-zero exit. The line is written at once; the exit waits only while a
+ * full pipe drains, bounded, so a reader that never reads cannot keep a crashed process alive.
  */
 export function installCrashHandlers(): void {
+  let crashing = false;
   const crash = (error: unknown) => {
+    // A second failure while the first is being reported adds nothing the reader can use.
+    if (crashing) return;
+    crashing = true;
+    let written: Promise<void> | undefined;
     try {
       if (humanCommand !== undefined) {
         // sync and load keep stdout for their summary: a crash is one line on stderr, as their failures are.
         const trace = toErrorTrace(error).trace.error!;
         logToStderr(`source-finpro ${humanCommand} failed (${trace.failure_type ?? 'system_error'}): ${trace.message} ${trace.internal_message ?? ''}`.trimEnd());
       } else {
-        const emitter = new StdoutEmitter();
-        void emitter.emit(toErrorTrace(error));
-        void emitter.flush();
+        // A TRACE is flushed as it is emitted: a promise comes back only when the pipe is full.
+        written = new StdoutEmitter().emit(toErrorTrace(error));
       }
     } catch {
       logToStderr('source-finpro: failed to report a crash');
     }
-    process.exit(1);
+    if (written === undefined) process.exit(1);
+    setTimeout(() => process.exit(1), CRASH_DRAIN_MS);
+    written.then(
+      () => process.exit(1),
+      () => process.exit(1),
+    );
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);

@@ -5,6 +5,7 @@ import { FiDataHarvester } from './fetch/fi-data-harvester.js';
 import { TransientError } from './errors/connector-errors.js';
 import { defaultSleep, FinproClient } from './finpro/finpro-client.js';
 import type { LogLevel } from './protocol/airbyte-message.js';
+import { BackpressureSink } from './protocol/backpressure-sink.js';
 import type { MessageSink } from './protocol/message-emitter.js';
 import { logMessage, streamStatusMessage } from './protocol/message-factory.js';
 import type { ReadInput } from './read-input.js';
@@ -41,7 +42,7 @@ export interface ReadDeps {
  * sync cannot finish; never emits a state for records it has not emitted.
  */
 export async function readSource(input: ReadInput, output: MessageSink, deps: ReadDeps = {}): Promise<void> {
-  const sink = deps.cancel !== undefined ? cancellableSink(output, deps.cancel) : output;
+  const sink = new BackpressureSink(deps.cancel !== undefined ? cancellableSink(output, deps.cancel) : output);
   const nowMs = deps.now !== undefined ? () => deps.now!().getTime() : Date.now;
   const sleep = deps.sleep ?? defaultSleep;
   const streams = input.streams.map((s) => s.name);
@@ -58,7 +59,7 @@ export async function readSource(input: ReadInput, output: MessageSink, deps: Re
   }
 
   for (const stream of streams) await send(streamStatusMessage(stream, 'STARTED'));
-  const log = (level: LogLevel, message: string): void => void sink.emit(logMessage(level, message));
+  const log = (level: LogLevel, message: string): void => sink.emitFromCallback(logMessage(level, message));
   const warned = new Set<string>();
   const warnOnce = (key: string, message: string): void => {
     if (warned.has(key)) return;
@@ -74,7 +75,7 @@ export async function readSource(input: ReadInput, output: MessageSink, deps: Re
     events: {
       onRateLimited: (path, waitMs) => {
         const quotaReset = nowMs() + waitMs;
-        for (const stream of streams) void sink.emit(streamStatusMessage(stream, 'RUNNING', [{ type: 'RATE_LIMITED', rate_limited: { quota_reset: Math.round(quotaReset) } }]));
+        for (const stream of streams) sink.emitFromCallback(streamStatusMessage(stream, 'RUNNING', [{ type: 'RATE_LIMITED', rate_limited: { quota_reset: Math.round(quotaReset) } }]));
         warnOnce('429', `FinPro rate limit reached on ${path}: waiting ${Math.round(waitMs)} ms as Retry-After asks (further 429s are counted in the progress line).`);
       },
     },

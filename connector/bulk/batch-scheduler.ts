@@ -4,6 +4,7 @@ import { bulkStatus, scheduleFile, scheduleJson, type ScheduleJsonBody } from '.
 import { backoffDelayMs } from '../finpro/retry-backoff.js';
 import { TransientError } from '../errors/connector-errors.js';
 import { batchDefaults, type PlannedConsent } from './batch-planner.js';
+import { scheduleForm } from '../finpro/schedule-upload-form.js';
 
 /**
  * Schedules one batch so that it exists exactly once. A schedule call that times out, fails
@@ -68,32 +69,4 @@ export function scheduleBody(referenceId: string, consents: readonly PlannedCons
       ...(c.configId !== undefined && c.configId !== defaults.configId ? { configId: c.configId } : {}),
     })),
   };
-}
-
-/** The same batch as a CSV upload: `consentId,fiDataRangeFrom,fiDataRangeTo,configId`, defaults in `global_config`. */
-export function scheduleForm(referenceId: string, consents: readonly PlannedConsent[]): FormData {
-  const defaults = batchDefaults(consents);
-  const lines = ['consentId,fiDataRangeFrom,fiDataRangeTo,configId'];
-  for (const c of consents) {
-    lines.push(
-      [
-        csvCell(c.consentId),
-        c.from !== defaults.from ? c.from : '',
-        c.to !== defaults.to ? c.to : '',
-        c.configId !== undefined && c.configId !== defaults.configId ? csvCell(c.configId) : '',
-      ].join(','),
-    );
-  }
-  const form = new FormData();
-  form.set('file', new Blob([lines.join('\n') + '\n'], { type: 'text/csv' }), `${referenceId}.csv`);
-  form.set('reference_id', referenceId);
-  form.set(
-    'global_config',
-    JSON.stringify({ fiDataRangeFrom: defaults.from, fiDataRangeTo: defaults.to, ...(defaults.configId !== undefined ? { configId: defaults.configId } : {}) }),
-  );
-  return form;
-}
-
-function csvCell(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }

@@ -1,4 +1,4 @@
-import type { RowInput } from './batch-scheduler.js';
+import type { RowInput } from './batch-timeline-builder.js';
 import type { GlobalConfig } from './batch-model.js';
 import { HttpError, invalid } from '../http/http-io.js';
 import { optionalInstant, optionalString, REFERENCE_ID_PATTERN } from '../http/request-fields.js';

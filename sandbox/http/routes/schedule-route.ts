@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { API_VERSION, HttpError, invalid, json, parseJsonObject } from '../http-io.js';
 import { requiredString } from '../request-fields.js';
 import { JSON_BODY_LIMIT, type FinProRoute } from '../route-types.js';
-import { scheduleBatch } from '../../bulk/batch-scheduler.js';
+import { scheduleBatch } from '../../bulk/batch-timeline-builder.js';
 import { checkReferenceId, MAX_BATCH_ROWS, readDefaults, rowInput } from '../../bulk/schedule-validation.js';
 import { iso } from '../../util/time-format.js';
 

@@ -37,6 +37,16 @@ describe('upload schedule', () => {
     expect(data.records[1]).toMatchObject({ consent_id: b!.id, configId: 'cfg-global', fiDataRangeFrom: global.fiDataRangeFrom });
   });
 
+  it('reads a quoted comma as part of its field and CRLF line ends as line ends', async () => {
+    const [a, b] = sandbox.consents('ACTIVE').slice(3);
+    const csv = `consentId,fiDataRangeFrom,fiDataRangeTo,configId\r\n${a!.id},,,"config,1"\r\n"${b!.id}",,,"say ""hi"""\r\n`;
+    expect((await upload(csv, { reference_id: 'upload-quoted-crlf' })).status).toBe(200);
+    const data = await waitForBatch(sandbox, 'upload-quoted-crlf');
+    expect(data.summary.total).toBe(2);
+    expect(data.records[0]).toMatchObject({ consent_id: a!.id, configId: 'config,1' });
+    expect(data.records[1]).toMatchObject({ consent_id: b!.id, configId: 'say "hi"' });
+  });
+
   it('accepts tracking_id as the reference, and makes one when none is given', async () => {
     const csv = `consentId\n${sandbox.consents('ACTIVE')[2]!.id}\n`;
     expect((await upload(csv, { tracking_id: 'tracked-upload' })).body.data.reference_id).toBe('tracked-upload');
@@ -57,6 +67,17 @@ describe('upload schedule', () => {
     expect((await upload(csv, { reference_id: 'bad-global', global_config: '{nope' })).body.errorMsg).toContain('global_config');
   });
 
+  it('answers 400 InvalidRequest for a body that is not multipart, naming what is wrong', async () => {
+    const send = (contentType: string, body: string) =>
+      fetch(`${sandbox.url}/fi/requests/schedule/upload/v3`, { method: 'POST', headers: { ...authHeaders(sandbox), 'Content-Type': contentType }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    const noBoundary = await send('multipart/form-data', 'x');
+    expect(noBoundary.status).toBe(400);
+    expect(noBoundary.body.errorMsg).toContain('Content-Type');
+    const broken = await send('multipart/form-data; boundary=XYZ', '--XYZ\r\nContent-Disposition: form-data; name="file"\r\n\r\nconsentId\r\n');
+    expect(broken.status).toBe(400);
+    expect(broken.body.errorMsg).toContain('body');
+  });
+
   it('answers 413 FileTooLarge past 10 MB and 400 BatchTooLarge past 10,000 rows', async () => {
     const big = Buffer.alloc(10 * 1024 * 1024 + 1, 0x61);
     const tooLarge = await upload(big, { reference_id: 'huge-upload' });
@@ -74,6 +95,8 @@ describe('upload schedule', () => {
     ['an unterminated quote', 'consentId\n"abc\n'],
     ['a bad date', 'consentId,fiDataRangeFrom\nabc,31/12/2025\n'],
     ['no rows', 'consentId\n'],
+    ['text after a closing quote', 'consentId\n"abc"x\n'],
+    ['a quote inside an unquoted field', 'consentId\nab"c\n'],
   ])('accepts a file with %s, then shows the batch FAILED', async (_, csv) => {
     const ref = `unparseable-${Math.random().toString(36).slice(2, 8)}`;
     const res = await upload(csv, { reference_id: ref });

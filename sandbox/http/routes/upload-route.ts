@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { API_VERSION, HttpError, invalid, json } from '../http-io.js';
-import { boundaryOf, parseMultipart, type MultipartPart } from '../multipart-parser.js';
 import type { FinProRoute, RouteRequest } from '../route-types.js';
 import type { GlobalConfig } from '../../bulk/batch-model.js';
-import { failedBatch, scheduleBatch, type RowInput } from '../../bulk/batch-scheduler.js';
-import { parseCsv } from '../../bulk/csv-parser.js';
+import { failedBatch, scheduleBatch, type RowInput } from '../../bulk/batch-timeline-builder.js';
+import { readUploadCsv } from '../../bulk/upload-csv-reader.js';
 import { checkReferenceId, MAX_BATCH_ROWS, readDefaults, rowInput } from '../../bulk/schedule-validation.js';
 import { hex8, hash32 } from '../../util/seeded-hash.js';
 import { iso } from '../../util/time-format.js';
@@ -23,30 +22,41 @@ export const uploadRoute: FinProRoute = {
   },
 };
 
-function text(parts: MultipartPart[], name: string): string | undefined {
-  const part = parts.find((p) => p.name === name && p.filename === null) ?? parts.find((p) => p.name === name);
-  return part?.data.toString('utf8');
+/** Node's own multipart reader (undici, the engine behind fetch) over the buffered, already bounded body. */
+async function readForm(body: Buffer, contentType: string | undefined): Promise<FormData> {
+  if (!contentType || !/^multipart\/form-data\s*;.*\bboundary=/i.test(contentType)) {
+    throw invalid('Content-Type', 'must be multipart/form-data with a boundary');
+  }
+  try {
+    return await new Response(body, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    throw invalid('body', 'is not well-formed multipart/form-data');
+  }
 }
 
-function handleUpload({ ctx, req, body }: RouteRequest) {
-  const boundary = boundaryOf(req.headers['content-type']);
-  if (!boundary) throw invalid('Content-Type', 'must be multipart/form-data with a boundary');
-  const parts = parseMultipart(body, boundary);
-  if (!parts) throw invalid('body', 'is not well-formed multipart/form-data');
+/** A text field; a field sent as a file part is read as its text too. */
+async function text(form: FormData, name: string): Promise<string | undefined> {
+  const values = form.getAll(name);
+  const value = values.find((v) => typeof v === 'string') ?? values[0];
+  return value === undefined || typeof value === 'string' ? value : await value.text();
+}
 
-  const file = parts.find((p) => p.name === 'file');
-  if (!file) throw invalid('file', 'is required');
-  if (file.data.length > MAX_FILE_BYTES) {
-    throw new HttpError(413, 'FileTooLarge', `The file is ${file.data.length} bytes; at most ${MAX_FILE_BYTES} are accepted.`);
+async function handleUpload({ ctx, req, body }: RouteRequest) {
+  const form = await readForm(body, req.headers['content-type']);
+  const file = form.get('file');
+  if (file === null) throw invalid('file', 'is required');
+  const fileData = typeof file === 'string' ? Buffer.from(file, 'utf8') : Buffer.from(await file.arrayBuffer());
+  if (fileData.length > MAX_FILE_BYTES) {
+    throw new HttpError(413, 'FileTooLarge', `The file is ${fileData.length} bytes; at most ${MAX_FILE_BYTES} are accepted.`);
   }
+  const given = (await text(form, 'reference_id')) || (await text(form, 'tracking_id'));
+  const globalText = await text(form, 'global_config');
 
-  const given = text(parts, 'reference_id') || text(parts, 'tracking_id');
   const referenceId = given?.trim() || generatedReference(ctx.options.seed, ctx.batches.nextSerial(), ctx.now());
   ctx.stats.scheduleCall(referenceId);
   checkReferenceId(referenceId);
 
   let defaults: ReturnType<typeof readDefaults> = { echo: { fiDataRangeFrom: null, fiDataRangeTo: null, configId: null } };
-  const globalText = text(parts, 'global_config');
   if (globalText !== undefined && globalText.trim() !== '') {
     let parsed: unknown;
     try {
@@ -58,15 +68,15 @@ function handleUpload({ ctx, req, body }: RouteRequest) {
     defaults = readDefaults(parsed as Record<string, unknown>, 'global_config.');
   }
 
-  if (file.data[0] === 0xef && file.data[1] === 0xbb && file.data[2] === 0xbf) {
+  if (fileData[0] === 0xef && fileData[1] === 0xbb && fileData[2] === 0xbf) {
     throw invalid('file', 'must be UTF-8 without a byte order mark (BOM)');
   }
   if (ctx.batches.has(referenceId)) {
     throw new HttpError(409, 'DuplicateReferenceId', `reference_id ${referenceId} is already used by another batch; look it up with /bulk/status.`);
   }
 
-  const fileName = file.filename;
-  const parsed = readRows(file.data, defaults);
+  const fileName = typeof file === 'string' ? null : file.name;
+  const parsed = readRows(fileData, defaults);
   const batch =
     'error' in parsed
       ? failedBatch(ctx, { referenceId, globalConfig: defaults.echo, fileName, code: 'FileParseError', message: parsed.error })
@@ -92,7 +102,7 @@ function readRows(data: Buffer, defaults: { fromMs?: number; toMs?: number; conf
   } catch {
     return { error: 'The file is not valid UTF-8.' };
   }
-  const csv = parseCsv(content);
+  const csv = readUploadCsv(content);
   if (!csv.ok) return { error: `The file is not valid CSV: ${csv.error}.` };
   const consentColumn = csv.header.findIndex((h) => h === 'consentId' || h === 'consent_id');
   if (consentColumn < 0) return { error: 'The CSV header has no consentId column.' };
