@@ -66,8 +66,9 @@ export function normalizeFiAccount(account: Row, options: NormalizeOptions = ALL
   const holders = holdersObject === null ? null : (holderList.filter((h) => objectOrNull(h) !== null) as Row[]);
 
   const summary = objectOrNull(childOf(account, 'Summary'));
-  const summaryColumns = blankRow(SUMMARY_FIELDS);
-  if (summary !== null) mapElement(summary, SUMMARY_FIELDS, summaryColumns, 'Summary', unmapped, false);
+  if (summary !== null) mapElement(summary, SUMMARY_FIELDS, 'Summary', unmapped, false);
+  else values.fill(null, 0, SUMMARY_FIELDS.columns.length);
+  const summaryColumns = SUMMARY_FIELDS.makeRow(values, null, null);
 
   checkContainers(account, summary, layout, unmapped);
 
@@ -167,34 +168,30 @@ function walkKnown(container: Row | null, path: string, children: ReadonlySet<st
 function pushRow(element: unknown, spec: ListSpec, fields: FieldIndex, rows: Row[], unmapped: Unmapped): Row | undefined {
   const source = objectOrNull(element);
   if (source === null) {
-    if (element !== '' && element !== null) unmapped.add(`${spec.path.join('.')}.${spec.item} (not an object)`);
+    if (element !== '' && element !== null) unmapped.add(`${spec.label} (not an object)`);
     return undefined;
   }
-  const row = blankRow(fields);
-  row['tier'] = spec.tier ?? null;
-  row['extra'] = mapElement(source, fields, row, `${spec.path.join('.')}.${spec.item}`, unmapped, true);
+  const extra = mapElement(source, fields, spec.label, unmapped, true);
+  const row = fields.makeRow(values, spec.tier ?? null, extra);
   rows.push(row);
   return row;
 }
 
-function blankRow(fields: FieldIndex): Row {
-  const row: Row = {};
-  for (const spec of fields.columns) row[spec.column] = null;
-  return row;
-}
-
-// Scratch for mapElement (synchronous, so one set serves every call): the alias rank and key that filled each column.
+// Scratch for mapElement (synchronous, so one set serves every call): each column's value, and
+// the alias rank and key that filled it.
+const values: unknown[] = new Array(64).fill(null);
 const ranks = new Int16Array(64);
 const chosen: string[] = [];
 
 /**
- * Fills `row`'s columns from `source`'s keys; returns the keys no column took (null when
- * none), or null at once when `wantExtra` is off. When two aliases of a column are present,
- * the better-ranked non-blank one wins and the other is kept in extra.
+ * Reads `source`'s keys into `values` (column i at i, for the caller's makeRow); returns the
+ * keys no column took (null when none, or always when `wantExtra` is off). When two aliases
+ * of a column are present, the better-ranked non-blank one wins and the other is kept in extra.
  */
-function mapElement(source: Row, fields: FieldIndex, row: Row, path: string, unmapped: Unmapped, wantExtra: boolean): Row | null {
+function mapElement(source: Row, fields: FieldIndex, path: string, unmapped: Unmapped, wantExtra: boolean): Row | null {
   const columns = fields.columns;
   ranks.fill(-1, 0, columns.length);
+  values.fill(null, 0, columns.length);
   let extra: Row | null = null;
   for (const key in source) {
     const value = source[key];
@@ -218,7 +215,7 @@ function mapElement(source: Row, fields: FieldIndex, row: Row, path: string, unm
       continue;
     }
     if (previous !== -1 && wantExtra) (extra ??= {})[chosen[i]!] = source[chosen[i]!];
-    row[spec.column] = converted;
+    values[i] = converted;
     ranks[i] = slot.rank;
     chosen[i] = key;
   }

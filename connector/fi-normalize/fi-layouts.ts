@@ -15,6 +15,12 @@ export interface ListSpec {
   readonly item: string;
   /** NPS tier of the list's rows. */
   readonly tier?: string;
+  /** `Transactions.Transaction`: how reports name the list's elements. */
+  readonly label: string;
+}
+
+function list(path: readonly string[], item: string, tier?: string): ListSpec {
+  return { path, item, label: `${path.join('.')}.${item}`, ...(tier !== undefined ? { tier } : {}) };
 }
 
 export interface FiLayout {
@@ -26,15 +32,12 @@ export interface FiLayout {
   readonly known: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
-const TRANSACTIONS: ListSpec = { path: ['Transactions'], item: 'Transaction' };
-const INVESTMENT_HOLDINGS: readonly ListSpec[] = [
-  { path: ['Summary', 'Investment', 'Holdings'], item: 'Holding' },
-  { path: ['Summary', 'Holdings'], item: 'Holding' },
-];
+const TRANSACTIONS = list(['Transactions'], 'Transaction');
+const INVESTMENT_HOLDINGS: readonly ListSpec[] = [list(['Summary', 'Investment', 'Holdings'], 'Holding'), list(['Summary', 'Holdings'], 'Holding')];
 const NPS_TRANSACTIONS: readonly ListSpec[] = (['Tier1', 'Tier2'] as const).flatMap((tier) =>
-  ['SchemeTransaction', 'InvestmentTransaction'].map((kind) => ({ path: ['Transactions', `${tier}${kind}s`], item: `${tier}${kind}`, tier: tier.toUpperCase() })),
+  ['SchemeTransaction', 'InvestmentTransaction'].map((kind) => list(['Transactions', `${tier}${kind}s`], `${tier}${kind}`, tier.toUpperCase())),
 );
-const NPS_HOLDINGS: readonly ListSpec[] = (['Tier1', 'Tier2'] as const).map((tier) => ({ path: ['Summary', 'Holdings', `${tier}Holdings`], item: `${tier}Holding`, tier: tier.toUpperCase() }));
+const NPS_HOLDINGS: readonly ListSpec[] = (['Tier1', 'Tier2'] as const).map((tier) => list(['Summary', 'Holdings', `${tier}Holdings`], `${tier}Holding`, tier.toUpperCase()));
 
 /**
  * Lists and objects under Summary (and its containers) that stay in the raw `summary` of

@@ -9,14 +9,12 @@ export const fiHoldingsStream = defineStream({
   cursorField: ['fetched_at'],
 });
 
-/** One normalized holding row (fi-normalize) with the keys of its session and account. */
-export function fiHoldingRecord(row: Row, fiType: string | null, link: string, ctx: FiRecordContext): Record<string, unknown> {
-  return {
-    session_id: ctx.sessionId,
-    consent_id: ctx.consentId,
-    link_reference_number: link,
-    fi_type: fiType,
-    ...row,
-    fetched_at: ctx.fetchedAt,
-  };
+/** One normalized holding row (fi-normalize) made the record, its keys filled in place. */
+export function fiHoldingRecord(row: Row, fiType: string | null, link: string, ctx: FiRecordContext): Row {
+  row['session_id'] = ctx.sessionId;
+  row['consent_id'] = ctx.consentId;
+  row['link_reference_number'] = link;
+  row['fi_type'] = fiType;
+  row['fetched_at'] = ctx.fetchedAt;
+  return row;
 }
