@@ -46,6 +46,7 @@ const PRIMARY_KEYS: Record<string, string[]> = {
   fi_data: ['session_id', 'link_reference_number'],
   fi_accounts: ['session_id', 'link_reference_number'],
   fi_transactions: ['session_id', 'link_reference_number', 'txn_id'],
+  fi_holdings: ['session_id', 'link_reference_number', 'holding_id'],
 };
 
 export function primaryKeyOf(stream: string, record: Record<string, unknown>): string {
