@@ -49,6 +49,10 @@ function config(url: string, mode: Mode): Record<string, unknown> {
     credentials: { ...sandbox.credentials },
     base_url: url,
     consent_ids: consents[mode],
+    // Cases run side by side against one sandbox, and a sync's reference ids are named after its
+    // time (FinPro's, to the second): each proxy's own prefix keeps two cases' batches apart, as
+    // two deployments sharing one FinPro account must keep theirs.
+    reference_id_prefix: `h${new URL(url).port}`,
     ...FIXED_RANGE,
     page_size: 5,
     max_concurrency: 4,
