@@ -1,4 +1,4 @@
-import type { NormalizedFiAccount } from '../fi-normalize/fi-account-normalizer.js';
+import type { NormalizedFiAccount, Row } from '../fi-normalize/fi-account-normalizer.js';
 
 /** What every fi_* record carries besides the account's own fields. */
 export interface FiRecordContext {
@@ -18,4 +18,17 @@ export function accountIdentity(account: NormalizedFiAccount, link: string, ctx:
     fip_id: typeof fipId === 'string' ? fipId : typeof fipId === 'number' ? String(fipId) : null,
     masked_account_number: account.maskedNumber,
   };
+}
+
+/**
+ * A normalized row (a transaction or a holding) made a record: the row already holds every
+ * key in record order, so the identity keys are filled in place (the hot path copies nothing).
+ */
+export function fillRowIdentity(row: Row, fiType: string | null, link: string, ctx: FiRecordContext): Row {
+  row['session_id'] = ctx.sessionId;
+  row['consent_id'] = ctx.consentId;
+  row['link_reference_number'] = link;
+  row['fi_type'] = fiType;
+  row['fetched_at'] = ctx.fetchedAt;
+  return row;
 }

@@ -1,5 +1,4 @@
-import type { FiRecordContext } from '../fetch/fi-record-context.js';
-import type { Row } from '../fi-normalize/fi-account-normalizer.js';
+import { fillRowIdentity } from '../fetch/fi-record-context.js';
 import { defineStream } from './stream-definition.js';
 
 /** One record per holding (equities, funds, bonds, NPS tiers...) of an account in an FI session. */
@@ -9,12 +8,5 @@ export const fiHoldingsStream = defineStream({
   cursorField: ['fetched_at'],
 });
 
-/** One normalized holding row (fi-normalize) made the record, its keys filled in place. */
-export function fiHoldingRecord(row: Row, fiType: string | null, link: string, ctx: FiRecordContext): Row {
-  row['session_id'] = ctx.sessionId;
-  row['consent_id'] = ctx.consentId;
-  row['link_reference_number'] = link;
-  row['fi_type'] = fiType;
-  row['fetched_at'] = ctx.fetchedAt;
-  return row;
-}
+/** One normalized holding row (fi-normalize) made the record. */
+export const fiHoldingRecord = fillRowIdentity;
