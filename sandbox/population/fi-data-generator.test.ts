@@ -251,8 +251,16 @@ describe('fi-data-generator', () => {
       const found = collect(g.json);
       if (found.transactions.length !== g.transactionCount || found.holdings.length !== g.holdingCount) throw new Error(`mixed lost an element of ${finpro[i]!.account.fiType}`);
     });
-    // One FIP spells every one of its accounts the same way.
-    expect(mixedSpellingOf(42, 'HDFC-FIP')).toEqual(mixedSpellingOf(42, 'HDFC-FIP'));
+    // One FIP spells every one of its accounts the same way: its accounts share one link key.
+    const linkKeys = new Map<string, Set<string>>();
+    for (const g of mixed) {
+      const key = ['linkReferenceNumber', 'linkRefNumber', 'linkedAccRef', 'link_reference_number'].find((k) => k in g.json)!;
+      let keys = linkKeys.get(g.account.fip.fipId);
+      if (keys === undefined) linkKeys.set(g.account.fip.fipId, (keys = new Set()));
+      keys.add(key);
+    }
+    expect(linkKeys.size).toBeGreaterThan(1);
+    for (const [fip, keys] of linkKeys) expect([...keys], fip).toEqual([mixedSpellingOf(42, fip).link]);
   });
 
   it('writes scientific notation exactly', () => {
