@@ -61,10 +61,10 @@ describe('FiRecordOutlet', () => {
   it('applies the personal-data policy to every fi_* stream, a new one included, and to no other', () => {
     const { out, records } = outlet({ personal_data: { mode: 'drop', fields: ['pan', 'folioNo'] } });
     void out.emit('bulk_batches', { pan: 'keep-me' }, FETCHED);
-    void out.emit('fi_holdings' as 'fi_data', { session_id: 's', folio_no: 'F1', holders: [{ pan: 'P' }] }, FETCHED);
+    void out.emit('fi_future' as 'fi_data', { session_id: 's', folio_no: 'F1', holders: [{ pan: 'P' }] }, FETCHED);
     expect(records()).toEqual([
       { stream: 'bulk_batches', data: { pan: 'keep-me' } },
-      { stream: 'fi_holdings', data: { session_id: 's', folio_no: null, holders: [{}], data_expires_at: null } },
+      { stream: 'fi_future', data: { session_id: 's', folio_no: null, holders: [{}], data_expires_at: null } },
     ]);
   });
 });
