@@ -72,7 +72,6 @@ function purgeCases(newTarget: () => DestinationTarget) {
     try {
       expect((await after.query('SELECT link_reference_number FROM fi_data ORDER BY 1')).map((r) => r['link_reference_number'])).toEqual(['L-future', 'L-unknown']);
       expect((await after.query('SELECT txn_id FROM fi_transactions')).map((r) => r['txn_id'])).toEqual(['t-future']);
-      expect(await after.query('SELECT COUNT(*) AS n FROM bulk_batch_rows')).toEqual([{ n: expect.anything() }]);
       expect(Number((await after.query('SELECT COUNT(*) AS n FROM bulk_batch_rows'))[0]!['n'])).toBe(1);
       expect(Number((await after.query('SELECT COUNT(*) AS n FROM fi_old'))[0]!['n'])).toBe(1);
       expect((await after.readStates()).map((s) => s.stream?.stream_descriptor.name).sort()).toEqual(['bulk_batch_rows', 'fi_data', 'fi_transactions']);
