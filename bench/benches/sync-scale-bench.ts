@@ -5,7 +5,7 @@ import type { Figure } from '../harness/bench-types.js';
 import { FAST_SANDBOX, dataRange } from '../harness/bench-settings.js';
 import { assertClean, runChild, type ChildRunResult } from '../harness/child-run.js';
 import { writeFixture } from '../harness/connector-fixture.js';
-import { pairedRatios } from '../harness/sample-stats.js';
+import { pairedRatios, summarize } from '../harness/sample-stats.js';
 import { startSandboxProcess } from '../harness/sandbox-process.js';
 import { DEFAULT_PG_URL, dropSchema, postgresReachable, withSchema } from './load-speed-bench.js';
 
@@ -90,7 +90,7 @@ export const syncScaleBench: Benchmark = {
         reference: { name: 'read > /dev/null', value: { samples: walls.get('read')!, unit: 's' } },
         ratio: { samples: pairedRatios(walls.get(destination)!, walls.get('read')!), unit: 'x' },
         target: { metric: 'ratio', op: '<=', threshold: 1.3, text: '<= 1.3 x read' },
-        notes: [`peak RSS of that run: ${median(peaks.get(`time:${destination}`)!).toFixed(0)} MiB (read alone: ${median(peaks.get('time:read')!).toFixed(0)} MiB)`],
+        notes: [`peak RSS of that run: ${summarize(peaks.get(`time:${destination}`)!).median.toFixed(0)} MiB (read alone: ${summarize(peaks.get('time:read')!).median.toFixed(0)} MiB)`],
       });
     }
     if (reachable !== true) {
@@ -106,12 +106,6 @@ export const syncScaleBench: Benchmark = {
     };
   },
 };
-
-function median(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 interface OneRun {
   kind: Kind;
