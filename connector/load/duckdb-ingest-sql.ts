@@ -96,7 +96,7 @@ export interface IngestContext {
  * The inner query reads each field once and computes every value and NULL reason; the outer
  * one builds `_airbyte_meta` (the constant text when nothing was NULLed, as the typer writes it).
  */
-export function ingestSql(plan: TablePlan, path: string, context: IngestContext, longestLineBytes = 0): string {
+export function ingestSql(plan: TablePlan, path: string, context: IngestContext, longestLineBytes: number): string {
   const fields = plan.columns.map((column) => `${quoteIdent(column.name)} ${fieldType(column.kind)}`).join(', ');
   const typed = plan.columns.map((column, i) => ({ column, i, ...typedField(column, `d.${quoteIdent(column.name)}`) }));
   const inner = [
@@ -133,6 +133,6 @@ export function ingestSql(plan: TablePlan, path: string, context: IngestContext,
  * fixed 1 GiB asked a 2 GiB allocation of a DuckDB held to a few hundred MB. The file's longest
  * line (measured as it was written) sizes it instead, never below DuckDB's own default of 16 MiB.
  */
-export function maximumObjectSize(longestLineBytes: number): number {
+function maximumObjectSize(longestLineBytes: number): number {
   return Math.max(16 * 2 ** 20, longestLineBytes + 1024);
 }
