@@ -1,6 +1,7 @@
 import { chainModelFor } from './balance-chain.js';
 import { PLAIN_TRANSACTIONS, type FiBodyContext, type FiBodyModel } from './fi-body-types.js';
 import { MERCHANTS } from './fip-catalog.js';
+import { scaledToDecimal } from '../util/decimal-format.js';
 import { paiseToDecimal } from '../util/money-format.js';
 import { hash32, hex8, pick } from '../util/seeded-hash.js';
 import { dayOf, iso, isoAtSecond, isoDate } from '../util/time-format.js';
@@ -138,7 +139,7 @@ export function termDepositModel(ctx: FiBodyContext): FiBodyModel {
           maturityDate: isoDate(maturityDay),
           description: recurring ? 'Recurring deposit' : 'Fixed deposit',
           interestPayout: recurring ? 'ON_MATURITY' : 'QUARTERLY',
-          interestRate: scaledRate(rateBps),
+          interestRate: scaledToDecimal(rateBps, 2),
           principalAmount: paiseToDecimal(recurring ? installment : principal),
           tenureDays: '',
           tenureMonths: String(tenureYears * 12),
@@ -154,9 +155,4 @@ export function termDepositModel(ctx: FiBodyContext): FiBodyModel {
       };
     },
   };
-}
-
-/** Basis points as a percentage with two places ("7.00"). */
-export function scaledRate(bps: number): string {
-  return `${Math.floor(bps / 100)}.${String(bps % 100).padStart(2, '0')}`;
 }
