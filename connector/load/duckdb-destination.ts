@@ -8,7 +8,7 @@ import { ConfigError } from '../errors/connector-errors.js';
 import { AirbyteStateMessage } from '../protocol/airbyte-message.js';
 import { debugToStderr } from '../protocol/stderr-logger.js';
 import { chosenStatements, stateStreamName, type CommitStatement, type LoadDestination, type PreparedTable } from './load-destination.js';
-import { ingestSql, type IngestContext } from './duckdb-ingest-sql.js';
+import { DEFAULT_MAXIMUM_OBJECT_SIZE, ingestSql, type IngestContext } from './duckdb-ingest-sql.js';
 import { DUCKDB_ALLOCATOR_FLUSH_BYTES, formatBytes, memoryBudget, type MemoryBudget } from './memory-budget.js';
 import { EXISTING_COLUMNS_SQL, prepareTableSql } from './load-sql.js';
 import type { RecordContext } from './record-typer.js';
@@ -149,8 +149,10 @@ export class DuckDbDestination implements LoadDestination {
     if (file.context.syncId !== context.syncId || file.context.generationId !== context.generationId) file.context = { syncId: context.syncId, generationId: context.generationId };
     // Lines are gathered into ~1 MiB writes: one write per row cost 1.3 s of the JS thread on 120k rows.
     const line = `{"s":${seq},"e":${context.emittedAt},"d":${dataJson}}\n`;
-    // A UTF-16 unit is 1-3 UTF-8 bytes: only a line that may be the longest is measured.
-    if (line.length * 3 > file.longest) file.longest = Math.max(file.longest, Buffer.byteLength(line));
+    // A UTF-16 unit is 1-3 UTF-8 bytes: only a line that may be the longest and may outgrow
+    // read_json's default object size is measured (ordinary records never are).
+    const most = line.length * 3;
+    if (most + 1024 > DEFAULT_MAXIMUM_OBJECT_SIZE && most > file.longest) file.longest = Math.max(file.longest, Buffer.byteLength(line));
     file.pending += line;
     if (file.pending.length < WRITE_CHARS) return undefined;
     return this.writePending(file);

@@ -133,6 +133,9 @@ export function ingestSql(plan: TablePlan, path: string, context: IngestContext,
  * fixed 1 GiB asked a 2 GiB allocation of a DuckDB held to a few hundred MB. The file's longest
  * line (measured as it was written) sizes it instead, never below DuckDB's own default of 16 MiB.
  */
+/** Lines shorter than this (less its 1 KiB margin) leave read_json's maximum_object_size at DuckDB's default. */
+export const DEFAULT_MAXIMUM_OBJECT_SIZE = 16 * 2 ** 20;
+
 function maximumObjectSize(longestLineBytes: number): number {
-  return Math.max(16 * 2 ** 20, longestLineBytes + 1024);
+  return Math.max(DEFAULT_MAXIMUM_OBJECT_SIZE, longestLineBytes + 1024);
 }
