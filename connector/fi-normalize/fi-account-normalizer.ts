@@ -92,10 +92,7 @@ export function normalizeFiAccount(account: Row, options: NormalizeOptions = ALL
       const row = pushRow(element, spec, TRANSACTION_FIELDS, transactions, unmapped);
       if (row !== undefined && row['txn_id'] === null) {
         // A stable id from the content (never the position, which moves when the range does); identical twins are numbered.
-        const base = `h:${contentHash(spec.item, element)}`;
-        const seen = (twins ??= new Map()).get(base) ?? 0;
-        twins.set(base, seen + 1);
-        row['txn_id'] = seen === 0 ? base : `${base}#${seen + 1}`;
+        row['txn_id'] = numbered((twins ??= new Map()), `h:${contentHash(spec.item, element)}`);
       }
     }
   }
@@ -279,10 +276,15 @@ function assignHoldingIds(rows: Row[]): void {
   rows.forEach((row, i) => {
     let id = ids[i]!;
     if (counts.get(id)! > 1 && !id.startsWith('h:')) id = `${id}:${contentHash('Holding', row)}`;
-    const seen = twins.get(id) ?? 0;
-    twins.set(id, seen + 1);
-    row['holding_id'] = seen === 0 ? id : `${id}#${seen + 1}`;
+    row['holding_id'] = numbered(twins, id);
   });
+}
+
+/** `id` the first time it is seen, then `id#2`, `id#3`...: identical twins keep distinct keys. */
+function numbered(seen: Map<string, number>, id: string): string {
+  const n = seen.get(id) ?? 0;
+  seen.set(id, n + 1);
+  return n === 0 ? id : `${id}#${n + 1}`;
 }
 
 function contentHash(kind: string, value: unknown): string {
