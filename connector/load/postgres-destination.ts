@@ -77,6 +77,8 @@ export class PostgresDestination implements LoadDestination {
     private readonly connection: ConnectionHealth,
     /** Text a stream's buffer may hold before it goes out by COPY (the memory budget's staging share). */
     private readonly bulkChars: number,
+    /** Whose advisory lock this connection holds. */
+    private readonly schema: string,
   ) {}
 
   private enqueue<T>(operation: () => Promise<T>): Promise<T> {
@@ -128,7 +130,7 @@ export class PostgresDestination implements LoadDestination {
       await db.destroy();
       throw new SystemError(`Cannot create the _airbyte_state table in ${target.description}.`, { cause: error });
     }
-    return new PostgresDestination(db, pool, target.description, connection, target.memory.stagingChars);
+    return new PostgresDestination(db, pool, target.description, connection, target.memory.stagingChars, target.schema);
   }
 
   async prepare(tables: readonly PreparedTable[]): Promise<void> {
@@ -275,6 +277,11 @@ export class PostgresDestination implements LoadDestination {
   }
 
   async close(): Promise<void> {
+    // Closing the connection frees the lock only once the server's backend has exited, which
+    // can be after the next open() asks for it: release it first, so a reopen finds it free.
+    if (this.connection.lost === undefined) {
+      await sql`SELECT pg_advisory_unlock(hashtext('source-finpro'), hashtext(${this.schema}))`.execute(this.db).catch(() => undefined);
+    }
     await this.db.destroy();
   }
 }
