@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../support/index.js';
+import { configJsonSchema } from '../../connector/config.js';
+import { REPO_ROOT } from '../support/repo-paths.js';
 
-/** The README's configuration table must list every property of spec/spec.json, and nothing else. */
+/**
+ * The README's configuration table must list every property of the config's zod schema (the
+ * source spec/spec.json is generated from), and nothing else.
+ */
 
 type Schema = { type?: unknown; properties?: Record<string, Schema>; items?: Schema; default?: unknown };
 
@@ -18,7 +22,7 @@ function specFields(props: Record<string, Schema>, prefix = ''): string[] {
 
 describe('README', () => {
   const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-  const spec = JSON.parse(readFileSync(join(REPO_ROOT, 'spec', 'spec.json'), 'utf8')) as { connectionSpecification: Schema };
+  const spec = { connectionSpecification: configJsonSchema() as Schema };
   const table = readme.slice(readme.indexOf('<!-- config-table:start -->'), readme.indexOf('<!-- config-table:end -->'));
   const rows = [...table.matchAll(/^\| `([^`]+)` \| ([^|]*) \|[^|]*\| ([^|]*) \|/gm)].map((m) => ({ field: m[1]!, type: m[2]!.trim(), default: m[3]!.trim() }));
 
