@@ -10,9 +10,11 @@ export interface AnalysisView {
 }
 
 /**
- * Per account (consent + link reference) and calendar month (UTC): credits, debits, count and
- * the balance after the month's last transaction. A transaction fetched in two sessions
- * counts once (its latest fetch).
+ * Per account (consent + link reference) and calendar month (UTC): credits, debits, how many
+ * transactions they sum, and the balance after the month's last transaction. Only CREDIT and
+ * DEBIT (deposits) have a direction to sum; BUY, SELL, INTEREST, PREMIUM... are counted apart in
+ * other_transaction_count, so a count never covers rows the sums left out. A transaction
+ * fetched in two sessions counts once (its latest fetch).
  */
 const fiTransactionsMonthly: AnalysisView = {
   name: 'fi_transactions_monthly',
@@ -35,7 +37,8 @@ const fiTransactionsMonthly: AnalysisView = {
 SELECT consent_id, link_reference_number, month,
        SUM(CASE WHEN "type" = 'CREDIT' THEN amount ELSE 0 END) AS credits,
        SUM(CASE WHEN "type" = 'DEBIT' THEN amount ELSE 0 END) AS debits,
-       COUNT(*) AS transaction_count,
+       COUNT(CASE WHEN "type" IN ('CREDIT', 'DEBIT') THEN 1 END) AS transaction_count,
+       COUNT(CASE WHEN "type" IS NULL OR "type" NOT IN ('CREDIT', 'DEBIT') THEN 1 END) AS other_transaction_count,
        MAX(CASE WHEN from_end = 1 THEN current_balance END) AS closing_balance
 FROM ranked
 GROUP BY consent_id, link_reference_number, month`,
