@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from './config-loader.js';
+import { parseConfig } from './config-reader.js';
 import { ConfigError } from './errors/connector-errors.js';
 import { processRedactor } from './protocol/secret-redactor.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatZodIssues, loadConfig, readJsonFile, type ResolvedConfig } from './config-loader.js';
+import { formatZodIssues, loadConfig, readJsonFile, type ResolvedConfig } from './config-reader.js';
 import { ConfigError } from './errors/connector-errors.js';
 import { AirbyteStateMessage, ConfiguredAirbyteCatalog, type ConfiguredAirbyteStream, type SyncMode } from './protocol/airbyte-message.js';
 import { isStreamName, streamDefinition, type StreamName } from './streams/stream-registry.js';

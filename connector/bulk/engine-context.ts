@@ -1,4 +1,4 @@
-import type { ResolvedConfig } from '../config-loader.js';
+import type { ResolvedConfig } from '../config-reader.js';
 import type { FiDataHarvester } from '../fetch/fi-data-harvester.js';
 import type { FinproClient } from '../finpro/finpro-client.js';
 import type { FiRecordOutlet } from '../personal-data/fi-record-outlet.js';

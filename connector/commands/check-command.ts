@@ -1,4 +1,4 @@
-import { loadConfig } from '../config-loader.js';
+import { loadConfig } from '../config-reader.js';
 import { ConnectorError } from '../errors/connector-errors.js';
 import { finproAuthHeaders, finproUrl } from '../finpro/finpro-headers.js';
 import { describeNetworkError } from '../finpro/network-error.js';

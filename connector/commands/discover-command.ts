@@ -1,4 +1,4 @@
-import { loadConfig } from '../config-loader.js';
+import { loadConfig } from '../config-reader.js';
 import type { MessageSink } from '../protocol/message-emitter.js';
 import { catalogMessage } from '../protocol/message-factory.js';
 import { buildCatalog } from '../streams/catalog-builder.js';

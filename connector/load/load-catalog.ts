@@ -1,4 +1,4 @@
-import { readJsonFile } from '../config-loader.js';
+import { readJsonFile } from '../config-reader.js';
 import { ConfigError } from '../errors/connector-errors.js';
 import type { ConfiguredAirbyteCatalog } from '../protocol/airbyte-message.js';
 import { parseConfiguredCatalog, type ConfiguredStream } from '../read-input.js';

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { InvalidArgumentError, type Command } from 'commander';
 import { abortOnTermination, exitIfCancelled } from '../cli-runner.js';
-import { parseConfig, readJsonFile, resolveConsents, type ResolvedConfig } from '../config-loader.js';
+import { parseConfig, readJsonFile, resolveConsents, type ResolvedConfig } from '../config-reader.js';
 import { ConfigError } from '../errors/connector-errors.js';
 import { limitHeapGrowth } from '../heap-budget.js';
 import { logToStderr } from '../protocol/stderr-logger.js';

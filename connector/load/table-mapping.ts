@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadStreamSchema } from '../streams/schema-loader.js';
+import { loadStreamSchema } from '../streams/schema-reader.js';
 import type { StreamDefinition } from '../streams/stream-definition.js';
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PERSONAL_FIELDS, type PersonalData } from '../config.js';
 import { CollectingSink } from '../protocol/message-emitter.js';
 import { StateManager } from '../state/state-manager.js';
-import { loadStreamSchema } from '../streams/schema-loader.js';
+import { loadStreamSchema } from '../streams/schema-reader.js';
 import { STREAM_NAMES } from '../streams/stream-registry.js';
 import { dataExpiresAt, finproExpiryMs } from './data-expiry.js';
 import { FiRecordOutlet } from './fi-record-outlet.js';

@@ -1,4 +1,4 @@
-import type { ResolvedConfig } from '../config-loader.js';
+import type { ResolvedConfig } from '../config-reader.js';
 import type { StateManager } from '../state/state-manager.js';
 import type { StreamName } from '../streams/stream-registry.js';
 import { dataExpiresAt, finproExpiryMs } from './data-expiry.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hasPropertyPath } from '../../integration_tests/support/schema-walk.js';
 import { buildCatalog } from './catalog-builder.js';
-import { loadStreamSchema } from './schema-loader.js';
+import { loadStreamSchema } from './schema-reader.js';
 import { STREAMS, STREAM_NAMES, isStreamName, streamDefinition } from './stream-registry.js';
 
 describe('stream registry and catalog', () => {

@@ -1,5 +1,5 @@
 import type { AirbyteCatalog, AirbyteStream } from '../protocol/airbyte-message.js';
-import { loadStreamSchema } from './schema-loader.js';
+import { loadStreamSchema } from './schema-reader.js';
 import { STREAMS } from './stream-registry.js';
 
 /** The CATALOG that `discover` prints: every stream, incremental-capable and resumable. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decimalDeclarationProblems, DECIMAL_PROPERTY } from './decimal-property.js';
-import { loadStreamSchema } from './schema-loader.js';
+import { loadStreamSchema } from './schema-reader.js';
 import { STREAM_NAMES } from './stream-registry.js';
 
 describe('decimal declarations', () => {

@@ -4,12 +4,12 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { BULK_MIN_CONSENTS } from '../../connector/bulk/batch-planner.js';
-import { parseConfig } from '../../connector/config-loader.js';
+import { parseConfig } from '../../connector/config-reader.js';
 import type { ConfiguredAirbyteCatalog } from '../../connector/protocol/airbyte-message.js';
 import { parseState } from '../../connector/read-input.js';
 import { StateManager } from '../../connector/state/state-manager.js';
 import { STREAM_NAMES, type StreamName } from '../../connector/streams/stream-registry.js';
-import { loadStreamSchema } from '../../connector/streams/schema-loader.js';
+import { loadStreamSchema } from '../../connector/streams/schema-reader.js';
 import { CAT_CONFIGS } from '../../sandbox/scripts/cat-secrets.js';
 import {
   configuredCatalog,

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../connector/config-loader.js';
+import { parseConfig } from '../../connector/config-reader.js';
 import { ConfigError } from '../../connector/errors/connector-errors.js';
 import { loadReadInput, parseConfiguredCatalog, parseState } from '../../connector/read-input.js';
 import { configuredCatalog, makeTempDir, runRead, StateBuilder, testConfig, testSecret } from '../support/index.js';

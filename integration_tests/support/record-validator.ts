@@ -1,6 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { loadStreamSchema } from '../../connector/streams/schema-loader.js';
+import { loadStreamSchema } from '../../connector/streams/schema-reader.js';
 import type { EntrypointOutput } from './entrypoint-output.js';
 
 /**

@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseConfig } from '../../connector/config-loader.js';
+import { parseConfig } from '../../connector/config-reader.js';
 
 /** The host's name inside a container on it (Docker Desktop; `--add-host host.docker.internal:host-gateway` on Linux). */
 export const CONTAINER_SANDBOX_URL = 'http://host.docker.internal:18080';
