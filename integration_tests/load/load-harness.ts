@@ -87,7 +87,7 @@ export const BUSINESS_QUERIES: Record<string, string> = {
   fi_data: 'SELECT consent_id, link_reference_number, fi_type, fip_id, masked_account_number FROM fi_data',
   consent_status: 'SELECT consent_id, row_status, error_code FROM consent_status',
   fi_transactions_monthly:
-    'SELECT consent_id, link_reference_number, CAST(month AS VARCHAR) AS month, CAST(credits AS VARCHAR) AS credits, CAST(debits AS VARCHAR) AS debits, CAST(transaction_count AS VARCHAR) AS transaction_count, CAST(closing_balance AS VARCHAR) AS closing_balance FROM fi_transactions_monthly',
+    'SELECT consent_id, link_reference_number, CAST(month AS VARCHAR) AS month, CAST(credits AS VARCHAR) AS credits, CAST(debits AS VARCHAR) AS debits, CAST(transaction_count AS VARCHAR) AS transaction_count, CAST(other_transaction_count AS VARCHAR) AS other_transaction_count, CAST(closing_balance AS VARCHAR) AS closing_balance FROM fi_transactions_monthly',
 };
 
 export type BusinessTables = Record<string, string[]>;
