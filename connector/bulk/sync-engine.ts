@@ -5,12 +5,13 @@ import type { MessageSink } from '../protocol/message-emitter.js';
 import { BULK_MIN_CONSENTS, planSync, type PlannedConsent, type SyncPlan } from './batch-planner.js';
 import { scheduleBatch } from './batch-scheduler.js';
 import { estimateChanged, fiEstimate, type FiEstimate } from './fi-estimate.js';
-import { BulkBatchWatch } from './bulk-batch-watch.js';
-import type { BatchWatch, EngineContext } from './engine-context.js';
+import { BatchWatch, type WatchDeps } from './batch-watch.js';
+import { BulkBackend } from './bulk-backend.js';
+import type { EngineContext } from './engine-context.js';
 import { retryReferenceId } from './reference-id.js';
 import { decodeRanges } from '../state/range-set.js';
 import { consentsNotIn } from '../state/consent-sketch.js';
-import { plannedSingleBatch, SingleRequestWatch } from './single-request-watch.js';
+import { plannedSingleBatch, SingleBackend } from './single-backend.js';
 
 /**
  * One read's orchestration: resume the sync found in state (its batches first, then its
@@ -37,6 +38,8 @@ export class SyncEngine {
   private plan_: SyncPlan | null = null;
   /** Consent id -> index within a chunk, built on demand for the chunks with failures (a few batches run at once). */
   private readonly chunkIndexes = new Map<number, Map<string, number>>();
+  /** What every batch's watch is built with: the engine's plan positions and its fi_* ESTIMATE among them. */
+  private readonly watchDeps: WatchDeps;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -44,8 +47,16 @@ export class SyncEngine {
   ) {
     this.signature = consentSetSignature(ctx.config.consents);
     this.listHash = consentListHash(ctx.config.consents);
-    ctx.onRowsSettled = () => this.estimateFi();
-    ctx.planPositions = (chunk, consentIds) => this.planPositions(chunk, consentIds);
+    this.watchDeps = {
+      polling: ctx.config.polling,
+      maxConcurrency: ctx.config.max_concurrency,
+      state: ctx.state,
+      harvester: ctx.harvester,
+      progress: ctx.progress,
+      now: ctx.now,
+      planPositions: (chunk, consentIds) => this.planPositions(chunk, consentIds),
+      afterRowsSettled: () => this.estimateFi(),
+    };
   }
 
   async run(): Promise<void> {
@@ -320,7 +331,7 @@ export class SyncEngine {
       entry = plannedSingleBatch({ referenceId, chunk, attempt, consents });
     } else {
       const submission = ctx.config.submission_mode;
-      const scheduled = await scheduleBatch(ctx.client, { referenceId, consents, submission }, ctx.sleep);
+      const scheduled = await scheduleBatch(ctx.client, { referenceId, consents, submission, pageSize: ctx.config.page_size }, ctx.sleep);
       if (scheduled.adopted) ctx.log('INFO', `Batch ${referenceId} already existed at FinPro (${scheduled.batchId}): adopted, not scheduled again.`);
       entry = { ref: referenceId, batch_id: scheduled.batchId, chunk, attempt, mode: 'bulk', submission, done: '' };
     }
@@ -333,6 +344,27 @@ export class SyncEngine {
   }
 
   private watchFor(entry: InFlightBatch, parent: string | null = null): BatchWatch {
-    return entry.mode === 'single' ? new SingleRequestWatch(this.ctx, entry, parent) : new BulkBatchWatch(this.ctx, entry, parent);
+    const { ctx } = this;
+    const c = ctx.config;
+    const backend =
+      entry.mode === 'single'
+        ? new SingleBackend({
+            client: ctx.client,
+            maxConcurrency: c.max_concurrency,
+            maxRetries: c.max_retries,
+            sleep: ctx.sleep,
+            log: ctx.log,
+            warnOnce: ctx.warnOnce,
+            noteSessionExpiry: (sessionId, dataExpiry) => ctx.fiRecords.noteSessionExpiry(sessionId, dataExpiry),
+          })
+        : new BulkBackend({
+            client: ctx.client,
+            pageSize: c.page_size,
+            maxRetries: c.max_retries,
+            maxIntervalMs: c.polling.max_interval_seconds * 1000,
+            now: ctx.now,
+            warnOnce: ctx.warnOnce,
+          });
+    return new BatchWatch(this.watchDeps, backend, entry, parent);
   }
 }
