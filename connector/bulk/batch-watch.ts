@@ -70,6 +70,7 @@ export class BatchWatch {
     this.startedMs = deps.now();
   }
 
+  /** The batch's state entry: ids and sessions as last saved here (a bulk batch's `done` lives in state only). */
   get entry(): InFlightBatch {
     return this.entry_;
   }
@@ -141,11 +142,10 @@ export class BatchWatch {
       this.done.add(row.id);
     });
     await this.saves.run(async () => {
+      // Bulk rows reach state as ids merged into its ranges, so a 10,000-row batch's `done` is not re-encoded at every page; sessions travel whole.
       if (sessions !== undefined) {
         this.entry_ = { ...this.entry_, sessions: sessions.map((s) => ({ ...s })), done: encodeRanges(this.done) };
         deps.state.apply({ type: 'batch-updated', batch: this.entry_ });
-      } else {
-        this.entry_ = { ...this.entry_, done: encodeRanges(this.done) };
       }
       const failedAt = failedConsents.size > 0 ? deps.planPositions(this.entry_.chunk, failedConsents) : [];
       deps.state.apply({ type: 'rows-settled', ref: this.entry_.ref, rows: settled, failedAt });
