@@ -110,6 +110,16 @@ describe('BatchWatch over the bulk backend', () => {
     expect(h.harvests.map((t) => t.consentId)).toEqual(['c2']);
   });
 
+  it('reads every page of a batch larger than a page, and fetches a row listed twice once', async () => {
+    const { fake, batch, entry } = bulkBatch(['c1', 'c2', 'c3', 'c4', 'c5']);
+    for (const c of ['c1', 'c2', 'c3', 'c4', 'c5']) fake.end('ref-0', c, 'COMPLETED');
+    batch.rows.push({ ...batch.rows[2]! });
+    const h = watchHarness(fake, entry);
+    await h.watch.poll();
+    expect(h.harvests.map((t) => t.consentId).sort()).toEqual(['c1', 'c2', 'c3', 'c4', 'c5']);
+    expect(h.sync().batches[0]!.done).toBe('1-5');
+  });
+
   it('reports a batch FinPro no longer knows as dropped', async () => {
     const fake = new FakeFinpro();
     const h = watchHarness(fake, bulkEntry('ref-gone', 'b-9'));
