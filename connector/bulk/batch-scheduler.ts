@@ -1,58 +1,80 @@
+import { ConfigError } from '../errors/connector-errors.js';
 import { FinproApiError } from '../finpro/finpro-api-error.js';
 import { FinproTransientError, type FinproClient } from '../finpro/finpro-client.js';
 import { bulkStatus, scheduleFile, scheduleJson, type ScheduleJsonBody } from '../finpro/finpro-endpoints.js';
-import { backoffDelayMs } from '../finpro/retry-backoff.js';
-import { TransientError } from '../errors/connector-errors.js';
+import { writeOnce } from './ambiguous-write.js';
 import { batchDefaults, type PlannedConsent } from './batch-planner.js';
-import { scheduleForm } from '../finpro/schedule-upload-form.js';
+import { scheduleForm } from './schedule-upload-form.js';
 
 /**
  * Schedules one batch so that it exists exactly once. A schedule call that times out, fails
  * with a 5xx or a reset, or answers 409 DuplicateReferenceId may have taken effect: the
- * reference is looked up with `/bulk/status` and the batch found there is adopted; only when
- * the server does not know the reference is the call sent again, under the same name.
+ * reference is looked up with `/bulk/status` and the batch found there is adopted if it holds
+ * the planned consents; only when the server does not know the reference is the call sent
+ * again, under the same name (ambiguous-write.ts).
  */
 export interface ScheduledBatch {
   batchId: string;
   adopted: boolean;
 }
 
-const MAX_SCHEDULE_ATTEMPTS = 8;
-
 export async function scheduleBatch(
   client: FinproClient,
-  args: { referenceId: string; consents: readonly PlannedConsent[]; submission: 'json' | 'file' },
+  args: { referenceId: string; consents: readonly PlannedConsent[]; submission: 'json' | 'file'; pageSize: number },
   sleep: (ms: number) => Promise<void>,
 ): Promise<ScheduledBatch> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const data =
-        args.submission === 'file'
+  const { value, adopted } = await writeOnce(
+    {
+      what: `schedule of batch ${args.referenceId}`,
+      write: async () =>
+        (args.submission === 'file'
           ? await scheduleFile(client, scheduleForm(args.referenceId, args.consents), { retry: false })
-          : await scheduleJson(client, scheduleBody(args.referenceId, args.consents), { retry: false });
-      return { batchId: data.batch_id, adopted: false };
-    } catch (error) {
-      const ambiguous = error instanceof FinproTransientError || (error instanceof FinproApiError && error.status === 409);
-      if (!ambiguous) throw error;
-      const found = await lookUpBatch(client, args.referenceId);
-      if (found !== undefined) return { batchId: found, adopted: true };
-      if (attempt + 1 >= MAX_SCHEDULE_ATTEMPTS) {
-        throw new TransientError(`Could not schedule batch ${args.referenceId}: ${(error as Error).message}`);
-      }
-      await sleep(backoffDelayMs(attempt, 500, 15_000));
-    }
-  }
+          : await scheduleJson(client, scheduleBody(args.referenceId, args.consents), { retry: false })
+        ).batch_id,
+      mayHaveTakenEffect: (error) => error instanceof FinproTransientError || (error instanceof FinproApiError && error.status === 409),
+      lookUp: () => lookUpBatch(client, args.referenceId, args.consents, args.pageSize),
+    },
+    sleep,
+  );
+  return { batchId: value, adopted };
 }
 
-/** The batch id FinPro holds under a reference, or undefined when it knows none (404). */
-export async function lookUpBatch(client: FinproClient, referenceId: string): Promise<string | undefined> {
-  try {
-    const data = await bulkStatus(client, { reference_id: referenceId, page: 1, limit: 1 });
-    return data.batch_id ?? undefined;
-  } catch (error) {
-    if (error instanceof FinproApiError && error.status === 404) return undefined;
-    throw error;
+/**
+ * The batch id FinPro holds under a reference, or undefined when it knows none (404). A batch
+ * there that holds other consents than the plan is not ours: another connection with the same
+ * reference_id_prefix began a sync at the same instant, and adopting its batch would read its
+ * consents as ours and leave ours unread.
+ */
+export async function lookUpBatch(client: FinproClient, referenceId: string, consents: readonly PlannedConsent[], pageSize: number): Promise<string | undefined> {
+  const planned = new Set(consents.map((c) => c.consentId));
+  let batchId: string | undefined;
+  let total: number | undefined;
+  let read = 0;
+  for (let page = 1; ; page++) {
+    let data;
+    try {
+      data = await bulkStatus(client, { reference_id: referenceId, page, limit: pageSize });
+    } catch (error) {
+      if (page === 1 && error instanceof FinproApiError && error.status === 404) return undefined;
+      throw error;
+    }
+    batchId ??= data.batch_id ?? undefined;
+    total ??= data.summary?.total ?? data.pagination?.total ?? undefined;
+    const rows = data.records ?? [];
+    read += rows.length;
+    const stranger = rows.find((row) => !planned.has(row.consent_id));
+    if (stranger !== undefined || (total !== undefined && total !== planned.size)) throw notOurs(referenceId);
+    const hasNext = data.pagination?.has_next ?? (data.pagination?.total_pages != null ? page < data.pagination.total_pages : rows.length >= pageSize);
+    // A loop guard: a server that always says "more" cannot hold more rows than the plan.
+    if (!hasNext || rows.length === 0 || read >= planned.size) break;
   }
+  return batchId;
+}
+
+function notOurs(referenceId: string): ConfigError {
+  return new ConfigError(
+    `FinPro holds batch ${referenceId} with consents this sync did not plan: another connection uses the same reference_id_prefix. Give each connection its own prefix.`,
+  );
 }
 
 export function scheduleBody(referenceId: string, consents: readonly PlannedConsent[]): ScheduleJsonBody {

@@ -2,15 +2,15 @@ import { consentListHash, consentSetSignature, baseAfterSync, isSyncFinished, le
 import type { Base, InFlightBatch, SyncProgress } from '../state/read-state.js';
 import { estimateMessage } from '../protocol/message-factory.js';
 import type { MessageSink } from '../protocol/message-emitter.js';
-import { BULK_MIN_CONSENTS, planSync, type PlannedConsent, type SyncPlan } from './batch-planner.js';
-import { scheduleBatch } from './batch-scheduler.js';
+import { planSync, type SyncPlan } from './batch-planner.js';
 import { estimateChanged, fiEstimate, type FiEstimate } from './fi-estimate.js';
-import { BulkBatchWatch } from './bulk-batch-watch.js';
-import type { BatchWatch, EngineContext } from './engine-context.js';
+import { BatchLauncher } from './batch-launcher.js';
+import type { BatchWatch } from './batch-watch.js';
+import type { EngineContext } from './engine-context.js';
+import { PlanPositions } from './plan-positions.js';
 import { retryReferenceId } from './reference-id.js';
 import { decodeRanges } from '../state/range-set.js';
 import { consentsNotIn } from '../state/consent-sketch.js';
-import { plannedSingleBatch, SingleRequestWatch } from './single-request-watch.js';
 
 /**
  * One read's orchestration: resume the sync found in state (its batches first, then its
@@ -33,10 +33,10 @@ export class SyncEngine {
   private readonly signature: string;
   /** Order-sensitive: plan positions (failed_at) only mean the same consents under the same order. */
   private readonly listHash: string;
-  /** The plan of the sync being run (null: resumed without it). */
-  private plan_: SyncPlan | null = null;
-  /** Consent id -> index within a chunk, built on demand for the chunks with failures (a few batches run at once). */
-  private readonly chunkIndexes = new Map<number, Map<string, number>>();
+  /** Positions in the plan of the sync being run. */
+  private positions = new PlanPositions(null);
+  /** Builds each batch's watch with the engine's plan positions and its fi_* ESTIMATE. */
+  private readonly launcher: BatchLauncher;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -44,8 +44,16 @@ export class SyncEngine {
   ) {
     this.signature = consentSetSignature(ctx.config.consents);
     this.listHash = consentListHash(ctx.config.consents);
-    ctx.onRowsSettled = () => this.estimateFi();
-    ctx.planPositions = (chunk, consentIds) => this.planPositions(chunk, consentIds);
+    this.launcher = new BatchLauncher(ctx, {
+      polling: ctx.config.polling,
+      maxConcurrency: ctx.config.max_concurrency,
+      state: ctx.state,
+      harvester: ctx.harvester,
+      progress: ctx.progress,
+      now: ctx.now,
+      planPositions: (chunk, consentIds) => this.positions.of(chunk, consentIds),
+      afterRowsSettled: () => this.estimateFi(),
+    });
   }
 
   async run(): Promise<void> {
@@ -177,33 +185,6 @@ export class SyncEngine {
     return `${this.signature}:${c.batch_size}:${c.reference_id_prefix}:${base?.id ?? '-'}:${this.listHash}`;
   }
 
-  private planPositions(chunk: number, consentIds: Iterable<string>): number[] {
-    const plan = this.plan_;
-    const planned = plan?.chunks[chunk];
-    if (plan === null || planned === undefined) return [];
-    let index = this.chunkIndexes.get(chunk);
-    if (index === undefined) {
-      index = new Map(planned.consents.map((c, i) => [c.consentId, i]));
-      this.chunkIndexes.set(chunk, index);
-    }
-    const positions: number[] = [];
-    for (const id of consentIds) {
-      const i = index.get(id);
-      if (i !== undefined) positions.push(chunk * plan.batchSize + i);
-      else {
-        // A consent FinPro reports in a batch it was not planned in (a server out of contract): find it anywhere in the plan.
-        for (const other of plan.chunks) {
-          const at = other.consents.findIndex((p) => p.consentId === id);
-          if (at >= 0) {
-            positions.push(other.index * plan.batchSize + at);
-            break;
-          }
-        }
-      }
-    }
-    return positions;
-  }
-
   /** The base a sync was planned from: null for "from the configured start", undefined when no selected stream holds it. */
   private findBase(baseId: string | null): Base | null | undefined {
     if (baseId === null) return null;
@@ -219,9 +200,8 @@ export class SyncEngine {
 
   private async runSync(plan: SyncPlan | null, base: Base | null): Promise<void> {
     const { ctx } = this;
-    this.plan_ = plan;
-    this.chunkIndexes.clear();
-    const watches: BatchWatch[] = this.currentSync().batches.map((entry) => this.watchFor(entry));
+    this.positions = new PlanPositions(plan);
+    const watches: BatchWatch[] = this.currentSync().batches.map((entry) => this.launcher.watchFor(entry));
     const pendingChunks: number[] = plan === null ? [] : orphanChunks(this.currentSync());
     for (;;) {
       // Keep a few batches running: orphans first, then unscheduled chunks in order.
@@ -233,7 +213,7 @@ export class SyncEngine {
           chunkIndex = next;
         }
         const chunk = plan.chunks[chunkIndex]!;
-        watches.push(await this.schedule(chunkIndex, chunk.referenceId, 0, chunk.consents, null));
+        watches.push(await this.launcher.schedule(chunkIndex, chunk.referenceId, 0, chunk.consents, null));
       }
       if (watches.length === 0) break;
       let soonest = 0;
@@ -261,11 +241,11 @@ export class SyncEngine {
         const attempt = entry.attempt + 1;
         const reference = retryReferenceId(entry.ref.replace(/-r\d+$/, ''), attempt);
         ctx.log('INFO', `Retrying ${outcome.retry.length} failed row(s) of ${entry.ref} as ${reference}.`);
-        nextWatch = await this.schedule(entry.chunk, reference, attempt, outcome.retry, entry.ref, false);
+        nextWatch = await this.launcher.schedule(entry.chunk, reference, attempt, outcome.retry, entry.ref, false);
         next = nextWatch.entry;
       }
-      ctx.state.apply({ type: 'batch-finished', ref: entry.ref, failedAt: this.planPositions(entry.chunk, Object.keys(outcome.finalFailures)), next });
-      if (!ctx.state.allStates()[0]?.sync?.batches.some((b) => b.chunk === entry.chunk)) this.chunkIndexes.delete(entry.chunk);
+      ctx.state.apply({ type: 'batch-finished', ref: entry.ref, failedAt: this.positions.of(entry.chunk, Object.keys(outcome.finalFailures)), next });
+      if (!ctx.state.allStates()[0]?.sync?.batches.some((b) => b.chunk === entry.chunk)) this.positions.forget(entry.chunk);
       await ctx.state.checkpoint();
       if (nextWatch !== undefined) watches.push(nextWatch);
     }
@@ -302,37 +282,5 @@ export class SyncEngine {
       previous,
       ...(previous !== null ? { added: this.addedSince(previous) ?? new Set<string>() } : {}),
     });
-  }
-
-  /** Schedules (or adopts) one batch, records it in state, checkpoints, and returns its watch. */
-  private async schedule(
-    chunk: number,
-    referenceId: string,
-    attempt: number,
-    consents: readonly PlannedConsent[],
-    parent: string | null,
-    record = true,
-  ): Promise<BatchWatch> {
-    const { ctx } = this;
-    let entry: InFlightBatch;
-    if (consents.length < BULK_MIN_CONSENTS) {
-      // Recorded before any request; the watch sends them and checkpoints each session.
-      entry = plannedSingleBatch({ referenceId, chunk, attempt, consents });
-    } else {
-      const submission = ctx.config.submission_mode;
-      const scheduled = await scheduleBatch(ctx.client, { referenceId, consents, submission }, ctx.sleep);
-      if (scheduled.adopted) ctx.log('INFO', `Batch ${referenceId} already existed at FinPro (${scheduled.batchId}): adopted, not scheduled again.`);
-      entry = { ref: referenceId, batch_id: scheduled.batchId, chunk, attempt, mode: 'bulk', submission, done: '' };
-    }
-    ctx.progress.update({ batchesScheduled: 1 });
-    if (record) {
-      ctx.state.apply({ type: 'batch-scheduled', batch: entry });
-      await ctx.state.checkpoint();
-    }
-    return this.watchFor(entry, parent);
-  }
-
-  private watchFor(entry: InFlightBatch, parent: string | null = null): BatchWatch {
-    return entry.mode === 'single' ? new SingleRequestWatch(this.ctx, entry, parent) : new BulkBatchWatch(this.ctx, entry, parent);
   }
 }

@@ -260,7 +260,7 @@ describe('full_refresh and incremental against one sandbox', () => {
       }
       // Not checked here: that no record is older than the state's cursor. CAT reads that value at
       // the cursor field's name, which this connector's state does not use, so CAT skips it; and
-      // a resumed batch re-emits its rows for every stream (bulk-batch-watch.ts), so a stream
+      // a resumed batch re-emits its rows for every stream (connector/bulk/batch-watch.ts), so a stream
       // whose own state already covers them sees them again (harmless under dedup).
     }
   });

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { batchDefaults, type PlannedConsent } from '../bulk/batch-planner.js';
+import { batchDefaults, type PlannedConsent } from './batch-planner.js';
 
 /**
  * The upload form of a batch (`/fi/requests/schedule/upload/v3`): a CSV
