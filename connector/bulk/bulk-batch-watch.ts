@@ -170,7 +170,7 @@ export class BulkBatchWatch implements BatchWatch {
         this.done.add(id);
       });
       const failedAt = failedCount > 0 ? (this.ctx.planPositions?.(this.entry.chunk, Object.keys(failedNow)) ?? []) : [];
-      this.ctx.state.apply({ type: 'rows-settled', ref: this.entry.ref, rows: settledIds, failedAt });
+      this.ctx.sync.apply({ type: 'rows-settled', ref: this.entry.ref, rows: settledIds, failedAt });
       await this.ctx.state.checkpoint();
       this.ctx.progress.update({ rowsCompleted: completedNow, rowsFailed: failedCount });
       await this.ctx.onRowsSettled?.();
@@ -219,7 +219,7 @@ export class BulkBatchWatch implements BatchWatch {
         }
       }
       if (settledIds.length > 0) {
-        this.ctx.state.apply({ type: 'rows-settled', ref: this.entry.ref, rows: settledIds });
+        this.ctx.sync.apply({ type: 'rows-settled', ref: this.entry.ref, rows: settledIds });
         await this.ctx.state.checkpoint();
         this.ctx.progress.update({ rowsFailed: settledIds.length });
       }

@@ -131,9 +131,9 @@ export class SingleRequestWatch implements BatchWatch {
     for (const id of settled) this.done.add(id);
     if (settled.length > 0) {
       this.entry = { ...this.entry, sessions, done: encodeRanges(this.done) };
-      ctx.state.apply({ type: 'batch-updated', batch: this.entry });
+      ctx.sync.apply({ type: 'batch-updated', batch: this.entry });
       const failedIds = Object.keys(failedNow);
-      if (failedIds.length > 0) ctx.state.apply({ type: 'rows-settled', ref: this.entry.ref, rows: [], failedAt: ctx.planPositions?.(this.entry.chunk, failedIds) ?? [] });
+      if (failedIds.length > 0) ctx.sync.apply({ type: 'rows-settled', ref: this.entry.ref, rows: [], failedAt: ctx.planPositions?.(this.entry.chunk, failedIds) ?? [] });
       await ctx.state.checkpoint();
       ctx.progress.update({ rowsCompleted: completedNow, rowsFailed: failedCount });
       await ctx.onRowsSettled?.();
@@ -270,7 +270,7 @@ export class SingleRequestWatch implements BatchWatch {
   private save(sessions: SingleSession[]): Promise<void> {
     this.saving = this.saving.then(async () => {
       this.entry = { ...this.entry, sessions: sessions.map((s) => ({ ...s })) };
-      this.ctx.state.apply({ type: 'batch-updated', batch: this.entry });
+      this.ctx.sync.apply({ type: 'batch-updated', batch: this.entry });
       // Durable: the next step may be a /fi/request, which spends quota if repeated.
       await this.ctx.state.checkpoint({ durable: true });
     });

@@ -1,7 +1,8 @@
-import { consentListHash, consentSetSignature, baseAfterSync, isSyncFinished, leastProgress, orphanChunks, watermarkOf } from '../state/state-transitions.js';
+import { consentListHash, consentSetSignature, baseAfterSync, leastProgress, watermarkOf } from '../state/state-transitions.js';
+import { isSyncFinished, orphanChunks } from '../state/sync-progress-transitions.js';
 import type { Base, InFlightBatch, SyncProgress } from '../state/read-state.js';
 import { estimateMessage } from '../protocol/message-factory.js';
-import type { MessageSink } from '../protocol/message-emitter.js';
+import type { MessageEmitter } from '../protocol/message-emitter.js';
 import { BULK_MIN_CONSENTS, planSync, type PlannedConsent, type SyncPlan } from './batch-planner.js';
 import { scheduleBatch } from './batch-scheduler.js';
 import { estimateChanged, fiEstimate, type FiEstimate } from './fi-estimate.js';
@@ -26,7 +27,8 @@ const MAX_ACTIVE_BATCHES = 4;
 export interface SyncEngineOptions {
   /** Streams synced in full_refresh mode: their planning ignores incoming watermarks. */
   fullRefresh: boolean;
-  sink: MessageSink;
+  /** The read's one way out (ESTIMATE here; records and STATE pass the state manager to it). */
+  out: MessageEmitter;
 }
 
 export class SyncEngine {
@@ -50,13 +52,10 @@ export class SyncEngine {
 
   async run(): Promise<void> {
     const { state } = this.ctx;
-    const incoming = state.allStates();
-    const withSync = incoming.filter((s) => s.sync !== undefined);
+    const sync = state.resumableSync();
     let resumed = false;
-    if (withSync.length > 0) {
-      // The least-advanced copy: resuming from it re-reads what any stream may have missed.
-      const sync = withSync.reduce((a, b) => (b.seq < a.seq ? b : a)).sync!;
-      state.adoptSync(sync);
+    if (sync !== undefined) {
+      this.ctx.sync.resume(sync);
       const base = this.findBase(sync.base_id);
       const plan = base === undefined ? null : this.plan(sync.time, base);
       const usable = plan !== null && this.fingerprint(base ?? null) === sync.fingerprint && plan.chunks.length === sync.chunks ? plan : null;
@@ -66,8 +65,6 @@ export class SyncEngine {
       this.ctx.log('INFO', `Resuming sync ${sync.time}: ${sync.batches.length} batch(es) in flight, ${sync.next_chunk}/${sync.chunks} chunk(s) scheduled.`);
       await this.runSync(usable, base ?? null);
       resumed = true;
-    } else {
-      state.adoptSync(undefined);
     }
 
     const needsNew = !resumed || state.allStates().some((s) => s.base === null);
@@ -90,7 +87,7 @@ export class SyncEngine {
     }
     const syncTime = new Date(this.ctx.client.clock.now()).toISOString();
     const plan = this.plan(syncTime, base);
-    const sync: SyncProgress = {
+    const started: SyncProgress = {
       time: plan.syncTime,
       base_id: base?.id ?? null,
       fingerprint: this.fingerprint(base),
@@ -108,7 +105,7 @@ export class SyncEngine {
     this.ctx.progress.update({ rowsTotal: consentsPlanned });
     await this.estimate('bulk_batch_rows', consentsPlanned);
     await this.estimate('bulk_batches', plan.chunks.length);
-    state.apply({ type: 'sync-started', sync });
+    this.ctx.sync.start(started);
     // Checkpoint the plan before the first schedule call: if we die after FinPro created a batch
     // but before its STATE, the retry must re-plan the same sync time, hence the same reference
     // ids, and adopt the batch on 409 instead of scheduling its consents again under a new name.
@@ -119,7 +116,7 @@ export class SyncEngine {
 
   private async estimate(stream: 'bulk_batch_rows' | 'bulk_batches', rows: number): Promise<void> {
     if (!this.ctx.state.isSelected(stream)) return;
-    const p = this.options.sink.emit(estimateMessage(stream, rows));
+    const p = this.options.out.emit(estimateMessage(stream, rows));
     if (p) await p;
   }
 
@@ -134,7 +131,7 @@ export class SyncEngine {
     this.lastFiEstimate = next;
     for (const stream of ['fi_data', 'fi_accounts', 'fi_transactions', 'fi_holdings'] as const) {
       if (!state.isSelected(stream)) continue;
-      const p = this.options.sink.emit(estimateMessage(stream, next[stream]));
+      const p = this.options.out.emit(estimateMessage(stream, next[stream]));
       if (p) await p;
     }
   }
@@ -211,24 +208,18 @@ export class SyncEngine {
     return undefined;
   }
 
-  private currentSync(): SyncProgress {
-    const sync = this.ctx.state.allStates()[0]?.sync;
-    if (sync === undefined) throw new Error('no sync in progress');
-    return sync;
-  }
-
   private async runSync(plan: SyncPlan | null, base: Base | null): Promise<void> {
     const { ctx } = this;
     this.plan_ = plan;
     this.chunkIndexes.clear();
-    const watches: BatchWatch[] = this.currentSync().batches.map((entry) => this.watchFor(entry));
-    const pendingChunks: number[] = plan === null ? [] : orphanChunks(this.currentSync());
+    const watches: BatchWatch[] = ctx.sync.require().batches.map((entry) => this.watchFor(entry));
+    const pendingChunks: number[] = plan === null ? [] : orphanChunks(ctx.sync.require());
     for (;;) {
       // Keep a few batches running: orphans first, then unscheduled chunks in order.
       while (plan !== null && watches.length < MAX_ACTIVE_BATCHES) {
         let chunkIndex = pendingChunks.shift();
         if (chunkIndex === undefined) {
-          const next = this.currentSync().next_chunk;
+          const next = ctx.sync.require().next_chunk;
           if (next >= plan.chunks.length) break;
           chunkIndex = next;
         }
@@ -249,7 +240,7 @@ export class SyncEngine {
       const entry = watch.entry;
       if (outcome.kind === 'dropped') {
         ctx.log('WARN', `FinPro no longer knows batch ${entry.ref} (404 BatchNotFound): dropping it; its consents are scheduled again.`);
-        ctx.state.apply({ type: 'batch-dropped', ref: entry.ref });
+        ctx.sync.apply({ type: 'batch-dropped', ref: entry.ref });
         await ctx.state.checkpoint();
         if (plan !== null) pendingChunks.push(entry.chunk);
         continue;
@@ -264,16 +255,15 @@ export class SyncEngine {
         nextWatch = await this.schedule(entry.chunk, reference, attempt, outcome.retry, entry.ref, false);
         next = nextWatch.entry;
       }
-      ctx.state.apply({ type: 'batch-finished', ref: entry.ref, failedAt: this.planPositions(entry.chunk, Object.keys(outcome.finalFailures)), next });
-      if (!ctx.state.allStates()[0]?.sync?.batches.some((b) => b.chunk === entry.chunk)) this.chunkIndexes.delete(entry.chunk);
+      ctx.sync.apply({ type: 'batch-finished', ref: entry.ref, failedAt: this.planPositions(entry.chunk, Object.keys(outcome.finalFailures)), next });
+      if (!ctx.sync.require().batches.some((b) => b.chunk === entry.chunk)) this.chunkIndexes.delete(entry.chunk);
       await ctx.state.checkpoint();
       if (nextWatch !== undefined) watches.push(nextWatch);
     }
 
-    const sync = this.currentSync();
+    const sync = ctx.sync.finish();
     const finished = plan !== null && isSyncFinished(sync);
-    const newBase = finished ? this.baseAfter(plan, sync, base) : base;
-    ctx.state.apply({ type: 'sync-completed', base: newBase });
+    ctx.state.completeSync(sync, finished ? this.baseAfter(plan, sync, base) : base);
     await ctx.state.checkpoint();
     ctx.progress.tick(true);
   }
@@ -326,7 +316,7 @@ export class SyncEngine {
     }
     ctx.progress.update({ batchesScheduled: 1 });
     if (record) {
-      ctx.state.apply({ type: 'batch-scheduled', batch: entry });
+      ctx.sync.apply({ type: 'batch-scheduled', batch: entry });
       await ctx.state.checkpoint();
     }
     return this.watchFor(entry, parent);
