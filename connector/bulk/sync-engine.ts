@@ -1,11 +1,11 @@
 import { consentListHash, consentSetSignature, baseAfterSync, leastProgress, watermarkOf } from '../state/state-transitions.js';
 import { isSyncFinished, orphanChunks } from '../state/sync-progress-transitions.js';
 import type { Base, InFlightBatch, SyncProgress } from '../state/read-state.js';
-import { estimateMessage } from '../protocol/message-factory.js';
 import type { MessageEmitter } from '../protocol/message-emitter.js';
 import { BULK_MIN_CONSENTS, planSync, type PlannedConsent, type SyncPlan } from './batch-planner.js';
 import { scheduleBatch } from './batch-scheduler.js';
-import { estimateChanged, fiEstimate, type FiEstimate } from './fi-estimate.js';
+import { EstimateReporter } from './estimate-reporter.js';
+import { PlanPositions } from './plan-positions.js';
 import { BulkBatchWatch } from './bulk-batch-watch.js';
 import type { BatchWatch, EngineContext } from './engine-context.js';
 import { retryReferenceId } from './reference-id.js';
@@ -35,10 +35,9 @@ export class SyncEngine {
   private readonly signature: string;
   /** Order-sensitive: plan positions (failed_at) only mean the same consents under the same order. */
   private readonly listHash: string;
-  /** The plan of the sync being run (null: resumed without it). */
-  private plan_: SyncPlan | null = null;
-  /** Consent id -> index within a chunk, built on demand for the chunks with failures (a few batches run at once). */
-  private readonly chunkIndexes = new Map<number, Map<string, number>>();
+  /** Positions in the plan of the sync being run (none: resumed without it). */
+  private positions = new PlanPositions(null);
+  private readonly estimates: EstimateReporter;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -46,8 +45,12 @@ export class SyncEngine {
   ) {
     this.signature = consentSetSignature(ctx.config.consents);
     this.listHash = consentListHash(ctx.config.consents);
-    ctx.onRowsSettled = () => this.estimateFi();
-    ctx.planPositions = (chunk, consentIds) => this.planPositions(chunk, consentIds);
+    this.estimates = new EstimateReporter(options.out, (stream) => ctx.state.isSelected(stream), () => {
+      const c = ctx.progress.counters;
+      return { ...ctx.harvester.totals, settledRows: c.rowsCompleted + c.rowsFailed, rowsTotal: c.rowsTotal };
+    });
+    ctx.onRowsSettled = () => this.estimates.fi();
+    ctx.planPositions = (chunk, consentIds) => this.positions.of(chunk, consentIds);
   }
 
   async run(): Promise<void> {
@@ -103,8 +106,8 @@ export class SyncEngine {
       `Planned sync ${plan.syncTime}: ${consentsPlanned} consent(s) in ${plan.chunks.length} ${plan.chunks[0]?.mode === 'single' ? 'single FI request group' : 'batch'}(es); ${plan.upToDate} already up to date.`,
     );
     this.ctx.progress.update({ rowsTotal: consentsPlanned });
-    await this.estimate('bulk_batch_rows', consentsPlanned);
-    await this.estimate('bulk_batches', plan.chunks.length);
+    await this.estimates.planned('bulk_batch_rows', consentsPlanned);
+    await this.estimates.planned('bulk_batches', plan.chunks.length);
     this.ctx.sync.start(started);
     // Checkpoint the plan before the first schedule call: if we die after FinPro created a batch
     // but before its STATE, the retry must re-plan the same sync time, hence the same reference
@@ -112,28 +115,6 @@ export class SyncEngine {
     // Durable: `sync` commits in the background, and a plan still in flight there is no plan.
     await state.checkpoint({ durable: true });
     await this.runSync(plan, base);
-  }
-
-  private async estimate(stream: 'bulk_batch_rows' | 'bulk_batches', rows: number): Promise<void> {
-    if (!this.ctx.state.isSelected(stream)) return;
-    const p = this.options.out.emit(estimateMessage(stream, rows));
-    if (p) await p;
-  }
-
-  private lastFiEstimate: FiEstimate | undefined;
-
-  /** ESTIMATE for the selected fi_* streams once settled rows say how much data a row brings (again when it moves >10%). */
-  private async estimateFi(): Promise<void> {
-    const { progress, harvester, state } = this.ctx;
-    const c = progress.counters;
-    const next = fiEstimate({ ...harvester.totals, settledRows: c.rowsCompleted + c.rowsFailed, rowsTotal: c.rowsTotal });
-    if (next === undefined || !estimateChanged(this.lastFiEstimate, next)) return;
-    this.lastFiEstimate = next;
-    for (const stream of ['fi_data', 'fi_accounts', 'fi_transactions', 'fi_holdings'] as const) {
-      if (!state.isSelected(stream)) continue;
-      const p = this.options.out.emit(estimateMessage(stream, next[stream]));
-      if (p) await p;
-    }
   }
 
   private plan(syncTime: string, base: Base | null): SyncPlan {
@@ -174,33 +155,6 @@ export class SyncEngine {
     return `${this.signature}:${c.batch_size}:${c.reference_id_prefix}:${base?.id ?? '-'}:${this.listHash}`;
   }
 
-  private planPositions(chunk: number, consentIds: Iterable<string>): number[] {
-    const plan = this.plan_;
-    const planned = plan?.chunks[chunk];
-    if (plan === null || planned === undefined) return [];
-    let index = this.chunkIndexes.get(chunk);
-    if (index === undefined) {
-      index = new Map(planned.consents.map((c, i) => [c.consentId, i]));
-      this.chunkIndexes.set(chunk, index);
-    }
-    const positions: number[] = [];
-    for (const id of consentIds) {
-      const i = index.get(id);
-      if (i !== undefined) positions.push(chunk * plan.batchSize + i);
-      else {
-        // A consent FinPro reports in a batch it was not planned in (a server out of contract): find it anywhere in the plan.
-        for (const other of plan.chunks) {
-          const at = other.consents.findIndex((p) => p.consentId === id);
-          if (at >= 0) {
-            positions.push(other.index * plan.batchSize + at);
-            break;
-          }
-        }
-      }
-    }
-    return positions;
-  }
-
   /** The base a sync was planned from: null for "from the configured start", undefined when no selected stream holds it. */
   private findBase(baseId: string | null): Base | null | undefined {
     if (baseId === null) return null;
@@ -210,8 +164,7 @@ export class SyncEngine {
 
   private async runSync(plan: SyncPlan | null, base: Base | null): Promise<void> {
     const { ctx } = this;
-    this.plan_ = plan;
-    this.chunkIndexes.clear();
+    this.positions = new PlanPositions(plan);
     const watches: BatchWatch[] = ctx.sync.require().batches.map((entry) => this.watchFor(entry));
     const pendingChunks: number[] = plan === null ? [] : orphanChunks(ctx.sync.require());
     for (;;) {
@@ -234,7 +187,7 @@ export class SyncEngine {
       if (waitMs > 0) await ctx.sleep(waitMs);
       ctx.progress.tick();
       const outcome = await watch.poll();
-      await this.estimateFi();
+      await this.estimates.fi();
       if (outcome.kind === 'running') continue;
       watches.splice(soonest, 1);
       const entry = watch.entry;
@@ -255,8 +208,8 @@ export class SyncEngine {
         nextWatch = await this.schedule(entry.chunk, reference, attempt, outcome.retry, entry.ref, false);
         next = nextWatch.entry;
       }
-      ctx.sync.apply({ type: 'batch-finished', ref: entry.ref, failedAt: this.planPositions(entry.chunk, Object.keys(outcome.finalFailures)), next });
-      if (!ctx.sync.require().batches.some((b) => b.chunk === entry.chunk)) this.chunkIndexes.delete(entry.chunk);
+      ctx.sync.apply({ type: 'batch-finished', ref: entry.ref, failedAt: this.positions.of(entry.chunk, Object.keys(outcome.finalFailures)), next });
+      if (!ctx.sync.require().batches.some((b) => b.chunk === entry.chunk)) this.positions.forget(entry.chunk);
       await ctx.state.checkpoint();
       if (nextWatch !== undefined) watches.push(nextWatch);
     }
