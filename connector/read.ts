@@ -4,14 +4,14 @@ import type { EngineContext } from './bulk/engine-context.js';
 import { FiDataHarvester } from './fetch/fi-data-harvester.js';
 import { TransientError } from './errors/connector-errors.js';
 import { defaultSleep, FinproClient } from './finpro/finpro-client.js';
-import type { LogLevel } from './protocol/airbyte-message.js';
-import { BackpressureSink } from './protocol/backpressure-sink.js';
-import type { MessageSink } from './protocol/message-emitter.js';
+import type { AirbyteMessage, LogLevel } from './protocol/airbyte-message.js';
+import { MessageEmitter, type MessageSink } from './protocol/message-emitter.js';
 import { logMessage, streamStatusMessage } from './protocol/message-factory.js';
 import type { ReadInput } from './read-input.js';
 import { FiRecordOutlet } from './personal-data/fi-record-outlet.js';
 import { StateManager } from './state/state-manager.js';
 import type { StreamState } from './state/read-state.js';
+import { SyncProgressKeeper } from './state/sync-progress-keeper.js';
 import type { StreamName } from './streams/stream-registry.js';
 
 export type { ReadProgress } from './bulk/progress-reporter.js';
@@ -42,12 +42,13 @@ export interface ReadDeps {
  * sync cannot finish; never emits a state for records it has not emitted.
  */
 export async function readSource(input: ReadInput, output: MessageSink, deps: ReadDeps = {}): Promise<void> {
-  const sink = new BackpressureSink(deps.cancel !== undefined ? cancellableSink(output, deps.cancel) : output);
+  // Every message of the read leaves through `out`; after a cancel it writes nothing but the closing statuses.
+  const out = new MessageEmitter(output, deps.cancel);
   const nowMs = deps.now !== undefined ? () => deps.now!().getTime() : Date.now;
   const sleep = deps.sleep ?? defaultSleep;
   const streams = input.streams.map((s) => s.name);
-  const send = async (message: Parameters<MessageSink['emit']>[0]): Promise<void> => {
-    const p = sink.emit(message);
+  const send = async (message: AirbyteMessage): Promise<void> => {
+    const p = out.emit(message);
     if (p) await p;
   };
 
@@ -59,7 +60,9 @@ export async function readSource(input: ReadInput, output: MessageSink, deps: Re
   }
 
   for (const stream of streams) await send(streamStatusMessage(stream, 'STARTED'));
-  const log = (level: LogLevel, message: string): void => sink.emitFromCallback(logMessage(level, message));
+  // Synchronous by contract: its callers include the client's rate-limit event, the progress
+  // timer and parsing code with no await in reach; the wait is carried to the next emit.
+  const log = (level: LogLevel, message: string): void => out.emitFromCallback(logMessage(level, message));
   const warned = new Set<string>();
   const warnOnce = (key: string, message: string): void => {
     if (warned.has(key)) return;
@@ -75,12 +78,14 @@ export async function readSource(input: ReadInput, output: MessageSink, deps: Re
     events: {
       onRateLimited: (path, waitMs) => {
         const quotaReset = nowMs() + waitMs;
-        for (const stream of streams) sink.emitFromCallback(streamStatusMessage(stream, 'RUNNING', [{ type: 'RATE_LIMITED', rate_limited: { quota_reset: Math.round(quotaReset) } }]));
+        // An event of the client's retry loop: it cannot await, so the wait is carried (see log).
+        for (const stream of streams) out.emitFromCallback(streamStatusMessage(stream, 'RUNNING', [{ type: 'RATE_LIMITED', rate_limited: { quota_reset: Math.round(quotaReset) } }]));
         warnOnce('429', `FinPro rate limit reached on ${path}: waiting ${Math.round(waitMs)} ms as Retry-After asks (further 429s are counted in the progress line).`);
       },
     },
   });
-  const state = new StateManager(streams, incoming, sink, nowMs);
+  const sync = new SyncProgressKeeper();
+  const state = new StateManager(streams, incoming, out, nowMs, sync);
   const progress = new ProgressReporter(
     nowMs,
     (message) => log('INFO', message),
@@ -90,12 +95,13 @@ export async function readSource(input: ReadInput, output: MessageSink, deps: Re
   );
   const fiRecords = new FiRecordOutlet(state, input.config);
   const personal = input.config.personal_data;
-  if (personal.mode !== 'keep') log('INFO', `Personal data: ${personal.mode === 'hash' ? 'hashing (HMAC-SHA-256)' : 'dropping'} ${personal.fields.join(', ')} in every fi_* stream before it is emitted.`);
+  if (personal.mode !== 'keep') await send(logMessage('INFO', `Personal data: ${personal.mode === 'hash' ? 'hashing (HMAC-SHA-256)' : 'dropping'} ${personal.fields.join(', ')} in every fi_* stream before it is emitted.`));
   const harvester = new FiDataHarvester(client, fiRecords, nowMs, (m) => log('WARN', m));
   const ctx: EngineContext = {
     client,
     config: input.config,
     state,
+    sync,
     harvester,
     fiRecords,
     progress,
@@ -108,42 +114,23 @@ export async function readSource(input: ReadInput, output: MessageSink, deps: Re
   for (const stream of streams) await send(streamStatusMessage(stream, 'RUNNING'));
   try {
     const run = (async () => {
-      await new SyncEngine(ctx, { fullRefresh: input.streams.some((s) => s.syncMode === 'full_refresh'), sink }).run();
+      await new SyncEngine(ctx, { fullRefresh: input.streams.some((s) => s.syncMode === 'full_refresh'), out }).run();
       if (harvester.wanted) {
         const t = harvester.totals;
-        log('INFO', `FI data read: ${t.accounts} accounts, ${t.transactions} transactions, ${t.holdings} holdings; by fi_type: ${harvester.byFiType.describe()}.`);
+        await send(logMessage('INFO', `FI data read: ${t.accounts} accounts, ${t.transactions} transactions, ${t.holdings} holdings; by fi_type: ${harvester.byFiType.describe()}.`));
       }
       // Every stream ends on a STATE, even one that got no record.
       await state.checkpoint();
     })();
     await (deps.cancel !== undefined ? Promise.race([run, cancelled(deps.cancel, run)]) : run);
   } catch (error) {
-    // Straight to the output: after a cancel, the engine's own sink is closed.
     for (const stream of streams) {
-      const p = output.emit(streamStatusMessage(stream, 'INCOMPLETE'));
+      const p = out.emitClosing(streamStatusMessage(stream, 'INCOMPLETE'));
       if (p) await p;
     }
     throw error;
   }
   for (const stream of streams) await send(streamStatusMessage(stream, 'COMPLETE'));
-}
-
-/**
- * The sink the engine writes to, closed the moment `cancel` aborts: later messages are
- * dropped (none is a STATE the output has not seen covering records it has not seen, since
- * records always precede their STATE), and a barrier never resolves, so a schedule or FI
- * request waiting on one is never sent.
- */
-function cancellableSink(sink: MessageSink, cancel: AbortSignal): MessageSink {
-  const never = () => new Promise<void>(() => undefined);
-  return {
-    emit: (message) => (cancel.aborted ? undefined : sink.emit(message)),
-    async barrier() {
-      if (!cancel.aborted) await sink.barrier();
-      // Cancelled before or while the barrier held: what waits on it must never run.
-      if (cancel.aborted) await never();
-    },
-  };
 }
 
 /** Rejects when `cancel` aborts; the abandoned run's own failure is then nobody's to report. */

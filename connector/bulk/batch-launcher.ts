@@ -39,7 +39,7 @@ export class BatchLauncher {
     }
     ctx.progress.update({ batchesScheduled: 1 });
     if (record) {
-      ctx.state.apply({ type: 'batch-scheduled', batch: entry });
+      ctx.sync.apply({ type: 'batch-scheduled', batch: entry });
       await ctx.state.checkpoint();
     }
     return this.watchFor(entry, parent);

@@ -3,6 +3,7 @@ import type { FiDataHarvester } from '../fetch/fi-data-harvester.js';
 import { runPool } from '../fetch/worker-pool.js';
 import type { InFlightBatch, SingleSession } from '../state/read-state.js';
 import { decodeRanges, encodeRanges } from '../state/range-set.js';
+import type { SyncProgressKeeper } from '../state/sync-progress-keeper.js';
 import type { StateManager } from '../state/state-manager.js';
 import type { StreamName } from '../streams/stream-registry.js';
 import type { BatchBackend, BatchSnapshot, BatchView, LookEnd, RowOutcome } from './batch-backend.js';
@@ -30,7 +31,10 @@ export interface WatchDeps {
   polling: PollingSettings;
   /** FI data fetches at once. */
   maxConcurrency: number;
+  /** Records and checkpoints (per stream). */
   state: StateManager;
+  /** The sync's one progress: batch and row events go here. */
+  sync: SyncProgressKeeper;
   harvester: Pick<FiDataHarvester, 'wanted' | 'harvest'>;
   progress: Pick<ProgressReporter, 'update'>;
   now: () => number;
@@ -109,7 +113,7 @@ export class BatchWatch {
       saveSessions: (sessions) =>
         this.saves.run(async () => {
           this.entry_ = { ...this.entry_, sessions: sessions.map((s) => ({ ...s })), done: encodeRanges(this.done) };
-          this.deps.state.apply({ type: 'batch-updated', batch: this.entry_ });
+          this.deps.sync.apply({ type: 'batch-updated', batch: this.entry_ });
           // Durable: the next step may be a /fi/request, which spends quota if repeated.
           await this.deps.state.checkpoint({ durable: true });
         }),
@@ -145,10 +149,10 @@ export class BatchWatch {
       // Bulk rows reach state as ids merged into its ranges, so a 10,000-row batch's `done` is not re-encoded at every page; sessions travel whole.
       if (sessions !== undefined) {
         this.entry_ = { ...this.entry_, sessions: sessions.map((s) => ({ ...s })), done: encodeRanges(this.done) };
-        deps.state.apply({ type: 'batch-updated', batch: this.entry_ });
+        deps.sync.apply({ type: 'batch-updated', batch: this.entry_ });
       }
       const failedAt = failedConsents.size > 0 ? deps.planPositions(this.entry_.chunk, failedConsents) : [];
-      deps.state.apply({ type: 'rows-settled', ref: this.entry_.ref, rows: settled, failedAt });
+      deps.sync.apply({ type: 'rows-settled', ref: this.entry_.ref, rows: settled, failedAt });
       await deps.state.checkpoint();
     });
     deps.progress.update({ rowsCompleted: completed, rowsFailed: failed });

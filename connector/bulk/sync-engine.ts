@@ -1,12 +1,12 @@
-import { consentListHash, consentSetSignature, baseAfterSync, isSyncFinished, leastProgress, orphanChunks, watermarkOf } from '../state/state-transitions.js';
+import { consentListHash, consentSetSignature, baseAfterSync, leastProgress, watermarkOf } from '../state/state-transitions.js';
+import { isSyncFinished, orphanChunks } from '../state/sync-progress-transitions.js';
 import type { Base, InFlightBatch, SyncProgress } from '../state/read-state.js';
-import { estimateMessage } from '../protocol/message-factory.js';
-import type { MessageSink } from '../protocol/message-emitter.js';
+import type { MessageEmitter } from '../protocol/message-emitter.js';
 import { planSync, type SyncPlan } from './batch-planner.js';
-import { estimateChanged, fiEstimate, type FiEstimate } from './fi-estimate.js';
 import { BatchLauncher } from './batch-launcher.js';
 import type { BatchWatch } from './batch-watch.js';
 import type { EngineContext } from './engine-context.js';
+import { EstimateReporter } from './estimate-reporter.js';
 import { PlanPositions } from './plan-positions.js';
 import { retryReferenceId } from './reference-id.js';
 import { decodeRanges } from '../state/range-set.js';
@@ -26,17 +26,19 @@ const MAX_ACTIVE_BATCHES = 4;
 export interface SyncEngineOptions {
   /** Streams synced in full_refresh mode: their planning ignores incoming watermarks. */
   fullRefresh: boolean;
-  sink: MessageSink;
+  /** The read's one way out (ESTIMATE here; records and STATE pass the state manager to it). */
+  out: MessageEmitter;
 }
 
 export class SyncEngine {
   private readonly signature: string;
   /** Order-sensitive: plan positions (failed_at) only mean the same consents under the same order. */
   private readonly listHash: string;
-  /** Positions in the plan of the sync being run. */
+  /** Positions in the plan of the sync being run (none: resumed without it). */
   private positions = new PlanPositions(null);
   /** Builds each batch's watch with the engine's plan positions and its fi_* ESTIMATE. */
   private readonly launcher: BatchLauncher;
+  private readonly estimates: EstimateReporter;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -44,27 +46,29 @@ export class SyncEngine {
   ) {
     this.signature = consentSetSignature(ctx.config.consents);
     this.listHash = consentListHash(ctx.config.consents);
+    this.estimates = new EstimateReporter(options.out, (stream) => ctx.state.isSelected(stream), () => {
+      const c = ctx.progress.counters;
+      return { ...ctx.harvester.totals, settledRows: c.rowsCompleted + c.rowsFailed, rowsTotal: c.rowsTotal };
+    });
     this.launcher = new BatchLauncher(ctx, {
       polling: ctx.config.polling,
       maxConcurrency: ctx.config.max_concurrency,
       state: ctx.state,
+      sync: ctx.sync,
       harvester: ctx.harvester,
       progress: ctx.progress,
       now: ctx.now,
       planPositions: (chunk, consentIds) => this.positions.of(chunk, consentIds),
-      afterRowsSettled: () => this.estimateFi(),
+      afterRowsSettled: () => this.estimates.fi(),
     });
   }
 
   async run(): Promise<void> {
     const { state } = this.ctx;
-    const incoming = state.allStates();
-    const withSync = incoming.filter((s) => s.sync !== undefined);
+    const sync = state.resumableSync();
     let resumed = false;
-    if (withSync.length > 0) {
-      // The least-advanced copy: resuming from it re-reads what any stream may have missed.
-      const sync = withSync.reduce((a, b) => (b.seq < a.seq ? b : a)).sync!;
-      state.adoptSync(sync);
+    if (sync !== undefined) {
+      this.ctx.sync.resume(sync);
       const base = this.findBase(sync.base_id);
       const plan = base === undefined ? null : this.plan(sync.time, base);
       const usable = plan !== null && this.fingerprint(base ?? null) === sync.fingerprint && plan.chunks.length === sync.chunks ? plan : null;
@@ -74,8 +78,6 @@ export class SyncEngine {
       this.ctx.log('INFO', `Resuming sync ${sync.time}: ${sync.batches.length} batch(es) in flight, ${sync.next_chunk}/${sync.chunks} chunk(s) scheduled.`);
       await this.runSync(usable, base ?? null);
       resumed = true;
-    } else {
-      state.adoptSync(undefined);
     }
 
     const needsNew = !resumed || state.allStates().some((s) => s.base === null);
@@ -98,7 +100,7 @@ export class SyncEngine {
     }
     const syncTime = new Date(this.ctx.client.clock.now()).toISOString();
     const plan = this.plan(syncTime, base);
-    const sync: SyncProgress = {
+    const started: SyncProgress = {
       time: plan.syncTime,
       base_id: base?.id ?? null,
       fingerprint: this.fingerprint(base),
@@ -114,37 +116,15 @@ export class SyncEngine {
       `Planned sync ${plan.syncTime}: ${consentsPlanned} consent(s) in ${plan.chunks.length} ${plan.chunks[0]?.mode === 'single' ? 'single FI request group' : 'batch'}(es); ${plan.upToDate} already up to date.`,
     );
     this.ctx.progress.update({ rowsTotal: consentsPlanned });
-    await this.estimate('bulk_batch_rows', consentsPlanned);
-    await this.estimate('bulk_batches', plan.chunks.length);
-    state.apply({ type: 'sync-started', sync });
+    await this.estimates.planned('bulk_batch_rows', consentsPlanned);
+    await this.estimates.planned('bulk_batches', plan.chunks.length);
+    this.ctx.sync.start(started);
     // Checkpoint the plan before the first schedule call: if we die after FinPro created a batch
     // but before its STATE, the retry must re-plan the same sync time, hence the same reference
     // ids, and adopt the batch on 409 instead of scheduling its consents again under a new name.
     // Durable: `sync` commits in the background, and a plan still in flight there is no plan.
     await state.checkpoint({ durable: true });
     await this.runSync(plan, base);
-  }
-
-  private async estimate(stream: 'bulk_batch_rows' | 'bulk_batches', rows: number): Promise<void> {
-    if (!this.ctx.state.isSelected(stream)) return;
-    const p = this.options.sink.emit(estimateMessage(stream, rows));
-    if (p) await p;
-  }
-
-  private lastFiEstimate: FiEstimate | undefined;
-
-  /** ESTIMATE for the selected fi_* streams once settled rows say how much data a row brings (again when it moves >10%). */
-  private async estimateFi(): Promise<void> {
-    const { progress, harvester, state } = this.ctx;
-    const c = progress.counters;
-    const next = fiEstimate({ ...harvester.totals, settledRows: c.rowsCompleted + c.rowsFailed, rowsTotal: c.rowsTotal });
-    if (next === undefined || !estimateChanged(this.lastFiEstimate, next)) return;
-    this.lastFiEstimate = next;
-    for (const stream of ['fi_data', 'fi_accounts', 'fi_transactions', 'fi_holdings'] as const) {
-      if (!state.isSelected(stream)) continue;
-      const p = this.options.sink.emit(estimateMessage(stream, next[stream]));
-      if (p) await p;
-    }
   }
 
   private plan(syncTime: string, base: Base | null): SyncPlan {
@@ -192,23 +172,17 @@ export class SyncEngine {
     return undefined;
   }
 
-  private currentSync(): SyncProgress {
-    const sync = this.ctx.state.allStates()[0]?.sync;
-    if (sync === undefined) throw new Error('no sync in progress');
-    return sync;
-  }
-
   private async runSync(plan: SyncPlan | null, base: Base | null): Promise<void> {
     const { ctx } = this;
     this.positions = new PlanPositions(plan);
-    const watches: BatchWatch[] = this.currentSync().batches.map((entry) => this.launcher.watchFor(entry));
-    const pendingChunks: number[] = plan === null ? [] : orphanChunks(this.currentSync());
+    const watches: BatchWatch[] = ctx.sync.require().batches.map((entry) => this.launcher.watchFor(entry));
+    const pendingChunks: number[] = plan === null ? [] : orphanChunks(ctx.sync.require());
     for (;;) {
       // Keep a few batches running: orphans first, then unscheduled chunks in order.
       while (plan !== null && watches.length < MAX_ACTIVE_BATCHES) {
         let chunkIndex = pendingChunks.shift();
         if (chunkIndex === undefined) {
-          const next = this.currentSync().next_chunk;
+          const next = ctx.sync.require().next_chunk;
           if (next >= plan.chunks.length) break;
           chunkIndex = next;
         }
@@ -223,13 +197,13 @@ export class SyncEngine {
       if (waitMs > 0) await ctx.sleep(waitMs);
       ctx.progress.tick();
       const outcome = await watch.poll();
-      await this.estimateFi();
+      await this.estimates.fi();
       if (outcome.kind === 'running') continue;
       watches.splice(soonest, 1);
       const entry = watch.entry;
       if (outcome.kind === 'dropped') {
         ctx.log('WARN', `FinPro no longer knows batch ${entry.ref} (404 BatchNotFound): dropping it; its consents are scheduled again.`);
-        ctx.state.apply({ type: 'batch-dropped', ref: entry.ref });
+        ctx.sync.apply({ type: 'batch-dropped', ref: entry.ref });
         await ctx.state.checkpoint();
         if (plan !== null) pendingChunks.push(entry.chunk);
         continue;
@@ -244,16 +218,15 @@ export class SyncEngine {
         nextWatch = await this.launcher.schedule(entry.chunk, reference, attempt, outcome.retry, entry.ref, false);
         next = nextWatch.entry;
       }
-      ctx.state.apply({ type: 'batch-finished', ref: entry.ref, failedAt: this.positions.of(entry.chunk, Object.keys(outcome.finalFailures)), next });
-      if (!ctx.state.allStates()[0]?.sync?.batches.some((b) => b.chunk === entry.chunk)) this.positions.forget(entry.chunk);
+      ctx.sync.apply({ type: 'batch-finished', ref: entry.ref, failedAt: this.positions.of(entry.chunk, Object.keys(outcome.finalFailures)), next });
+      if (!ctx.sync.require().batches.some((b) => b.chunk === entry.chunk)) this.positions.forget(entry.chunk);
       await ctx.state.checkpoint();
       if (nextWatch !== undefined) watches.push(nextWatch);
     }
 
-    const sync = this.currentSync();
+    const sync = ctx.sync.finish();
     const finished = plan !== null && isSyncFinished(sync);
-    const newBase = finished ? this.baseAfter(plan, sync, base) : base;
-    ctx.state.apply({ type: 'sync-completed', base: newBase });
+    ctx.state.completeSync(sync, finished ? this.baseAfter(plan, sync, base) : base);
     await ctx.state.checkpoint();
     ctx.progress.tick(true);
   }

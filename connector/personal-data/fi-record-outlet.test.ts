@@ -40,9 +40,9 @@ describe('dataExpiresAt', () => {
 describe('FiRecordOutlet', () => {
   it('stamps data_expires_at on every fi_* record and leaves other streams alone', () => {
     const { out, records } = outlet({ personal_data: keep, data_life_days: 30 });
-    void out.emit('bulk_batches', { batch_id: 'b1' }, FETCHED);
-    void out.emit('fi_data', { session_id: 's1', data: { x: 1 } }, FETCHED);
-    void out.emit('fi_transactions', { session_id: 's1', txn_id: 't' }, FETCHED);
+    expect(out.emit('bulk_batches', { batch_id: 'b1' }, FETCHED)).toBeUndefined();
+    expect(out.emit('fi_data', { session_id: 's1', data: { x: 1 } }, FETCHED)).toBeUndefined();
+    expect(out.emit('fi_transactions', { session_id: 's1', txn_id: 't' }, FETCHED)).toBeUndefined();
     expect(records()).toEqual([
       { stream: 'bulk_batches', data: { batch_id: 'b1' } },
       { stream: 'fi_data', data: { session_id: 's1', data: { x: 1 }, data_expires_at: '2026-04-09T12:00:00.000Z' } },
@@ -53,15 +53,15 @@ describe('FiRecordOutlet', () => {
   it('uses FinPro\'s dataExpiry of a session where it gave one; null without data life or dataExpiry', () => {
     const { out, records } = outlet({ personal_data: keep });
     out.noteSessionExpiry('s1', '2026-03-20T05:30:00+05:30');
-    void out.emit('fi_accounts', { session_id: 's1' }, FETCHED);
-    void out.emit('fi_accounts', { session_id: 's2' }, FETCHED);
+    expect(out.emit('fi_accounts', { session_id: 's1' }, FETCHED)).toBeUndefined();
+    expect(out.emit('fi_accounts', { session_id: 's2' }, FETCHED)).toBeUndefined();
     expect(records().map((r) => r.data['data_expires_at'])).toEqual(['2026-03-20T00:00:00.000Z', null]);
   });
 
   it('applies the personal-data policy to every fi_* stream, a new one included, and to no other', () => {
     const { out, records } = outlet({ personal_data: { mode: 'drop', fields: ['pan', 'folioNo'] } });
-    void out.emit('bulk_batches', { pan: 'keep-me' }, FETCHED);
-    void out.emit('fi_future' as 'fi_data', { session_id: 's', folio_no: 'F1', holders: [{ pan: 'P' }] }, FETCHED);
+    expect(out.emit('bulk_batches', { pan: 'keep-me' }, FETCHED)).toBeUndefined();
+    expect(out.emit('fi_future' as 'fi_data', { session_id: 's', folio_no: 'F1', holders: [{ pan: 'P' }] }, FETCHED)).toBeUndefined();
     expect(records()).toEqual([
       { stream: 'bulk_batches', data: { pan: 'keep-me' } },
       { stream: 'fi_future', data: { session_id: 's', folio_no: null, holders: [{}], data_expires_at: null } },

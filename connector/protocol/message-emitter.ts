@@ -3,13 +3,16 @@ import type { Writable } from 'node:stream';
 import type { AirbyteMessage } from './airbyte-message.js';
 import { processRedactor, type SecretRedactor } from './secret-redactor.js';
 
+/** What an emit returns: a promise to await while the output is full, else nothing (no microtask per record). */
+export type EmitWait = Promise<void> | undefined;
+
 /**
  * Where messages go. `read` orchestration writes to a sink and never to stdout itself: the
  * CLI's sink is the stdout emitter below, `sync` passes a loader. A sink may return a promise
  * to apply backpressure; producers must await it when it does (`const p = sink.emit(m); if (p) await p;`).
  */
 export interface MessageSink {
-  emit(message: AirbyteMessage): Promise<void> | undefined;
+  emit(message: AirbyteMessage): EmitWait;
   /**
    * Durability barrier (required, so a wrapping sink cannot silently drop it): resolves once every STATE emitted so far is as durable as this sink
    * can make it. The source awaits it before a side effect on FinPro that a lost state would
@@ -81,4 +84,66 @@ export class CollectingSink implements MessageSink {
 
   /** Memory is as durable as it gets here. */
   async barrier(): Promise<void> {}
+}
+
+/**
+ * The one way out of a read: records and STATE (through the state manager), ESTIMATE, LOG,
+ * TRACE and STREAM_STATUS all pass `emit`, whose wait the caller awaits, so a slow reader
+ * stalls the read instead of growing memory.
+ *
+ * `emitFromCallback` is for the few producers that run in a synchronous callback (the HTTP
+ * client's rate-limit event, the progress timer, `log`/`warnOnce`, whose callers are
+ * synchronous code such as parsers): the line is written at once, in order, and its wait is
+ * carried to the next awaited `emit` or `barrier`, so backpressure still holds.
+ *
+ * After `closeOn` aborts (the platform cancelled the read), `emit` drops what follows (never a
+ * STATE covering records the output has not seen: records always precede their STATE) and a
+ * barrier never resolves, so a schedule or FI request waiting on one is never sent. Only
+ * `emitClosing` still writes: the streams' last statuses.
+ */
+export class MessageEmitter implements MessageSink {
+  private pending: Promise<void> | undefined;
+
+  constructor(
+    private readonly out: MessageSink,
+    private readonly closeOn?: AbortSignal,
+  ) {}
+
+  emit(message: AirbyteMessage): EmitWait {
+    if (this.closeOn?.aborted === true) return undefined;
+    return this.write(message);
+  }
+
+  emitFromCallback(message: AirbyteMessage): void {
+    const wait = this.emit(message);
+    if (wait === undefined) return;
+    // Handled here so a failed write is not an unhandled rejection; the next awaited emit still sees it.
+    wait.catch(() => undefined);
+    this.pending = wait;
+  }
+
+  /**
+   * Writes even after a cancel: the INCOMPLETE statuses a stopped read still owes. A wait
+   * carried from a callback is left behind: the read is over, and its failure is not this one's.
+   */
+  emitClosing(message: AirbyteMessage): EmitWait {
+    return this.out.emit(message);
+  }
+
+  async barrier(): Promise<void> {
+    const carried = this.pending;
+    this.pending = undefined;
+    if (carried !== undefined) await carried;
+    if (this.closeOn?.aborted !== true) await this.out.barrier();
+    // Cancelled before or while the barrier held: what waits on it must never run.
+    if (this.closeOn?.aborted === true) await new Promise<void>(() => undefined);
+  }
+
+  private write(message: AirbyteMessage): EmitWait {
+    const carried = this.pending;
+    this.pending = undefined;
+    const own = this.out.emit(message);
+    if (carried === undefined) return own;
+    return own === undefined ? carried : Promise.all([carried, own]).then(() => undefined);
+  }
 }

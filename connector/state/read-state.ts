@@ -3,9 +3,9 @@ import { isConsentSketch } from './consent-sketch.js';
 import { RANGES_PATTERN } from './range-set.js';
 
 /**
- * The state of one stream, as it travels in its STATE message. Every stream of a sync
- * carries the same `sync` (one batch feeds all five streams), its own `cursor`, and the
- * `base` it has fully read. It stays compact: `base` is one sync-wide watermark plus the
+ * The state of one stream, as it travels in its STATE message: its own `cursor`, the `base`
+ * it has fully read, and a copy of the sync in flight (one batch feeds all five streams; the
+ * engine keeps the one SyncProgress, sync-progress-keeper.ts, and each checkpoint copies it). It stays compact: `base` is one sync-wide watermark plus the
  * consents that lag behind it (failed ones) or run ahead of it; `sync` holds only what is in
  * flight, with harvested rows as ranges of row ids.
  *

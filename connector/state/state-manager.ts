@@ -3,20 +3,26 @@ import { ConfigError } from '../errors/connector-errors.js';
 import type { MessageSink } from '../protocol/message-emitter.js';
 import { recordMessage, streamStateMessage } from '../protocol/message-factory.js';
 import type { StreamName } from '../streams/stream-registry.js';
-import { StreamState } from './read-state.js';
-import { emptyState, nextState, type StateEvent } from './state-transitions.js';
+import { StreamState, type Base, type SyncProgress } from './read-state.js';
+import { SyncProgressKeeper, type SyncProgressView } from './sync-progress-keeper.js';
+import { baseAfterCompletion, emptyState, syncToResume, withCursor } from './state-transitions.js';
 
 /**
  * The one keeper of per-stream state (after Airbyte's ConnectorStateManager): parses what the
- * platform handed back, applies state events to every selected stream, emits records with
- * their per-stream count (never dropping one for its cursor: see emitIfWanted), and writes one
- * STATE per stream at a checkpoint, always after the records it covers. When to checkpoint
- * is the engine's decision, not this class's.
+ * platform handed back, keeps each stream's own cursor and base, emits records with their
+ * per-stream count (never dropping one for its cursor: see BatchWatch.emit), and writes one
+ * STATE per stream at a checkpoint, always after the records it covers, with a copy of the
+ * sync in flight that the engine keeps (`progress`). When to checkpoint is the engine's
+ * decision, not this class's.
  */
 export class StateManager {
+  /** Each stream's own part: its `sync`, if it came with one, is offered once by `resumableSync`. */
   private readonly states = new Map<StreamName, StreamState>();
   private readonly counts = new Map<StreamName, number>();
   private readonly maxEmittedMs = new Map<StreamName, number>();
+  private readonly incomingSync: SyncProgress | undefined;
+  /** `progress.changes` as of the last checkpoint: the steps each stream's `seq` still owes. */
+  private changesWritten: number;
   readonly selected: ReadonlySet<StreamName>;
   /** Records emitted, all streams. */
   records = 0;
@@ -26,14 +32,20 @@ export class StateManager {
     incoming: ReadonlyMap<StreamName, StreamState | undefined>,
     private readonly sink: MessageSink,
     private readonly clock: () => number = Date.now,
+    private readonly progress: SyncProgressView = new SyncProgressKeeper(),
   ) {
     this.selected = new Set(streams);
+    const given: StreamState[] = [];
     for (const stream of streams) {
       const state = incoming.get(stream) ?? emptyState();
-      this.states.set(stream, state);
+      given.push(state);
+      const { sync: _shared, ...own } = state;
+      this.states.set(stream, own);
       this.counts.set(stream, 0);
       this.maxEmittedMs.set(stream, -Infinity);
     }
+    this.incomingSync = syncToResume(given);
+    this.changesWritten = progress.changes;
   }
 
   /** Parses one stream's blob; anything malformed is a ConfigError naming `state.<stream>.<field>`. */
@@ -44,6 +56,7 @@ export class StateManager {
     throw new ConfigError(`Invalid state: ${formatIssues(result.error, `state.${stream}`)}.`);
   }
 
+  /** A stream's own state (cursor, base), without the sync in flight. */
   state(stream: StreamName): StreamState {
     return this.states.get(stream)!;
   }
@@ -52,16 +65,14 @@ export class StateManager {
     return [...this.states.values()];
   }
 
-  apply(event: StateEvent): void {
-    for (const [stream, state] of this.states) this.states.set(stream, nextState(state, event));
+  /** The sync some incoming state was in the middle of, to finish before anything new. */
+  resumableSync(): SyncProgress | undefined {
+    return this.incomingSync;
   }
 
-  /** Puts the sync being resumed into every selected stream's state, so all of them follow it from here. */
-  adoptSync(sync: StreamState['sync']): void {
-    for (const [stream, state] of this.states) {
-      const { sync: _old, ...rest } = state;
-      this.states.set(stream, sync === undefined ? rest : { ...rest, sync });
-    }
+  /** Moves each stream's base as the completed `sync` says (see baseAfterCompletion). */
+  completeSync(sync: SyncProgress, base: Base | null): void {
+    for (const [stream, state] of this.states) this.states.set(stream, { ...state, base: baseAfterCompletion(state, sync, base) });
   }
 
   isSelected(stream: StreamName): boolean {
@@ -81,12 +92,16 @@ export class StateManager {
    * also wait for the sink's durability barrier, before a side effect that a lost state would repeat.
    */
   async checkpoint(options: { durable?: boolean } = {}): Promise<void> {
+    const sync = this.progress.current;
+    const steps = this.progress.changes - this.changesWritten;
+    this.changesWritten = this.progress.changes;
     for (const [stream, state] of this.states) {
-      let current = state;
+      let current = steps > 0 ? { ...state, seq: state.seq + steps } : state;
       const maxMs = this.maxEmittedMs.get(stream)!;
-      if (maxMs > -Infinity) current = nextState(current, { type: 'records-emitted', cursor: new Date(maxMs).toISOString() });
+      if (maxMs > -Infinity) current = withCursor(current, new Date(maxMs).toISOString());
       this.states.set(stream, current);
-      const p = this.sink.emit(streamStateMessage(stream, current as unknown as Record<string, unknown>, this.counts.get(stream)!));
+      const written: StreamState = sync === undefined ? current : { ...current, sync };
+      const p = this.sink.emit(streamStateMessage(stream, written as unknown as Record<string, unknown>, this.counts.get(stream)!));
       if (p) await p;
       this.counts.set(stream, 0);
     }

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { consentSketch, consentsNotIn } from './consent-sketch.js';
 import { addToRanges, decodeRanges, encodeRanges } from './range-set.js';
-import type { InFlightBatch, SyncProgress } from './read-state.js';
-import { baseAfterSync, consentSetSignature, emptyState, isSyncFinished, nextState, orphanChunks, watermarkOf } from './state-transitions.js';
+import type { SyncProgress } from './read-state.js';
+import { baseAfterCompletion, baseAfterSync, consentSetSignature, emptyState, syncToResume, watermarkOf, withCursor } from './state-transitions.js';
 import { StateManager } from './state-manager.js';
-import { CollectingSink } from '../protocol/message-emitter.js';
 
 const sync: SyncProgress = { time: '2026-03-10T12:00:00.000Z', base_id: null, fingerprint: 'f', chunks: 2, next_chunk: 0, done_chunks: '', failed_at: '', batches: [] };
-const batch = (ref: string, chunk: number, attempt = 0): InFlightBatch => ({ ref, batch_id: `b-${ref}`, chunk, attempt, mode: 'bulk', submission: 'json', done: '' });
 
 describe('range sets', () => {
   it('round-trips and stays compact', () => {
@@ -35,37 +33,26 @@ describe('addToRanges', () => {
   });
 });
 
-describe('nextState', () => {
-  it('follows a sync from start to a new base', () => {
-    let s = nextState(emptyState(), { type: 'sync-started', sync });
-    s = nextState(s, { type: 'batch-scheduled', batch: batch('r-0', 0) });
-    s = nextState(s, { type: 'batch-scheduled', batch: batch('r-1', 1) });
-    s = nextState(s, { type: 'rows-settled', ref: 'r-0', rows: [1, 2, 3], failedAt: [9] });
-    expect(s.sync!.batches[0]!.done).toBe('1-3');
-    s = nextState(s, { type: 'batch-finished', ref: 'r-0', failedAt: [1, 8], next: batch('r-0-r1', 0, 1) });
-    expect(s.sync!.done_chunks).toBe('');
-    s = nextState(s, { type: 'batch-finished', ref: 'r-0-r1', failedAt: [] });
-    s = nextState(s, { type: 'batch-finished', ref: 'r-1', failedAt: [] });
-    expect(s.sync!.done_chunks).toBe('0-1');
-    expect(s.sync!.failed_at).toBe('1,8-9');
-    expect(isSyncFinished(s.sync!)).toBe(true);
-    const base = { id: sync.time, watermark: sync.time, exceptions: {}, covered: 'x' };
-    s = nextState(s, { type: 'sync-completed', base });
-    expect(s.sync).toBeUndefined();
-    expect(s.base).toEqual(base);
+describe('stream transitions', () => {
+  it('moves the cursor only forward', () => {
+    const s = withCursor(emptyState(), '2026-01-02T00:00:00.000Z');
+    expect(withCursor(s, '2026-01-01T00:00:00.000Z').cursor).toBe('2026-01-02T00:00:00.000Z');
+    expect(withCursor(s, '2026-01-03T00:00:00.000Z').cursor).toBe('2026-01-03T00:00:00.000Z');
   });
 
-  it('turns a dropped batch into an orphan chunk to schedule again', () => {
-    let s = nextState(emptyState(), { type: 'sync-started', sync });
-    s = nextState(s, { type: 'batch-scheduled', batch: batch('r-0', 0) });
-    s = nextState(s, { type: 'batch-dropped', ref: 'r-0' });
-    expect(orphanChunks(s.sync!)).toEqual([0]);
-  });
-
-  it('keeps the base of a stream reset meanwhile', () => {
+  it('advances the base of a stream that read up to the sync\'s start, and keeps the base of a stream reset meanwhile', () => {
     const old = { id: 'A', watermark: '2026-01-01T00:00:00.000Z', exceptions: {}, covered: 'x' };
-    const other = { ...emptyState(), base: { ...old, id: 'B' }, sync: { ...sync, base_id: 'A' } };
-    expect(nextState(other, { type: 'sync-completed', base: old }).base!.id).toBe('B');
+    const next = { ...old, id: sync.time };
+    expect(baseAfterCompletion({ ...emptyState(), base: old }, { ...sync, base_id: 'A' }, next)).toBe(next);
+    expect(baseAfterCompletion({ ...emptyState(), base: { ...old, id: 'B' } }, { ...sync, base_id: 'A' }, next)!.id).toBe('B');
+    expect(baseAfterCompletion({ ...emptyState(), base: { ...old, id: 'B' } }, sync, next)).toBe(next);
+  });
+
+  it('resumes the least-advanced copy of the sync', () => {
+    const ahead = { ...emptyState(), seq: 9, sync: { ...sync, next_chunk: 2 } };
+    const behind = { ...emptyState(), seq: 4, sync: { ...sync, next_chunk: 1 } };
+    expect(syncToResume([ahead, emptyState(), behind])?.next_chunk).toBe(1);
+    expect(syncToResume([emptyState()])).toBeUndefined();
   });
 });
 
@@ -120,20 +107,5 @@ describe('bases', () => {
     const plannedTo = new Map(consents.map((c) => [c, 'T']));
     const base = baseAfterSync({ syncTime: 'T', defaultTo: 'T', covered: consentSetSignature(consents), consents, plannedTo, failed, previous: null });
     expect(JSON.stringify({ ...emptyState(), base }).length).toBeLessThan(1_000_000);
-  });
-});
-
-describe('StateManager', () => {
-  it('names the bad field of a malformed state, and counts records per stream between states', async () => {
-    expect(() => StateManager.parse('fi_data', { v: 1, cursor: 'nope', seq: 0, base: null })).toThrow(/state\.fi_data\.cursor/);
-    const sink = new CollectingSink();
-    const manager = new StateManager(['fi_data', 'bulk_batches'], new Map(), sink, () => 0);
-    void manager.emit('fi_data', { a: 1 }, 1000);
-    void manager.emit('fi_data', { a: 2 }, 2000);
-    await manager.checkpoint();
-    await manager.checkpoint();
-    const states = sink.messages.filter((m) => m.type === 'STATE').map((m) => (m.type === 'STATE' ? [m.state.stream!.stream_descriptor.name, m.state.sourceStats!.recordCount] : []));
-    expect(states).toEqual([['fi_data', 2], ['bulk_batches', 0], ['fi_data', 0], ['bulk_batches', 0]]);
-    expect(manager.state('fi_data').cursor).toBe('1970-01-01T00:00:02.000Z');
   });
 });

@@ -3,6 +3,7 @@ import type { AirbyteMessage } from '../../protocol/airbyte-message.js';
 import type { MessageSink } from '../../protocol/message-emitter.js';
 import type { InFlightBatch, StreamState } from '../../state/read-state.js';
 import { StateManager } from '../../state/state-manager.js';
+import { SyncProgressKeeper } from '../../state/sync-progress-keeper.js';
 import type { StreamName } from '../../streams/stream-registry.js';
 import type { BatchBackend } from '../batch-backend.js';
 import { BatchWatch } from '../batch-watch.js';
@@ -21,7 +22,9 @@ export function watchHarness(fake: FakeFinpro, entry: InFlightBatch, options: { 
   const streams: StreamName[] = ['bulk_batches', 'bulk_batch_rows'];
   const sync = { time: '2024-06-01T00:00:00.000Z', base_id: null, fingerprint: 'f', chunks: 1, next_chunk: 1, done_chunks: '', failed_at: '', batches: [entry] };
   const incoming = new Map<StreamName, StreamState>(streams.map((s) => [s, { v: 1, cursor: null, seq: 1, base: null, sync }]));
-  const state = new StateManager(streams, incoming, sink, clock.now);
+  const keeper = new SyncProgressKeeper();
+  keeper.resume(sync);
+  const state = new StateManager(streams, incoming, sink, clock.now, keeper);
   const harvests: HarvestTarget[] = [];
   const progress = { rowsCompleted: 0, rowsFailed: 0 };
   let estimates = 0;
@@ -36,6 +39,7 @@ export function watchHarness(fake: FakeFinpro, entry: InFlightBatch, options: { 
       polling: POLLING,
       maxConcurrency: 2,
       state,
+      sync: keeper,
       harvester: {
         wanted: true,
         harvest: async (target) => {
@@ -62,7 +66,7 @@ export function watchHarness(fake: FakeFinpro, entry: InFlightBatch, options: { 
   );
   const records = (stream: StreamName): Record<string, unknown>[] =>
     messages.flatMap((m) => (m.type === 'RECORD' && m.record.stream === stream ? [m.record.data as Record<string, unknown>] : []));
-  const sync_ = () => state.state('bulk_batch_rows').sync!;
+  const sync_ = () => keeper.require();
   return { watch, clock, messages, harvests, progress, records, sync: sync_, warnings, estimates: () => estimates };
 }
 
