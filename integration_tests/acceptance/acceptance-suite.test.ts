@@ -206,8 +206,8 @@ describe('full_refresh and incremental against one sandbox', () => {
   const sandbox = useSandbox({ seed: 42, consents: 1000, speed: 20 });
   const config = (path: string | undefined) => configAt(path, sandbox().url);
   const incrementalCatalog = () => onlyMode(readRoot<ConfiguredAirbyteCatalog>(incremental.configured_catalog_path!), 'incremental');
-  // CAT's first incremental read, read once: the sequential-reads check and the resume check
-  // both start from it (CAT reads it in each, but the two reads are the same sync).
+  // The first incremental read (same config and catalog, no state), read once: the
+  // sequential-reads check and the resume check both start from it. CAT reads it in each test.
   let firstIncremental: Promise<EntrypointOutput> | undefined;
   const firstIncrementalRead = () =>
     (firstIncremental ??= runRead({ config: config(incremental.config_path), catalog: incrementalCatalog() }, { timeoutMs: 240_000 }));
