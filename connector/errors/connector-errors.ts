@@ -1,4 +1,5 @@
 import type { FailureType } from '../protocol/airbyte-message.js';
+import { classifyNetworkError, networkErrorCode } from './network-failure.js';
 
 /**
  * The connector's error taxonomy (after Meltano's Fatal/Retriable/Config errors and
@@ -69,19 +70,26 @@ export function errorClassFor(failureType: FailureType): new (
  * the user's to fix; anything else is a statement of ours the database refused, a bug.
  */
 export function failureTypeOfDestinationError(error: unknown): FailureType {
+  // Sockets first: EPIPE has the shape of a SQLSTATE (five capitals).
+  if (isSocketLost(error)) return 'transient_error';
   const code = typeof (error as { code?: unknown } | null)?.code === 'string' ? (error as { code: string }).code : undefined;
-  if (code === undefined || !/^[0-9A-Z]{5}$/.test(code)) return isConnectionFailure(error) ? 'transient_error' : 'system_error';
+  if (code === undefined || !/^[0-9A-Z]{5}$/.test(code)) {
+    // pg's own "Connection terminated" carries no code at all, only its message.
+    const message = error instanceof Error ? error.message : '';
+    return /Connection terminated|connection (is )?(closed|lost)|Client has encountered a connection error/i.test(message) ? 'transient_error' : 'system_error';
+  }
   if (code.startsWith('08') || code.startsWith('53') || /^57P0[123]$/.test(code)) return 'transient_error';
   if (code.startsWith('28') || code.startsWith('3D') || code === '42501') return 'config_error';
   return 'system_error';
 }
 
-/** Node socket errors (ECONNRESET, ECONNREFUSED...) and pg's own "Connection terminated" carry no SQLSTATE. */
-function isConnectionFailure(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && /^E(CONN|PIPE|TIMEDOUT|HOSTUNREACH|NETUNREACH|AI_AGAIN)/.test(code)) return true;
-  const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|connection (is )?(closed|lost)|Client has encountered a connection error/i.test(message);
+/**
+ * A socket refused, reset or timed out, or a resolver failing for now (EAI_AGAIN; ENOTFOUND
+ * is a name that does not exist, which waiting will not fix).
+ */
+function isSocketLost(error: unknown): boolean {
+  const kind = classifyNetworkError(error);
+  return kind === 'refused' || kind === 'reset' || kind === 'timeout' || networkErrorCode(error) === 'EAI_AGAIN';
 }
 
 /**

@@ -3,6 +3,7 @@ import { hasPropertyPath } from '../../integration_tests/support/schema-walk.js'
 import { buildCatalog } from './catalog-builder.js';
 import { loadStreamSchema } from './schema-reader.js';
 import { STREAMS, STREAM_NAMES, isStreamName, streamDefinition } from './stream-registry.js';
+import { decimalDeclarationProblems } from './test-support/decimal-declaration-check.js';
 
 describe('stream registry and catalog', () => {
   it('derives names from the definitions, unique', () => {
@@ -13,7 +14,7 @@ describe('stream registry and catalog', () => {
     expect(streamDefinition('fi_transactions').primaryKey).toEqual([['session_id'], ['link_reference_number'], ['txn_id']]);
   });
 
-  it.each(STREAM_NAMES)('%s: schema declares its key and cursor, and lists them as required', (name) => {
+  it.each(STREAM_NAMES)('%s: schema declares its key and cursor, lists them as required, and declares every amount as exact decimal text', (name) => {
     const schema = loadStreamSchema(name);
     const definition = streamDefinition(name);
     const required = schema['required'] as string[];
@@ -21,6 +22,7 @@ describe('stream registry and catalog', () => {
       expect(hasPropertyPath(schema, path), path.join('.')).toBe(true);
       expect(required).toContain(path[0]);
     }
+    expect(decimalDeclarationProblems(schema)).toEqual([]);
   });
 
   it('builds a catalog whose streams mirror the definitions', () => {

@@ -2,7 +2,7 @@ import type { Batch, BatchRow, GlobalConfig } from './batch-model.js';
 import { eligibilityOf } from '../population/consent-scenario.js';
 import { transientMessage } from '../fi/fi-request-service.js';
 import type { SandboxContext } from '../sandbox-context.js';
-import { contentUuid, hash32, stringKey, stringKeyAlt, unit } from '../util/seeded-hash.js';
+import { freeContentUuid, hash32, stringKey, stringKeyAlt, unit } from '../util/seeded-hash.js';
 import { iso } from '../util/time-format.js';
 
 export interface RowInput {
@@ -127,10 +127,7 @@ function requestKey(inputs: RowInput[]): string {
 }
 
 function freeBatchId(ctx: SandboxContext, key: string): string {
-  const seed = ctx.options.seed;
-  let id = contentUuid(seed, 0xba7c4, stringKey(key), stringKeyAlt(key), 0);
-  for (let repeat = 1; ctx.batches.byBatchId(id) !== undefined; repeat++) id = contentUuid(seed, 0xba7c4, stringKey(key), stringKeyAlt(key), repeat);
-  return id;
+  return freeContentUuid(ctx.options.seed, 0xba7c4, [stringKey(key), stringKeyAlt(key), 0], (id) => ctx.batches.byBatchId(id) !== undefined);
 }
 
 /** A batch the upload could not parse: it exists (so the reference is taken) but FAILED. */

@@ -1,4 +1,4 @@
-import { contentUuid, hash32 } from '../util/seeded-hash.js';
+import { freeContentUuid } from '../util/seeded-hash.js';
 
 /** One FI session: a fetch of one consent's accounts for one range. */
 export interface FiSession {
@@ -27,10 +27,7 @@ export class SessionStore {
   constructor(private readonly seed: number) {}
 
   create(keys: [number, number, number], fields: Omit<FiSession, 'id'>): FiSession {
-    let id = contentUuid(this.seed, 0x5e5510, ...keys);
-    // The repeat count is hashed in, not added: the keys are 32-bit, so an offset would wrap
-    // and cycle through the same ids forever once a request repeats often enough (retries do).
-    for (let repeat = 1; this.byId.has(id); repeat++) id = contentUuid(this.seed, 0x5e5510, keys[0], keys[1], hash32(keys[2], repeat));
+    const id = freeContentUuid(this.seed, 0x5e5510, keys, (candidate) => this.byId.has(candidate));
     const session: FiSession = { id, ...fields };
     this.byId.set(session.id, session);
     let list = this.byConsent.get(session.consentIndex);

@@ -1,5 +1,6 @@
 import type { AccountInfo, ConsentInfo } from './consent-population.js';
 import { FIRST_NAMES, LAST_NAMES } from './fip-catalog.js';
+import { holderAccountIdOf } from './fi-types.js';
 import { hash32, pick } from '../util/seeded-hash.js';
 
 export interface HolderInfo {
@@ -56,22 +57,18 @@ export function profileOf(seed: number, consent: ConsentInfo, account: AccountIn
     landline: '',
     ckycCompliance: 'true',
   };
-  switch (account.fiType) {
-    case 'EQUITIES':
-    case 'ETF':
-    case 'BONDS':
-    case 'DEBENTURES':
-    case 'GOVT_SECURITIES':
+  switch (holderAccountIdOf(account.fiType)) {
+    case 'dematId':
       holder['dematId'] = dematIdOf(seed, account);
       break;
-    case 'MUTUAL_FUNDS':
-    case 'SIP':
+    case 'folioNo':
       holder['folioNo'] = folioOf(seed, account);
       break;
-    case 'NPS':
+    case 'pranId':
       holder['pranId'] = pranOf(seed, account);
       break;
-    default:
+    case 'policyNumber':
+    case undefined:
       break;
   }
   return { Holders: { type: 'SINGLE', Holder: [holder] } };

@@ -1,5 +1,6 @@
 import type { AccountInfo } from './consent-population.js';
 import { BANK_FIPS, INSURANCE_FIPS, INVESTMENT_FIPS, NPS_FIPS } from './fip-catalog.js';
+import { holderAccountIdOf } from './fi-types.js';
 import { pick } from '../util/seeded-hash.js';
 
 /**
@@ -98,10 +99,11 @@ function lowerFirst(key: string): string {
   return c >= 65 && c <= 90 ? String.fromCharCode(c + 32) + key.slice(1) : key;
 }
 
-const TYPE_MASKED: Record<string, string> = {
-  EQUITIES: 'maskedDematId', ETF: 'maskedDematId', BONDS: 'maskedDematId', DEBENTURES: 'maskedDematId', GOVT_SECURITIES: 'maskedDematId',
-  MUTUAL_FUNDS: 'maskedFolioNo', SIP: 'maskedFolioNo', INSURANCE_POLICIES: 'maskedPolicyNumber', NPS: 'maskedPranId',
-};
+/** The type-specific masked field, named after the holder's account id (`dematId` -> `maskedDematId`). */
+function typeMaskedField(account: AccountInfo): string {
+  const id = holderAccountIdOf(account.fiType);
+  return id === undefined ? 'maskedAccNumber' : `masked${id[0]!.toUpperCase()}${id.slice(1)}`;
+}
 
 /** Respells an account built in the `finpro` shape. */
 export function reshapeAccount(json: Record<string, unknown>, shape: Exclude<FiShape, 'finpro'>, seed: number, account: AccountInfo): Record<string, unknown> {
@@ -121,7 +123,7 @@ function respell(json: Record<string, unknown>, s: MixedSpelling, account: Accou
   for (const [key, value] of Object.entries(json)) {
     if (key === 'linkReferenceNumber') out[s.link] = value;
     else if (key === 'maskedAccountNumber') {
-      out[s.masked === 'type-specific' ? (TYPE_MASKED[account.fiType] ?? 'maskedAccNumber') : s.masked] = value;
+      out[s.masked === 'type-specific' ? typeMaskedField(account) : s.masked] = value;
     } else if (key === 'Transactions' && s.containers === 'bare' && Array.isArray((value as Record<string, unknown>)['Transaction'])) {
       // A bare array of the transactions, as some AAs send it (startDate/endDate are lost).
       out['transactions'] = ((value as Record<string, unknown>)['Transaction'] as unknown[]).map((t) => walk(t, s));

@@ -22,3 +22,26 @@ export type FiType = (typeof FI_TYPES)[number];
 export function isBankType(fiType: FiType): boolean {
   return fiType === 'DEPOSIT' || fiType === 'TERM_DEPOSIT' || fiType === 'RECURRING_DEPOSIT';
 }
+
+/**
+ * The id that names an account of each FI type to its holder besides the link reference
+ * number: ReBIT's Holder carries it (insurance's policy number sits in its Summary instead),
+ * and FIPs that mask the account number per type call the masked field after it
+ * (`maskedDematId`). Bank deposits have none.
+ */
+export const HOLDER_ACCOUNT_ID = {
+  EQUITIES: 'dematId',
+  ETF: 'dematId',
+  BONDS: 'dematId',
+  DEBENTURES: 'dematId',
+  GOVT_SECURITIES: 'dematId',
+  MUTUAL_FUNDS: 'folioNo',
+  SIP: 'folioNo',
+  NPS: 'pranId',
+  INSURANCE_POLICIES: 'policyNumber',
+} as const satisfies Partial<Record<FiType, string>>;
+export type HolderAccountId = (typeof HOLDER_ACCOUNT_ID)[keyof typeof HOLDER_ACCOUNT_ID];
+
+export function holderAccountIdOf(fiType: FiType): HolderAccountId | undefined {
+  return (HOLDER_ACCOUNT_ID as Partial<Record<FiType, HolderAccountId>>)[fiType];
+}

@@ -82,6 +82,18 @@ export function contentUuid(seed: number, tag: number, a: number, b: number, c: 
   return `${p}-${q.slice(0, 4)}-4${q.slice(5, 8)}-${variant}${r.slice(1, 4)}-${r.slice(4, 8)}${s}`;
 }
 
+/**
+ * The first `contentUuid` of (seed, tag, keys) that `taken` does not hold: a request repeated
+ * in one sandbox gets the next free id. The repeat count is hashed into the last key, not
+ * added to it: the keys are 32-bit, so an offset would wrap and cycle through the same ids
+ * forever once a request repeats often enough (retries do).
+ */
+export function freeContentUuid(seed: number, tag: number, [a, b, c]: readonly [number, number, number], taken: (id: string) => boolean): string {
+  let id = contentUuid(seed, tag, a, b, c);
+  for (let repeat = 1; taken(id); repeat++) id = contentUuid(seed, tag, a, b, hash32(c, repeat));
+  return id;
+}
+
 /** A second 32-bit string code, independent of stringKey, so two together key a string in 64 bits. */
 export function stringKeyAlt(s: string): number {
   let h = 0x9747b28c;

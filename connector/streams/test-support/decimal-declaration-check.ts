@@ -1,12 +1,9 @@
 /**
- * The one way a stream schema declares an exact decimal (amounts, balances, units): a JSON
- * string holding the decimal's exact text, never a JSON number.
- *
- * Why a string: Airbyte has no decimal type. Its `number` is what Destinations V2 store as
- * NUMERIC in Postgres and BigQuery but as FLOAT in Snowflake, and a Python destination parses
- * it into a float; a string is kept as its exact text by every destination. Our own `sync`
- * reads `format: decimal` (connector/load/table-mapping.ts) and stores DECIMAL/NUMERIC,
- * parsing the text in the database, never in JavaScript. README, "Amounts in warehouses".
+ * The one way a stream schema (schemas/<stream>.json) declares an exact decimal (amounts,
+ * balances, units): a JSON string holding the decimal's exact text, never a JSON number. Why
+ * a string: README, "Amounts in warehouses". `format: decimal` is what our `sync` reads to
+ * store a DECIMAL/NUMERIC column (connector/load/table-mapping.ts), so a schema that spells
+ * a decimal another way would silently load it as text or a float.
  */
 export const DECIMAL_PROPERTY = Object.freeze({
   type: Object.freeze(['null', 'string']),
