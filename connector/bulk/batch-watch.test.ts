@@ -120,6 +120,63 @@ describe('BatchWatch over the bulk backend', () => {
     expect(h.sync().batches[0]!.done).toBe('1-5');
   });
 
+  it('lets a COMPLETED batch go whose summary counts a row listed twice: each row settled once, one WARN', async () => {
+    const { fake, batch, entry } = bulkBatch(['c1', 'c2', 'c3', 'c4', 'c5']);
+    for (const c of ['c1', 'c2', 'c3', 'c4', 'c5']) fake.end('ref-0', c, 'COMPLETED');
+    batch.rows.push({ ...batch.rows[2]! });
+    batch.batch_status = 'COMPLETED';
+    const h = watchHarness(fake, entry);
+    expect(await h.watch.poll()).toEqual({ kind: 'finished', retry: [], finalFailures: {} });
+    expect(h.harvests.map((t) => t.consentId).sort()).toEqual(['c1', 'c2', 'c3', 'c4', 'c5']);
+    expect(h.records('bulk_batch_rows')).toHaveLength(5);
+    expect(h.sync().batches[0]!.done).toBe('1-5');
+    expect(h.warnings.filter((k) => k.startsWith('totals:'))).toEqual(['totals:ref-0']);
+  });
+
+  it('lets a batch go once it completes with a retry-eligible row listed twice, and retries that row', async () => {
+    const { fake, batch, entry } = bulkBatch(['c1', 'c2', 'c3']);
+    fake.end('ref-0', 'c1', 'COMPLETED');
+    fake.end('ref-0', 'c2', 'FAILED', { code: 'AANotAvailable', eligible: 'Yes' });
+    batch.rows.push(batch.rows[1]!);
+    const h = watchHarness(fake, entry);
+    expect(await h.watch.poll()).toEqual({ kind: 'running' });
+
+    fake.end('ref-0', 'c3', 'COMPLETED');
+    batch.batch_status = 'COMPLETED';
+    h.clock.advance(h.watch.nextPollAt - h.clock.now());
+    expect(await h.watch.poll()).toEqual({ kind: 'finished', retry: [{ consentId: 'c2', from: FROM, to: TO }], finalFailures: {} });
+    expect(h.records('bulk_batch_rows').map((r) => r['consent_id'])).toEqual(['c1', 'c2', 'c3']);
+    expect(h.sync().batches[0]!.done).toBe('1-3');
+  });
+
+  it('lets a COMPLETED batch go whose total counts more rows than its pages list, with one WARN', async () => {
+    const { fake, batch, entry } = bulkBatch(['c1', 'c2']);
+    fake.end('ref-0', 'c1', 'COMPLETED');
+    fake.end('ref-0', 'c2', 'COMPLETED');
+    batch.summary = { total: 3, completed: 3 };
+    batch.batch_status = 'COMPLETED';
+    const h = watchHarness(fake, entry);
+    expect(await h.watch.poll()).toEqual({ kind: 'finished', retry: [], finalFailures: {} });
+    expect(h.harvests.map((t) => t.consentId)).toEqual(['c1', 'c2']);
+    expect(h.warnings.filter((k) => k.startsWith('totals:'))).toEqual(['totals:ref-0']);
+  });
+
+  it('keeps watching a COMPLETED batch whose summary still counts a row running, so that row is not lost', async () => {
+    const { fake, batch, entry } = bulkBatch(['c1', 'c2', 'c3']);
+    fake.end('ref-0', 'c1', 'COMPLETED');
+    fake.end('ref-0', 'c2', 'COMPLETED');
+    batch.batch_status = 'COMPLETED';
+    const h = watchHarness(fake, entry);
+    expect(await h.watch.poll()).toEqual({ kind: 'running' });
+    expect(h.warnings).toContain('pending:ref-0');
+
+    fake.end('ref-0', 'c3', 'COMPLETED');
+    h.clock.advance(h.watch.nextPollAt - h.clock.now());
+    expect(await h.watch.poll()).toEqual({ kind: 'finished', retry: [], finalFailures: {} });
+    expect(h.harvests.map((t) => t.consentId)).toEqual(['c1', 'c2', 'c3']);
+    expect(h.warnings.filter((k) => k.startsWith('totals:'))).toEqual([]);
+  });
+
   it('reports a batch FinPro no longer knows as dropped', async () => {
     const fake = new FakeFinpro();
     const h = watchHarness(fake, bulkEntry('ref-gone', 'b-9'));

@@ -31,6 +31,9 @@ export interface BulkBackendDeps {
  * still runs) and through the FAILED ones, and once the batch has COMPLETED makes one full
  * pass to say what to retry and what failed for good. Pages and rows come in any order and a
  * row may show up twice: the watch's settled row ids (also in state) decide what is new.
+ * The batch ends when FinPro calls it COMPLETED, its summary counts no row still running, and
+ * every row its pages list is settled; the summary's totals never decide it (a row listed
+ * twice counts twice there), they are only checked and warned about.
  */
 export class BulkBackend implements BatchBackend {
   readonly mode = 'bulk';
@@ -76,18 +79,41 @@ export class BulkBackend implements BatchBackend {
     if (this.due('COMPLETED', completed, ended)) yield* this.walk(view, 'COMPLETED', completed, false, headRows);
     if (this.due('FAILED', failed, ended)) yield* this.walk(view, 'FAILED', failed, false);
 
-    if (status === 'COMPLETED' && view.done.size >= Math.min(total, settled)) {
-      if (this.cheapPassUsed || view.done.size < total) {
-        // Counts can mislead (a row listed twice, rows moving between pages while read): one full pass before the batch is let go.
+    // COMPLETED says every row ended; a summary still counting rows that run contradicts it, and letting the batch go would lose them.
+    const running = (summary.ready ?? 0) + (summary.in_progress ?? 0);
+    if (status === 'COMPLETED' && running > 0) {
+      this.deps.warnOnce(
+        `pending:${view.entry.ref}`,
+        `FinPro calls batch ${view.entry.ref} COMPLETED but its summary still counts ${running} row(s) READY or IN_PROGRESS: watching it until they end.`,
+      );
+    }
+    if (status === 'COMPLETED' && running === 0) {
+      // Done is what the pages list, not what the summary counts (a row listed twice is counted twice):
+      // every listed row settled after one full pass over each status, so no count can hold the batch nor let a row go unread.
+      if (this.cheapPassUsed || completed === null || this.seen.COMPLETED.size < completed || view.done.size < total) {
         yield* this.walk(view, 'COMPLETED', null, true);
       }
       const decided: Decided = { retry: new Map(), finalFailures: {} };
       yield* this.walk(view, 'FAILED', null, true, undefined, decided);
+      this.checkTotals(view, total, completed, failed);
       // A consent retried in one row and failed for good in another (duplicates) is retried.
       for (const consentId of decided.retry.keys()) delete decided.finalFailures[consentId];
       return { kind: 'ended', retry: [...decided.retry.values()], finalFailures: decided.finalFailures };
     }
     return { kind: 'running', progressed, status };
+  }
+
+  /** WARNs once when the summary's counts disagree with the distinct rows the batch's pages listed. */
+  private checkTotals(view: BatchView, total: number, completed: number | null, failed: number | null): void {
+    const listedCompleted = this.seen.COMPLETED.size;
+    const listedFailed = this.seen.FAILED.size;
+    const listed = new Set([...this.seen.COMPLETED, ...this.seen.FAILED]).size;
+    if (listed === total && (completed ?? listedCompleted) === listedCompleted && (failed ?? listedFailed) === listedFailed) return;
+    this.deps.warnOnce(
+      `totals:${view.entry.ref}`,
+      `FinPro's summary of batch ${view.entry.ref} counts ${total} rows (${completed ?? '?'} completed, ${failed ?? '?'} failed) but its pages list ` +
+        `${listed} distinct rows (${listedCompleted} completed, ${listedFailed} failed): each listed row is settled once and the batch is done.`,
+    );
   }
 
   /** Whether a pass over rows of `status` is due; `count` null: the server gave no count, so every look passes. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { FinproApiError } from '../finpro/finpro-api-error.js';
 import { FinproTransientError, type FinproClient } from '../finpro/finpro-client.js';
 import { fiRequest, fiRequestStatus, fiRequestStatusByConsent } from '../finpro/finpro-endpoints.js';
@@ -7,17 +8,32 @@ import type { InFlightBatch, SingleSession } from '../state/read-state.js';
 import type { LogLevel } from '../protocol/airbyte-message.js';
 import { writeOnce } from './ambiguous-write.js';
 import type { BatchBackend, BatchSnapshot, BatchView, LookEnd, LookEvent, RowOutcome } from './batch-backend.js';
-import type { PlannedConsent } from './batch-planner.js';
+import { toIso, type PlannedConsent } from './batch-planner.js';
 import { decideFailedRow } from './retry-policy.js';
 
 /**
  * Fewer than 10 consents go through the single FI request API (`/fi/request`, then
  * `/consent/firequest/status` until DATA_READY, then `/getallfidata`). They look like a
- * small batch to the watch and to the streams: batch id `single-<reference>`, row id =
+ * small batch to the watch and to the streams: batch id from `singleBatchId`, row id =
  * position + 1, `request_mode: "single"`. Sessions live in state from the moment FinPro names
  * them, so a resumed sync polls them instead of spending the consents' fetch quota again.
  */
 export const SINGLE_BATCH_PREFIX = 'single-';
+
+/**
+ * The batch id of single FI requests: `single-<chunk>[-r<attempt>]-<digest>`, the digest (64
+ * bits of SHA-256) over the consents in row order with their range starts. It names the work,
+ * never the clock, so a seeded sandbox gives the same bulk_batches / bulk_batch_rows keys on
+ * every run and a sync repeating the same requests reuses them (as the sandbox's own batch and
+ * session ids leave the clock out). The range end stays out: unless configured it is the
+ * sync's now. Within a sync a chunk has one batch per attempt, so no two batches share an id;
+ * state keys batches by reference id, not by this id.
+ */
+export function singleBatchId(chunk: number, attempt: number, consents: readonly PlannedConsent[]): string {
+  const work = JSON.stringify(consents.map((c) => [c.consentId, toIso(c.from)]));
+  const digest = createHash('sha256').update(work).digest('hex').slice(0, 16);
+  return `${SINGLE_BATCH_PREFIX}${chunk}${attempt === 0 ? '' : `-r${attempt}`}-${digest}`;
+}
 
 /** Per-consent answers of `/fi/request`: they fail the row, not the sync. */
 const PER_CONSENT_REQUEST_CODES = new Set(['InvalidConsentId', 'ConsentExpired', 'ConsentRevoked', 'ConsentPaused', 'QuotaExceeded', 'InvalidDateRange']);
@@ -38,7 +54,7 @@ const EVENT_FAILURES: Record<string, string> = {
 export function plannedSingleBatch(args: { referenceId: string; chunk: number; attempt: number; consents: readonly PlannedConsent[] }): InFlightBatch {
   return {
     ref: args.referenceId,
-    batch_id: SINGLE_BATCH_PREFIX + args.referenceId,
+    batch_id: singleBatchId(args.chunk, args.attempt, args.consents),
     chunk: args.chunk,
     attempt: args.attempt,
     mode: 'single',

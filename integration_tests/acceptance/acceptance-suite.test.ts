@@ -140,7 +140,6 @@ describe('acceptance-test-config.yml, loaded as CAT loads it', () => {
     const sample = parseConfig(readJson('sample_config.json'));
     expect(sample.base_url).toBe('http://127.0.0.1:18080');
     expect(sample.fi_data_range_from, 'a fixed range start keeps primary keys stable').toBeDefined();
-    // Single FI requests are keyed by `single-<reference id>`, which carries the sync time.
     expect(new Set(sample.consent_ids).size, 'enough consents for Bulk Data Fetch, whose ids the sandbox derives').toBeGreaterThanOrEqual(BULK_MIN_CONSENTS);
     expect(parseConfig(readJson('invalid_config.json')).credentials.client_secret).not.toBe(sample.credentials.client_secret);
     for (const file of ['sample_state.json', 'abnormal_state.json']) {

@@ -21,6 +21,8 @@ export interface FakeBatch {
   batch_id: string;
   batch_status: string;
   rows: FakeRow[];
+  /** Summary counts that disagree with the rows (a server miscounting): they replace the counted ones. */
+  summary?: Partial<Record<'total' | 'ready' | 'in_progress' | 'completed' | 'failed', number>>;
 }
 
 export type Fault = 'lose-answer' | '503' | { status: number; errorCode: string };
@@ -119,7 +121,7 @@ export class FakeFinpro {
       data: {
         batch_id: batch.batch_id,
         batch_status: batch.batch_status,
-        summary: { total: batch.rows.length, ready: count('READY'), in_progress: count('IN_PROGRESS'), completed: count('COMPLETED'), failed: count('FAILED') },
+        summary: { total: batch.rows.length, ready: count('READY'), in_progress: count('IN_PROGRESS'), completed: count('COMPLETED'), failed: count('FAILED'), ...batch.summary },
         metadata: { last_updated_at: '2024-06-01T00:00:00.000Z' },
         pagination: { page, limit, total: rows.length, total_pages: totalPages, has_next: page < totalPages },
         records: rows.slice((page - 1) * limit, page * limit),
