@@ -10,7 +10,7 @@ import { logMessage, streamStatusMessage } from './protocol/message-factory.js';
 import type { ReadInput } from './read-input.js';
 import { FiRecordOutlet } from './personal-data/fi-record-outlet.js';
 import { StateManager } from './state/state-manager.js';
-import type { StreamState } from './state/read-state.js';
+import type { StreamState } from './state/stream-state.js';
 import { SyncProgressKeeper } from './state/sync-progress-keeper.js';
 import type { StreamName } from './streams/stream-registry.js';
 

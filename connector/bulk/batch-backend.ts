@@ -1,4 +1,4 @@
-import type { InFlightBatch, SingleSession } from '../state/read-state.js';
+import type { InFlightBatch, SingleSession } from '../state/stream-state.js';
 import type { PlannedConsent } from './batch-planner.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { InFlightBatch } from '../state/read-state.js';
+import type { InFlightBatch } from '../state/stream-state.js';
 import { BatchWatch, type WatchDeps } from './batch-watch.js';
 import { BULK_MIN_CONSENTS, type PlannedConsent } from './batch-planner.js';
 import { scheduleBatch } from './batch-scheduler.js';

@@ -1,4 +1,4 @@
-import type { InFlightBatch } from '../state/read-state.js';
+import type { InFlightBatch } from '../state/stream-state.js';
 import { bulkBatchRecord } from '../streams/bulk-batches-stream.js';
 import { bulkBatchRowRecord } from '../streams/bulk-batch-rows-stream.js';
 import type { BatchSnapshot, RowOutcome } from './batch-backend.js';

@@ -1,7 +1,7 @@
 import { TransientError } from '../errors/connector-errors.js';
 import type { FiDataHarvester } from '../fetch/fi-data-harvester.js';
 import { runPool } from '../fetch/worker-pool.js';
-import type { InFlightBatch, SingleSession } from '../state/read-state.js';
+import type { InFlightBatch, SingleSession } from '../state/stream-state.js';
 import { decodeRanges, encodeRanges } from '../state/range-set.js';
 import type { SyncProgressKeeper } from '../state/sync-progress-keeper.js';
 import type { StateManager } from '../state/state-manager.js';

@@ -7,7 +7,7 @@ import { fnv1a } from '../state/state-transitions.js';
 import type { BatchBackend, BatchSnapshot, BatchView, LookEnd, LookEvent, RowOutcome } from './batch-backend.js';
 import type { PlannedConsent } from './batch-planner.js';
 import { PageWalk, passDue } from './page-walk.js';
-import { decideFailedRow, KNOWN_ELIGIBILITIES } from './retry-policy.js';
+import { decideFailedRow, KNOWN_ELIGIBILITIES } from './row-retry-policy.js';
 
 type RowStatus = 'COMPLETED' | 'FAILED';
 

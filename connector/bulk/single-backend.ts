@@ -4,12 +4,12 @@ import { FinproTransientError, type FinproClient } from '../finpro/finpro-client
 import { fiRequest, fiRequestStatus, fiRequestStatusByConsent } from '../finpro/finpro-endpoints.js';
 import type { FiStatusData } from '../finpro/finpro-responses.js';
 import { runPool } from '../fetch/worker-pool.js';
-import type { InFlightBatch, SingleSession } from '../state/read-state.js';
+import type { InFlightBatch, SingleSession } from '../state/stream-state.js';
 import type { LogLevel } from '../protocol/airbyte-message.js';
 import { writeOnce } from './ambiguous-write.js';
 import type { BatchBackend, BatchSnapshot, BatchView, LookEnd, LookEvent, RowOutcome } from './batch-backend.js';
 import { toIso, type PlannedConsent } from './batch-planner.js';
-import { decideFailedRow } from './retry-policy.js';
+import { decideFailedRow } from './row-retry-policy.js';
 
 /**
  * Fewer than 10 consents go through the single FI request API (`/fi/request`, then

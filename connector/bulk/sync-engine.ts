@@ -1,6 +1,6 @@
 import { consentListHash, consentSetSignature, baseAfterSync, leastProgress, watermarkOf } from '../state/state-transitions.js';
 import { isSyncFinished, orphanChunks } from '../state/sync-progress-transitions.js';
-import type { Base, InFlightBatch, SyncProgress } from '../state/read-state.js';
+import type { Base, InFlightBatch, SyncProgress } from '../state/stream-state.js';
 import type { MessageEmitter } from '../protocol/message-emitter.js';
 import { planSync, type SyncPlan } from './batch-planner.js';
 import { BatchLauncher } from './batch-launcher.js';

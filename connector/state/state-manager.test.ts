@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AirbyteMessage } from '../protocol/airbyte-message.js';
 import { CollectingSink } from '../protocol/message-emitter.js';
 import type { StreamName } from '../streams/stream-registry.js';
-import type { StreamState, SyncProgress } from './read-state.js';
+import type { StreamState, SyncProgress } from './stream-state.js';
 import { StateManager } from './state-manager.js';
 import { SyncProgressKeeper } from './sync-progress-keeper.js';
 

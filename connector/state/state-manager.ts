@@ -3,7 +3,7 @@ import { ConfigError } from '../errors/connector-errors.js';
 import type { MessageSink } from '../protocol/message-emitter.js';
 import { recordMessage, streamStateMessage } from '../protocol/message-factory.js';
 import type { StreamName } from '../streams/stream-registry.js';
-import { StreamState, type Base, type SyncProgress } from './read-state.js';
+import { StreamState, type Base, type SyncProgress } from './stream-state.js';
 import { SyncProgressKeeper, type SyncProgressView } from './sync-progress-keeper.js';
 import { baseAfterCompletion, emptyState, syncToResume, withCursor } from './state-transitions.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { consentSketch, consentsNotIn } from './consent-sketch.js';
 import { addToRanges, decodeRanges, encodeRanges } from './range-set.js';
-import type { SyncProgress } from './read-state.js';
+import type { SyncProgress } from './stream-state.js';
 import { baseAfterCompletion, baseAfterSync, consentSetSignature, emptyState, syncToResume, watermarkOf, withCursor } from './state-transitions.js';
 import { StateManager } from './state-manager.js';
 

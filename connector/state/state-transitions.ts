@@ -1,5 +1,5 @@
 import { consentSketch } from './consent-sketch.js';
-import type { Base, StreamState, SyncProgress } from './read-state.js';
+import type { Base, StreamState, SyncProgress } from './stream-state.js';
 
 /**
  * How one stream's own part of the state moves (its cursor, its base), as pure functions;

@@ -1,4 +1,4 @@
-import type { SyncProgress } from './read-state.js';
+import type { SyncProgress } from './stream-state.js';
 import { nextSync, type SyncEvent } from './sync-progress-transitions.js';
 
 /** What a checkpoint needs of the sync in flight: a copy to put in every stream's STATE. */

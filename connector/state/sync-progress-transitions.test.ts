@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InFlightBatch, SyncProgress } from './read-state.js';
+import type { InFlightBatch, SyncProgress } from './stream-state.js';
 import { isSyncFinished, nextSync, orphanChunks } from './sync-progress-transitions.js';
 
 const sync: SyncProgress = { time: '2026-03-10T12:00:00.000Z', base_id: null, fingerprint: 'f', chunks: 2, next_chunk: 0, done_chunks: '', failed_at: '', batches: [] };

@@ -1,5 +1,5 @@
 import { addToRanges, decodeRanges } from './range-set.js';
-import type { InFlightBatch, SyncProgress } from './read-state.js';
+import type { InFlightBatch, SyncProgress } from './stream-state.js';
 
 /**
  * How the sync in flight moves, as a pure function of (progress, event): the engine keeps one

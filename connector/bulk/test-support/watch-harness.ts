@@ -1,7 +1,7 @@
 import type { HarvestTarget } from '../../fetch/fi-data-harvester.js';
 import type { AirbyteMessage } from '../../protocol/airbyte-message.js';
 import type { MessageSink } from '../../protocol/message-emitter.js';
-import type { InFlightBatch, StreamState } from '../../state/read-state.js';
+import type { InFlightBatch, StreamState } from '../../state/stream-state.js';
 import { StateManager } from '../../state/state-manager.js';
 import { SyncProgressKeeper } from '../../state/sync-progress-keeper.js';
 import type { StreamName } from '../../streams/stream-registry.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nextPollIntervalMs } from './poll-backoff.js';
-import { correctedRange, decideFailedRow } from './retry-policy.js';
+import { correctedRange, decideFailedRow } from './row-retry-policy.js';
 import { backoffDelayMs, parseRetryAfterMs } from '../finpro/retry-backoff.js';
 
 const NOW = '2026-03-10T12:00:00.000Z';
