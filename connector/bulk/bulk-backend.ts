@@ -157,8 +157,7 @@ export class BulkBackend implements BatchBackend {
       full: full || target === null,
     });
     this.lastPassAt[status] = this.deps.now();
-    // FinPro's now: a corrected range must not end after it, whatever our clock says.
-    const nowIso = new Date(this.deps.client.clock.now()).toISOString();
+    const nowIso = this.deps.client.clock.nowIso();
     for (let page = walk.next(); page !== undefined; page = walk.next()) {
       const data = page === 1 && head !== undefined ? head : await this.page(view, status, page);
       if (data.metadata?.global_config) this.globalConfig = data.metadata.global_config;

@@ -89,8 +89,7 @@ export class SingleBackend implements BatchBackend {
       this.announced = true;
     }
     const ended: RowOutcome[] = [];
-    // FinPro's now: a corrected range must not end after it, whatever our clock says.
-    const nowIso = new Date(this.deps.client.clock.now()).toISOString();
+    const nowIso = this.deps.client.clock.nowIso();
     // Sessions are independent: look at them side by side (a 429's Retry-After then costs one wait for all of them, not one each).
     const open = sessions.map((_, i) => i).filter((i) => !view.done.has(i + 1));
     await runPool(open, this.deps.maxConcurrency, async (i) => {
@@ -216,7 +215,7 @@ export class SingleBackend implements BatchBackend {
         attempt: view.entry.attempt,
       },
       this.deps.maxRetries,
-      new Date(this.deps.client.clock.now()).toISOString(),
+      this.deps.client.clock.nowIso(),
     );
     if (decision.kind === 'retry') {
       session.rf = decision.from;

@@ -98,7 +98,7 @@ export class SyncEngine {
     if (Math.abs(skewMs) > 60_000) {
       this.ctx.log('WARN', `FinPro's clock is ${Math.round(Math.abs(skewMs) / 1000)} s ${skewMs > 0 ? 'ahead of' : 'behind'} this machine's: ranges end at the earlier of the two.`);
     }
-    const syncTime = new Date(this.ctx.client.clock.now()).toISOString();
+    const syncTime = this.ctx.client.clock.nowIso();
     const plan = this.plan(syncTime, base);
     const started: SyncProgress = {
       time: plan.syncTime,

@@ -37,6 +37,11 @@ export class FinproClock {
     return this.offsetMs === undefined ? local : Math.min(local, local + this.offsetMs);
   }
 
+  /** `now()` as ISO-8601 UTC: where a range ends (a corrected range must not end after it, whatever our clock says). */
+  nowIso(): string {
+    return new Date(this.now()).toISOString();
+  }
+
   /** FinPro's clock minus ours, in ms (0 until an answer told it). */
   get skewMs(): number {
     return this.offsetMs ?? 0;
