@@ -1,3 +1,4 @@
+import type { BatchView as BatchRecordView } from '../streams/bulk-batches-stream.js';
 import type { InFlightBatch, SingleSession } from '../state/stream-state.js';
 import type { PlannedConsent } from './batch-planner.js';
 
@@ -40,19 +41,11 @@ export interface RowOutcome {
 }
 
 /** The batch as a backend sees it, for its bulk_batches record. */
-export interface BatchSnapshot {
+export type BatchSnapshot = Pick<BatchRecordView, 'total' | 'ready' | 'inProgress' | 'completed' | 'failed' | 'progressPercentage' | 'fileName' | 'submittedAt' | 'globalConfig'> & {
   status: string;
-  total: number | null;
-  ready: number | null;
-  inProgress: number | null;
-  completed: number | null;
-  failed: number | null;
-  progressPercentage: number | null;
-  fileName: string | null;
-  submittedAt: string | null;
-  globalConfig: Record<string, unknown> | null;
+  /** FinPro's own time of the change, when it gives one (the record falls back to ours). */
   updatedAt: string | null;
-}
+};
 
 /** What a look yields, in order: the watch handles each before the backend goes on. */
 export type LookEvent =
