@@ -190,9 +190,10 @@ function mapElement(source: Row, fields: FieldIndex, path: string, unmapped: Unm
   ranks.fill(-1, 0, columns.length);
   values.fill(null, 0, columns.length);
   let extra: Row | null = null;
+  let position = 0;
   for (const key in source) {
     const value = source[key];
-    const slot = fields.slots.get(key);
+    const slot = fields.slotAt(key, position++);
     if (slot === undefined) {
       if (wantExtra) (extra ??= {})[key] = value;
       continue;

@@ -36,7 +36,17 @@ export interface FieldIndex {
    * from a row's content does not depend on whether its nulls were left out.
    */
   readonly fullRow: (row: Record<string, unknown>) => Record<string, unknown>;
+  /**
+   * `slots.get(key)` for the key at `position` of an element's own keys. The elements of one
+   * list nearly always share their key order (one converter wrote them all), so the slot the
+   * key at each position had last time is remembered: a repeated key costs one comparison
+   * of interned strings instead of a hash lookup.
+   */
+  readonly slotAt: (key: string, position: number) => FieldSlot | undefined;
 }
+
+/** Key positions remembered by slotAt: a hostile element with thousands of keys keeps no more. */
+const REMEMBERED_POSITIONS = 64;
 
 export interface RowLayout {
   /** Keys every row starts with, null until the stream fills them (its record's key...). */
@@ -89,5 +99,17 @@ export function fieldIndex(columns: readonly ColumnSpec[], layout: RowLayout = {
     for (const key of keys) full[key] = row[key] ?? null;
     return full;
   };
-  return { columns, slots, makeRow, fullRow };
+  // A memo of the lookups above, not state: slotAt answers the same whatever it remembers.
+  const seenKeys: string[] = [];
+  const seenSlots: Array<FieldSlot | undefined> = [];
+  const slotAt = (key: string, position: number): FieldSlot | undefined => {
+    if (seenKeys[position] === key) return seenSlots[position];
+    const slot = slots.get(key);
+    if (position < REMEMBERED_POSITIONS) {
+      seenKeys[position] = key;
+      seenSlots[position] = slot;
+    }
+    return slot;
+  };
+  return { columns, slots, makeRow, fullRow, slotAt };
 }
