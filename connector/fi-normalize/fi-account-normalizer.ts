@@ -90,7 +90,7 @@ export function normalizeFiAccount(account: Row, options: NormalizeOptions = ALL
     if (!options.transactions) continue;
     for (const element of list) {
       const row = pushRow(element, spec, TRANSACTION_FIELDS, transactions, unmapped);
-      if (row !== undefined && row['txn_id'] === null) {
+      if (row !== undefined && row['txn_id'] === undefined) {
         // A stable id from the content (never the position, which moves when the range does); identical twins are numbered.
         row['txn_id'] = numbered((twins ??= new Map()), `h:${contentHash(spec.item, element)}`);
       }
@@ -190,9 +190,10 @@ function mapElement(source: Row, fields: FieldIndex, path: string, unmapped: Unm
   ranks.fill(-1, 0, columns.length);
   values.fill(null, 0, columns.length);
   let extra: Row | null = null;
+  let position = 0;
   for (const key in source) {
     const value = source[key];
-    const slot = fields.slots.get(key);
+    const slot = fields.slotAt(key, position++);
     if (slot === undefined) {
       if (wantExtra) (extra ??= {})[key] = value;
       continue;
@@ -267,15 +268,15 @@ function shown(value: unknown): string {
 function assignHoldingIds(rows: Row[]): void {
   const ids = rows.map((row) => {
     const what = row['isin'] ?? row['scheme_code'] ?? row['scheme_name'] ?? row['issuer_name'];
-    if (what === null) return `h:${contentHash('Holding', row)}`;
-    return [row['tier'], what, row['folio_no'] ?? row['demat_id']].filter((part) => part !== null).join(':');
+    if (what === undefined) return `h:${contentHash('Holding', HOLDING_FIELDS.fullRow(row))}`;
+    return [row['tier'], what, row['folio_no'] ?? row['demat_id']].filter((part) => part !== undefined).join(':');
   });
   const counts = new Map<string, number>();
   for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
   const twins = new Map<string, number>();
   rows.forEach((row, i) => {
     let id = ids[i]!;
-    if (counts.get(id)! > 1 && !id.startsWith('h:')) id = `${id}:${contentHash('Holding', row)}`;
+    if (counts.get(id)! > 1 && !id.startsWith('h:')) id = `${id}:${contentHash('Holding', HOLDING_FIELDS.fullRow(row))}`;
     row['holding_id'] = numbered(twins, id);
   });
 }

@@ -67,11 +67,14 @@ const SUMMARY_COLUMNS: readonly ColumnSpec[] = [
 /**
  * Transaction and holding rows are their stream's records in the making: they start with the
  * record's key columns (the stream fills them in place, no copy on the hot path) and end with
- * `tier`, `extra` and the cursor.
+ * `tier`, `extra` and the cursor. They leave out the columns without a value (see
+ * RowLayout.omitNulls); the summary's columns keep them, spread into fi_accounts beside
+ * the raw summary.
  */
 const ROW_HEAD = ['session_id', 'consent_id', 'link_reference_number', 'fi_type'];
-export const TRANSACTION_FIELDS = fieldIndex(TRANSACTION_COLUMNS, ROW_HEAD, ['tier', 'extra', 'fetched_at']);
-export const HOLDING_FIELDS = fieldIndex(HOLDING_COLUMNS, [...ROW_HEAD, 'holding_id'], ['tier', 'extra', 'fetched_at']);
+const ROW_TAIL = ['tier', 'extra', 'fetched_at'];
+export const TRANSACTION_FIELDS = fieldIndex(TRANSACTION_COLUMNS, { head: ROW_HEAD, tail: ROW_TAIL, omitNulls: true });
+export const HOLDING_FIELDS = fieldIndex(HOLDING_COLUMNS, { head: [...ROW_HEAD, 'holding_id'], tail: ROW_TAIL, omitNulls: true });
 export const SUMMARY_FIELDS = fieldIndex(SUMMARY_COLUMNS);
 
 /** The wrapper's account link and masked number, in every spelling providers use. */

@@ -50,12 +50,12 @@ describe('FiRecordOutlet', () => {
     ]);
   });
 
-  it('uses FinPro\'s dataExpiry of a session where it gave one; null without data life or dataExpiry', () => {
+  it('uses FinPro\'s dataExpiry of a session where it gave one; leaves data_expires_at out (null) without data life or dataExpiry', () => {
     const { out, records } = outlet({ personal_data: keep });
     out.noteSessionExpiry('s1', '2026-03-20T05:30:00+05:30');
     expect(out.emit('fi_accounts', { session_id: 's1' }, FETCHED)).toBeUndefined();
     expect(out.emit('fi_accounts', { session_id: 's2' }, FETCHED)).toBeUndefined();
-    expect(records().map((r) => r.data['data_expires_at'])).toEqual(['2026-03-20T00:00:00.000Z', null]);
+    expect(records().map((r) => ('data_expires_at' in r.data ? r.data['data_expires_at'] : 'absent'))).toEqual(['2026-03-20T00:00:00.000Z', 'absent']);
   });
 
   it('applies the personal-data policy to every fi_* stream, a new one included, and to no other', () => {
@@ -64,7 +64,7 @@ describe('FiRecordOutlet', () => {
     expect(out.emit('fi_future' as 'fi_data', { session_id: 's', folio_no: 'F1', holders: [{ pan: 'P' }] }, FETCHED)).toBeUndefined();
     expect(records()).toEqual([
       { stream: 'bulk_batches', data: { pan: 'keep-me' } },
-      { stream: 'fi_future', data: { session_id: 's', folio_no: null, holders: [{}], data_expires_at: null } },
+      { stream: 'fi_future', data: { session_id: 's', folio_no: null, holders: [{}] } },
     ]);
   });
 });

@@ -9,7 +9,7 @@ export type FiRecordSink = Pick<StateManager, 'isSelected' | 'emit'>;
 
 /**
  * The one door FI records pass on their way to the state: every record of a stream named
- * `fi_*` gets `data_expires_at` and then the personal-data policy, so a new FI stream is
+ * `fi_*` gets `data_expires_at` (when anything says it) and then the personal-data policy, so a new FI stream is
  * covered without a change here. Other streams pass through untouched.
  *
  * The cursor the harvester emits with is the fetch time, which is where the data life runs
@@ -45,7 +45,9 @@ export class FiRecordOutlet implements FiRecordSink {
 
   emit(stream: StreamName, data: Record<string, unknown>, cursorMs: number): Promise<void> | undefined {
     if (!stream.startsWith('fi_')) return this.state.emit(stream, data, cursorMs);
-    data['data_expires_at'] = this.expiryOf(data['session_id'], cursorMs);
+    // Left out when nothing says when the data expires: an absent field reads as null.
+    const expiry = this.expiryOf(data['session_id'], cursorMs);
+    if (expiry !== null) data['data_expires_at'] = expiry;
     return this.state.emit(stream, this.policy === null ? data : this.policy.apply(data), cursorMs);
   }
 
