@@ -15,7 +15,16 @@ import type { RecordContext } from './record-typer.js';
 import { DUCKDB_DECIMAL, duckdbDialect, quoteIdent } from './sql-dialect.js';
 import type { TablePlan } from './table-mapping.js';
 
-/** Rows of one stream written since the last commit, as JSON lines in a file DuckDB's read_json ingests. */
+/** A staging file that is complete: it waits for the next commit's read_json. */
+interface WrittenFile {
+  readonly out: WriteStream;
+  readonly rows: number;
+  /** UTF-8 bytes of its longest line (read_json's maximum_object_size). */
+  readonly longest: number;
+  readonly context: IngestContext;
+}
+
+/** Rows of one stream written since the last commit, as JSON lines in files DuckDB's read_json ingests. */
 interface StagingFile {
   readonly plan: TablePlan;
   /** The sync id and generation of the rows (the same for every row of a stream in one load). */
@@ -26,7 +35,15 @@ interface StagingFile {
   longest: number;
   /** Lines not yet handed to `out`. */
   pending: string;
+  /** Lines and text of `out`'s current read_json chunk (2,048 lines): past the budget's chunk size, `out` is cut. */
+  chunkRows: number;
+  chunkChars: number;
+  /** Earlier files of this commit, cut so that no read_json chunk outgrows DuckDB's share. */
+  written: WrittenFile[];
 }
+
+/** read_json's vector size: it reads a file in chunks of this many lines. */
+const READ_JSON_CHUNK_ROWS = 2048;
 
 const WRITE_CHARS = 2 ** 20;
 
@@ -103,7 +120,7 @@ export class DuckDbDestination implements LoadDestination {
       }
       const previous = this.files.get(plan.table);
       if (previous !== undefined) await this.closeFile(previous);
-      this.files.set(plan.table, { plan, context: { syncId: 0, generationId: 0 }, out: createWriteStream(join(this.scratch, `${plan.table}-${++this.fileCount}.jsonl`)), rows: 0, longest: 0, pending: '' });
+      this.files.set(plan.table, { plan, context: { syncId: 0, generationId: 0 }, out: this.newFile(plan), rows: 0, longest: 0, pending: '', chunkRows: 0, chunkChars: 0, written: [] });
     }
   }
 
@@ -154,8 +171,27 @@ export class DuckDbDestination implements LoadDestination {
     const most = line.length * 3;
     if (most + 1024 > DEFAULT_MAXIMUM_OBJECT_SIZE && most > file.longest) file.longest = Math.max(file.longest, Buffer.byteLength(line));
     file.pending += line;
+    if (++file.chunkRows === READ_JSON_CHUNK_ROWS) file.chunkRows = file.chunkChars = 0;
+    else if ((file.chunkChars += line.length) > this.memory.duckdbChunkChars) return this.cut(file);
     if (file.pending.length < WRITE_CHARS) return undefined;
     return this.writePending(file);
+  }
+
+  private newFile(plan: TablePlan): WriteStream {
+    return createWriteStream(join(this.scratch, `${plan.table}-${++this.fileCount}.jsonl`));
+  }
+
+  /**
+   * Ends the file at a chunk that reached the budget's chunk size (large records: fi_data's
+   * documents) and goes on in a new one; the commit reads each file by its own read_json.
+   */
+  private cut(file: StagingFile): Promise<void> | undefined {
+    const written = this.writePending(file);
+    file.written.push({ out: file.out, rows: file.rows, longest: file.longest, context: file.context });
+    file.out.end();
+    file.out = this.newFile(file.plan);
+    file.rows = file.longest = file.chunkRows = file.chunkChars = 0;
+    return written;
   }
 
   /** Writes the gathered lines; when the file's buffer is full the producer waits for it to drain (backpressure). */
@@ -177,20 +213,15 @@ export class DuckDbDestination implements LoadDestination {
   }
 
   /**
-   * Moves a stream's written rows into its staging table through read_json. The file is swapped
+   * Moves a stream's written rows into its staging table through read_json. The files are swapped
    * for a fresh one before anything is awaited: records staged meanwhile (the producer goes on
    * while a commit runs) land in the next file, never in one being read.
    */
-  private swap(file: StagingFile): (() => Promise<void>) | undefined {
-    if (file.rows === 0) return undefined;
-    void this.writePending(file);
-    const { out, rows, longest } = file;
-    file.out = createWriteStream(join(this.scratch, `${file.plan.table}-${++this.fileCount}.jsonl`));
-    file.rows = 0;
-    file.longest = 0;
-    out.end();
-    const context = file.context;
-    return () => this.ingest(file.plan, context, out, rows, longest);
+  private swap(file: StagingFile): (() => Promise<void>)[] {
+    if (file.rows > 0) this.cut(file);
+    const written = file.written;
+    file.written = [];
+    return written.map(({ out, rows, longest, context }) => () => this.ingest(file.plan, context, out, rows, longest));
   }
 
   private async ingest(plan: TablePlan, context: IngestContext, out: WriteStream, rows: number, longest: number): Promise<void> {
@@ -238,8 +269,8 @@ export class DuckDbDestination implements LoadDestination {
 
   private async commitOnce(commitStatements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void> {
     // Every file is swapped first, synchronously; then ingested one by one on the one connection.
-    const ingests = [...this.files.values()].map((file) => this.swap(file));
-    for (const ingest of ingests) if (ingest !== undefined) await ingest();
+    const ingests = [...this.files.values()].flatMap((file) => this.swap(file));
+    for (const ingest of ingests) await ingest();
     await this.connection.run('BEGIN TRANSACTION');
     try {
       for (const choice of commitStatements) {
@@ -273,7 +304,10 @@ export class DuckDbDestination implements LoadDestination {
 
   async close(): Promise<void> {
     // Rows left in a staging file or table are dropped with it: they were never committed.
-    for (const file of this.files.values()) await this.closeFile(file).catch(() => undefined);
+    for (const file of this.files.values()) {
+      for (const written of file.written) if (!written.out.closed) written.out.end();
+      await this.closeFile(file).catch(() => undefined);
+    }
     this.files.clear();
     this.connection.closeSync();
     this.instance.closeSync();
