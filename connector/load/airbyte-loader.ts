@@ -1,3 +1,4 @@
+import PQueue from 'p-queue';
 import { ConfigError } from '../errors/connector-errors.js';
 import type { AirbyteMessage, AirbyteStateMessage, MessageOf } from '../protocol/airbyte-message.js';
 import type { MessageSink } from '../protocol/message-emitter.js';
@@ -76,9 +77,12 @@ export interface LoaderStats {
 export class AirbyteLoader implements MessageSink {
   private readonly streams = new Map<string, StreamProgress>();
   private seq = 0;
-  private tail: Promise<void> | undefined;
-  /** The commit running in the background, if any. */
-  private commitTail: Promise<void> | undefined;
+  /** Messages whose handling waits for an earlier one's promise (a commit or bulk write), in order. */
+  private readonly queue = new PQueue({ concurrency: 1 });
+  /** Commits run in the background, one at a time, in checkpoint order. */
+  private readonly commitQueue = new PQueue({ concurrency: 1 });
+  /** The commit queued last: the next one's producer waits for it (backpressure). */
+  private lastCommit: Promise<void> | undefined;
   private commitFailure: { error: unknown } | undefined;
   private lastCommitAt: number;
   private commits = 0;
@@ -111,22 +115,15 @@ export class AirbyteLoader implements MessageSink {
     this.lastCommitAt = this.now();
   }
 
-  /** Messages are handled one at a time; while a commit or bulk write runs, the producer waits on the promise. */
+  /**
+   * Messages are handled one at a time; while a commit or bulk write runs, the producer waits on
+   * the promise. Nothing goes through the queue while it is idle and a message is handled at
+   * once (nearly every record): no promise per record.
+   */
   emit(message: AirbyteMessage): Promise<void> | undefined {
-    if (this.tail !== undefined) {
-      const next = this.tail.then(() => this.handle(message));
-      return this.track(next);
-    }
+    if (this.queue.size > 0 || this.queue.pending > 0) return this.queue.add(async () => this.handle(message));
     const result = this.handle(message);
-    return result === undefined ? undefined : this.track(result);
-  }
-
-  private track(promise: Promise<void>): Promise<void> {
-    const tracked = promise.finally(() => {
-      if (this.tail === tracked) this.tail = undefined;
-    });
-    this.tail = tracked;
-    return tracked;
+    return result === undefined ? undefined : this.queue.add(() => result);
   }
 
   private handle(message: AirbyteMessage): Promise<void> | undefined {
@@ -168,18 +165,19 @@ export class AirbyteLoader implements MessageSink {
     progress.stagedRows += 1;
     progress.recordsReceived += 1;
     const seq = progress.lastSeq;
+    const staging = this.destination.staging;
     let stage: () => Promise<void> | undefined;
-    if (this.destination.rowFormat === 'json') {
+    if (staging.format === 'json') {
       // Unparsed data has no key for JS to compare: the commit asks the database (merge()).
       if (raw === undefined) progress.keys.add(keyOfData(plan, message.record.data));
       else progress.unseenKeys = true;
       const json = raw ?? JSON.stringify(message.record.data);
-      stage = () => this.destination.stageJson(plan, seq, json, context);
+      stage = () => staging.stage(plan, seq, json, context);
     } else {
       const data = raw === undefined ? message.record.data : (JSON.parse(raw) as Record<string, unknown>);
       const cells = stagingCells(plan, data, context, this.destination.dialect.decimalLimits);
       progress.keys.add(keyOf(plan, cells));
-      stage = () => this.destination.stage(plan, seq, cells);
+      stage = () => staging.stage(plan, seq, cells);
     }
     // Pending checkpoints are committed when the next record shows the burst of STATEs is over;
     // the record is staged after the commit, never while its transaction runs.
@@ -229,7 +227,7 @@ export class AirbyteLoader implements MessageSink {
     if (pendingRows >= (this.options.maxPendingRows ?? DEFAULT_MAX_PENDING_ROWS)) return true;
     // A commit due by time waits for the one still running instead of the read waiting for it:
     // it goes with the first record after that one ends. Only the row bound (the memory budget) makes the read wait.
-    if (this.commitTail !== undefined) return false;
+    if (this.commitQueue.pending > 0) return false;
     return this.now() - this.lastCommitAt >= (this.options.minCommitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS);
   }
 
@@ -271,20 +269,16 @@ export class AirbyteLoader implements MessageSink {
     }
     if (statements.length === 0 && states.length === 0) return undefined;
     this.lastCommitAt = this.now();
-    const previous = this.commitTail;
-    const run = (previous ?? Promise.resolve()).then(async () => {
+    const previous = this.commitQueue.pending > 0 ? this.lastCommit : undefined;
+    const run = this.commitQueue.add(async () => {
       if (this.commitFailure !== undefined) return;
       await this.destination.commit(statements, states);
       for (const [progress, rows] of committed) progress.recordsCommitted += rows;
       this.commits += 1;
       this.statesCommitted += states.length;
     });
-    const tracked: Promise<void> = run.catch((error: unknown) => {
+    this.lastCommit = run.catch((error: unknown) => {
       this.commitFailure ??= { error };
-    });
-    this.commitTail = tracked;
-    void tracked.finally(() => {
-      if (this.commitTail === tracked) this.commitTail = undefined;
     });
     return previous;
   }
@@ -306,8 +300,10 @@ export class AirbyteLoader implements MessageSink {
 
   /** Waits for the commit under way, if any (a kill after it, or a test's look at the tables). */
   async settled(): Promise<void> {
-    if (this.tail !== undefined) await this.tail.catch(() => undefined);
-    while (this.commitTail !== undefined) await this.commitTail;
+    await this.queue.onIdle();
+    await this.commitQueue.onIdle();
+    // A commit's failure is recorded by the catch above, a microtask after the queue's own settling.
+    await this.lastCommit;
     this.throwIfCommitFailed();
   }
 
@@ -317,7 +313,7 @@ export class AirbyteLoader implements MessageSink {
    * the source is about to act on survives a kill.
    */
   async barrier(): Promise<void> {
-    if (this.tail !== undefined) await this.tail;
+    await this.queue.onIdle();
     this.throwIfCommitFailed();
     this.commitPending();
     await this.settled();
@@ -329,7 +325,7 @@ export class AirbyteLoader implements MessageSink {
    * a source that ended cleanly finished them; one that failed did not, and the old table stays.
    */
   async finish(sourceSucceeded: boolean): Promise<void> {
-    if (this.tail !== undefined) await this.tail;
+    await this.queue.onIdle();
     this.throwIfCommitFailed();
     const swaps = [...this.streams.values()].filter(
       (progress) => progress.stream.mode === 'overwrite' && !progress.swapped && progress.status === undefined && sourceSucceeded && (progress.stagedRows > 0 || progress.pendingState !== undefined),

@@ -49,6 +49,22 @@ describe('DuckDB under the memory budget', () => {
     }
   });
 
+  it('commits many large records at once within the smallest budget: the staging files are cut before a read_json chunk outgrows DuckDB\'s share', async () => {
+    const destination = await DuckDbDestination.open(join(dir, `wide-${++files}.duckdb`), memoryBudget(256e6, 2));
+    try {
+      // 1,000 fi_data documents of ~25 KB: 25 MB in fewer than 2,048 lines, one read_json chunk had it been one file (out of memory with a 73 MiB pool).
+      const document = (i: number) => ({ Account: { Transactions: Array.from({ length: 200 }, (_, t) => ({ txnId: `${i}-${t}`, amount: '1250.50', narration: 'UPI/PAYMENT/'.padEnd(80, 'x') })) } });
+      const records = Array.from({ length: 1000 }, (_, i) =>
+        record('fi_data', { session_id: `s-${i}`, consent_id: `c-${i}`, link_reference_number: `l-${i}`, fi_type: 'DEPOSIT', fip_id: 'fip', data: document(i), fetched_at: '2025-06-01T00:00:00Z' }),
+      );
+      await feed(destination, [loadStream('fi_data')], [...records, state('fi_data', {}, 1)]);
+      const rows = await destination.query('SELECT count(*) AS n, count(DISTINCT session_id) AS sessions FROM fi_data');
+      expect(rows).toEqual([{ n: '1000', sessions: '1000' }]);
+    } finally {
+      await destination.close();
+    }
+  });
+
   it('a record too large for DuckDB\'s share is a config error naming memory_limit, and commits nothing', async () => {
     const path = join(dir, `too-big-${++files}.duckdb`);
     const destination = await DuckDbDestination.open(path, memoryBudget(256e6, 2));

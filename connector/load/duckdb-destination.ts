@@ -1,50 +1,26 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { ConfigError } from '../errors/connector-errors.js';
-import { AirbyteStateMessage } from '../protocol/airbyte-message.js';
-import { debugToStderr } from '../protocol/stderr-logger.js';
-import { chosenStatements, stateStreamName, type CommitStatement, type LoadDestination, type PreparedTable } from './load-destination.js';
-import { DEFAULT_MAXIMUM_OBJECT_SIZE, ingestSql, type IngestContext } from './duckdb-ingest-sql.js';
+import type { AirbyteStateMessage } from '../protocol/airbyte-message.js';
+import { commitInTransaction } from './commit-transaction.js';
+import { existingColumns, readSavedStates } from './destination-introspection.js';
+import { DuckDbJsonStaging } from './duckdb-json-staging.js';
+import type { CommitStatement, LoadDestination, PreparedTable, SqlRunner } from './load-destination.js';
 import { DUCKDB_ALLOCATOR_FLUSH_BYTES, formatBytes, memoryBudget, type MemoryBudget } from './memory-budget.js';
-import { EXISTING_COLUMNS_SQL, prepareTableSql } from './load-sql.js';
-import type { RecordContext } from './record-typer.js';
+import { prepareTableSql } from './load-sql.js';
 import { DUCKDB_DECIMAL, duckdbDialect, quoteIdent } from './sql-dialect.js';
-import type { TablePlan } from './table-mapping.js';
-
-/** Rows of one stream written since the last commit, as JSON lines in a file DuckDB's read_json ingests. */
-interface StagingFile {
-  readonly plan: TablePlan;
-  /** The sync id and generation of the rows (the same for every row of a stream in one load). */
-  context: IngestContext;
-  out: WriteStream;
-  rows: number;
-  /** UTF-8 bytes of the longest line in `out` (read_json's maximum_object_size). */
-  longest: number;
-  /** Lines not yet handed to `out`. */
-  pending: string;
-}
-
-const WRITE_CHARS = 2 ** 20;
 
 /**
- * A DuckDB file as a destination. Staged rows are written as JSON lines (`{"s":seq,
- * "e":emitted_at,"d":<record data>}`, typed by duckdb-ingest-sql.ts) to a scratch file per stream, and at a checkpoint
- * DuckDB's own bulk JSON reader moves them into a TEMP staging table (in memory; gone if the
- * process dies, which is what makes an uncommitted tail disappear); the checkpoint itself is
- * one SQL transaction. Measured on 113k fi_transactions: the appender cost 1.6 s of the
- * single JS thread (one N-API call per value plus a blocking flush); read_json parses the
- * same rows in DuckDB's threads in ~0.8 s while JS only JSON.stringifies.
+ * A DuckDB file as a destination, on one connection: rows staged as JSON text
+ * (duckdb-json-staging.ts) are read into TEMP staging tables at a commit, and the commit
+ * itself is one SQL transaction (commit-transaction.ts).
  */
 export class DuckDbDestination implements LoadDestination {
   readonly dialect = duckdbDialect;
-  private readonly files = new Map<string, StagingFile>();
-  private fileCount = 0;
-  /** Told of records dropped because their data is not JSON (see ingest). */
-  onSkipped: (message: string) => void = () => undefined;
+  readonly staging: DuckDbJsonStaging;
+  private readonly sql: SqlRunner;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -53,7 +29,15 @@ export class DuckDbDestination implements LoadDestination {
     /** Scratch directory of the staging files; removed on close and, after a kill, on the next open. */
     private readonly scratch: string,
     private readonly memory: MemoryBudget,
-  ) {}
+  ) {
+    this.staging = new DuckDbJsonStaging(connection, scratch, memory);
+    this.sql = {
+      run: async (sql, params) => {
+        await connection.run(sql, params === undefined ? undefined : ([...params] as DuckDBValue[]));
+      },
+      rows: (sql) => this.query(sql),
+    };
+  }
 
   static async open(path: string, memory: MemoryBudget = memoryBudget()): Promise<DuckDbDestination> {
     if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
@@ -91,7 +75,7 @@ export class DuckDbDestination implements LoadDestination {
   }
 
   async prepare(tables: readonly PreparedTable[]): Promise<void> {
-    const existing = await this.existingColumns();
+    const existing = await existingColumns(this.sql);
     const narrow = await this.narrowDecimals();
     for (const { plan } of tables) {
       for (const statement of prepareTableSql(this.dialect, plan, existing.get(plan.table))) await this.connection.run(statement);
@@ -101,21 +85,8 @@ export class DuckDbDestination implements LoadDestination {
           await this.connection.run(`ALTER TABLE ${quoteIdent(plan.table)} ALTER COLUMN ${quoteIdent(column.name)} SET DATA TYPE ${this.dialect.columnType('decimal')}`);
         }
       }
-      const previous = this.files.get(plan.table);
-      if (previous !== undefined) await this.closeFile(previous);
-      this.files.set(plan.table, { plan, context: { syncId: 0, generationId: 0 }, out: createWriteStream(join(this.scratch, `${plan.table}-${++this.fileCount}.jsonl`)), rows: 0, longest: 0, pending: '' });
+      await this.staging.prepare(plan);
     }
-  }
-
-  private async existingColumns(): Promise<Map<string, Set<string>>> {
-    const tables = new Map<string, Set<string>>();
-    for (const row of await this.query(EXISTING_COLUMNS_SQL)) {
-      const table = String(row['table_name']);
-      let columns = tables.get(table);
-      if (columns === undefined) tables.set(table, (columns = new Set()));
-      columns.add(String(row['column_name']));
-    }
-    return tables;
   }
 
   /** `table.column` of every DECIMAL column with fewer places than ours. */
@@ -131,92 +102,8 @@ export class DuckDbDestination implements LoadDestination {
     return false;
   }
 
-  async readStates(): Promise<AirbyteStateMessage[]> {
-    const rows = await this.query('SELECT state FROM _airbyte_state ORDER BY stream_name');
-    return rows.map((row) => AirbyteStateMessage.parse(JSON.parse(String(row['state']))));
-  }
-
-  readonly rowFormat = 'json';
-
-  stage(): Promise<void> | undefined {
-    throw new Error('DuckDbDestination stages records as JSON (stageJson)');
-  }
-
-  stageJson(plan: TablePlan, seq: number, dataJson: string, context: RecordContext): Promise<void> | undefined {
-    const file = this.files.get(plan.table);
-    if (file === undefined) throw new Error(`stream ${plan.stream} was not prepared`);
-    file.rows += 1;
-    if (file.context.syncId !== context.syncId || file.context.generationId !== context.generationId) file.context = { syncId: context.syncId, generationId: context.generationId };
-    // Lines are gathered into ~1 MiB writes: one write per row cost 1.3 s of the JS thread on 120k rows.
-    const line = `{"s":${seq},"e":${context.emittedAt},"d":${dataJson}}\n`;
-    // A UTF-16 unit is 1-3 UTF-8 bytes: only a line that may be the longest and may outgrow
-    // read_json's default object size is measured (ordinary records never are).
-    const most = line.length * 3;
-    if (most + 1024 > DEFAULT_MAXIMUM_OBJECT_SIZE && most > file.longest) file.longest = Math.max(file.longest, Buffer.byteLength(line));
-    file.pending += line;
-    if (file.pending.length < WRITE_CHARS) return undefined;
-    return this.writePending(file);
-  }
-
-  /** Writes the gathered lines; when the file's buffer is full the producer waits for it to drain (backpressure). */
-  private writePending(file: StagingFile): Promise<void> | undefined {
-    const out = file.out;
-    const text = file.pending;
-    file.pending = '';
-    if (text === '' || out.write(text)) return undefined;
-    // A commit may swap and end this file meanwhile; an ending stream never emits 'drain', only 'close'.
-    return new Promise((resolve) => {
-      const done = () => {
-        out.off('drain', done);
-        out.off('close', done);
-        resolve();
-      };
-      out.on('drain', done);
-      out.on('close', done);
-    });
-  }
-
-  /**
-   * Moves a stream's written rows into its staging table through read_json. The file is swapped
-   * for a fresh one before anything is awaited: records staged meanwhile (the producer goes on
-   * while a commit runs) land in the next file, never in one being read.
-   */
-  private swap(file: StagingFile): (() => Promise<void>) | undefined {
-    if (file.rows === 0) return undefined;
-    void this.writePending(file);
-    const { out, rows, longest } = file;
-    file.out = createWriteStream(join(this.scratch, `${file.plan.table}-${++this.fileCount}.jsonl`));
-    file.rows = 0;
-    file.longest = 0;
-    out.end();
-    const context = file.context;
-    return () => this.ingest(file.plan, context, out, rows, longest);
-  }
-
-  private async ingest(plan: TablePlan, context: IngestContext, out: WriteStream, rows: number, longest: number): Promise<void> {
-    const path = String(out.path);
-    if (!out.closed) await once(out, 'close');
-    const startedAt = Date.now();
-    try {
-      await this.connection.run(ingestSql(plan, path, context, longest));
-    } catch (error) {
-      // Records from stdin (`load`) reach this file unparsed, so a line whose data is not JSON
-      // is first seen here. Like any line that is not a protocol message, it is reported and
-      // skipped, not fatal: the rare failure path pays for finding it, the hot path does not.
-      // The failed INSERT left the staging table as it was (one statement, all or nothing).
-      const dropped = /malformed json/i.test(String(error)) ? await dropUnparsableLines(path) : 0;
-      if (dropped === 0) throw error;
-      this.onSkipped(`load: skipped ${dropped} ${plan.stream} record${dropped === 1 ? '' : 's'} whose data is not valid JSON`);
-      await this.connection.run(ingestSql(plan, path, context, longest));
-    }
-    debugToStderr(`duckdb ${Date.now() - startedAt} ms: read_json ${rows} rows of ${plan.stream}`);
-    await rm(path, { force: true });
-  }
-
-  private async closeFile(file: StagingFile): Promise<void> {
-    if (file.out.closed) return;
-    file.out.end();
-    await once(file.out, 'close');
+  readStates(): Promise<AirbyteStateMessage[]> {
+    return readSavedStates(this.sql);
   }
 
   async commit(commitStatements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void> {
@@ -236,25 +123,11 @@ export class DuckDbDestination implements LoadDestination {
     }
   }
 
-  private async commitOnce(commitStatements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void> {
-    // Every file is swapped first, synchronously; then ingested one by one on the one connection.
-    const ingests = [...this.files.values()].map((file) => this.swap(file));
-    for (const ingest of ingests) if (ingest !== undefined) await ingest();
+  private async commitOnce(statements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void> {
+    await this.staging.ingestAll();
     await this.connection.run('BEGIN TRANSACTION');
     try {
-      for (const choice of commitStatements) {
-        for (const statement of await chosenStatements(choice, async (sql) => (await this.query(sql))[0]?.['repeats'] !== false)) {
-          const startedAt = Date.now();
-          await this.connection.run(statement);
-          debugToStderr(`duckdb ${Date.now() - startedAt} ms: ${statement.slice(0, 100)}`);
-        }
-      }
-      for (const state of states) {
-        const stream = stateStreamName(state);
-        const namespace = state.stream?.stream_descriptor.namespace ?? '';
-        await this.connection.run('DELETE FROM _airbyte_state WHERE stream_name = $1 AND stream_namespace = $2', [stream, namespace]);
-        await this.connection.run('INSERT INTO _airbyte_state VALUES ($1, $2, $3, now())', [stream, namespace, JSON.stringify(state)]);
-      }
+      await commitInTransaction(this.sql, statements, states, 'duckdb');
       await this.connection.run('COMMIT');
     } catch (error) {
       await this.connection.run('ROLLBACK').catch(() => undefined);
@@ -273,27 +146,9 @@ export class DuckDbDestination implements LoadDestination {
 
   async close(): Promise<void> {
     // Rows left in a staging file or table are dropped with it: they were never committed.
-    for (const file of this.files.values()) await this.closeFile(file).catch(() => undefined);
-    this.files.clear();
+    await this.staging.close();
     this.connection.closeSync();
     this.instance.closeSync();
     await rm(this.scratch, { recursive: true, force: true });
   }
-}
-
-/** Rewrites a staging file without its lines that are not JSON; returns how many it dropped. */
-async function dropUnparsableLines(path: string): Promise<number> {
-  const lines = (await readFile(path, 'utf8')).split('\n');
-  const kept = lines.filter((line) => {
-    if (line === '') return false;
-    try {
-      JSON.parse(line);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  const dropped = lines.filter((line) => line !== '').length - kept.length;
-  if (dropped > 0) await writeFile(path, kept.length > 0 ? `${kept.join('\n')}\n` : '');
-  return dropped;
 }

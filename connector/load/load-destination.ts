@@ -11,10 +11,12 @@ import type { TablePlan } from './table-mapping.js';
  */
 export type CommitStatement = string | { readonly when: string; readonly then: readonly string[]; readonly otherwise: readonly string[] };
 
-/** The statements to run for `statement`, asking the database through `ask` when it is a choice. */
-export async function chosenStatements(statement: CommitStatement, ask: (sql: string) => Promise<boolean>): Promise<readonly string[]> {
-  if (typeof statement === 'string') return [statement];
-  return (await ask(statement.when)) ? statement.then : statement.otherwise;
+/** A way to run SQL, given by each destination (its own driver), for the pieces both share. */
+export interface SqlRunner {
+  /** Runs one statement; `$1`-style parameters in both databases. */
+  run(sql: string, params?: readonly unknown[]): Promise<void>;
+  /** Rows of a query. */
+  rows(sql: string): Promise<Record<string, unknown>[]>;
 }
 
 /** A table to prepare, and how its stream is loaded (a destination may index for it). */
@@ -24,30 +26,44 @@ export interface PreparedTable {
 }
 
 /**
+ * Rows typed in JS by record-typer.ts (`stagingCells`) and staged as cells (Postgres: COPY text).
+ * `stage` returns a promise while a bulk write runs (backpressure).
+ */
+export interface CellStaging {
+  readonly format: 'cells';
+  stage(plan: TablePlan, seq: number, cells: readonly Cell[]): Promise<void> | undefined;
+}
+
+/**
+ * Rows staged as the record's data JSON text (one line), typed by the database on the way in
+ * (DuckDB: duckdb-ingest-sql.ts). `load` hands over stdin's text unparsed, so data that is not
+ * JSON is first seen by the database: such records are dropped and reported to `onSkipped`.
+ */
+export interface JsonStaging {
+  readonly format: 'json';
+  stage(plan: TablePlan, seq: number, dataJson: string, context: RecordContext): Promise<void> | undefined;
+  onSkipped: (message: string) => void;
+}
+
+/** How a database takes rows in: one format each, so neither implements (and throws on) the other. */
+export type StagingPort = CellStaging | JsonStaging;
+
+/**
  * What the loader needs from a database. The SQL itself comes from load-sql.ts; a destination
- * only runs it, moves staged rows in bulk, and stores states in `_airbyte_state`.
+ * only runs it, moves staged rows in bulk (`staging`), and stores states in `_airbyte_state`
+ * (commit-transaction.ts, in the same transaction as the rows).
  */
 export interface LoadDestination {
   readonly dialect: SqlDialect;
   /** For messages: `duckdb:./finpro.duckdb`, `postgres://user@host/db` (never a password). */
   readonly description: string;
+  readonly staging: StagingPort;
   /** Creates or evolves the final tables and the state table; creates empty staging tables. */
   prepare(tables: readonly PreparedTable[]): Promise<void>;
   /** True when `mergeSql` may upsert into this table with ON CONFLICT on its primary key (a unique index exists). */
   upserts(table: string): boolean;
   /** The states saved by earlier loads, as the STATE messages they came in. */
   readStates(): Promise<AirbyteStateMessage[]>;
-  /**
-   * How rows reach the staging table: `cells`, typed by record-typer.ts in JS (`stage`), or
-   * `json`, the record's data JSON text typed by the database on the way in (`stageJson`).
-   */
-  readonly rowFormat: 'cells' | 'json';
-  /** Told when staged records are dropped as unreadable (rowFormat `json`: data that is not JSON). */
-  onSkipped?: (message: string) => void;
-  /** Adds one row to a stream's staging table; returns a promise while a bulk write runs (backpressure). */
-  stage(plan: TablePlan, seq: number, cells: readonly Cell[]): Promise<void> | undefined;
-  /** As `stage`, for rowFormat `json`: the record's data as JSON text (one line). */
-  stageJson(plan: TablePlan, seq: number, dataJson: string, context: RecordContext): Promise<void> | undefined;
   /** Writes staged rows out, then runs `statements` and saves `states` in ONE transaction. */
   commit(statements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void>;
   /** Statements outside a load transaction (views). */

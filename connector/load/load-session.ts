@@ -56,7 +56,7 @@ export async function runLoadSession(options: LoadSessionOptions, produce: (cont
       ...(options.progressOut !== undefined ? { out: options.progressOut } : {}),
       loaded: () => loader?.stats().streams.reduce((sum, stream) => sum + stream.committed, 0) ?? 0,
     });
-    destination.onSkipped = (message) => display.log(message);
+    if (destination.staging.format === 'json') destination.staging.onSkipped = (message) => display.log(message);
     const sourceFailures: { message: string; failureType: FailureType }[] = [];
     loader = new AirbyteLoader(destination, loadStreams, {
       syncId: options.syncId,

@@ -7,6 +7,7 @@ describe('memoryBudget', () => {
     const budget = memoryBudget(DEFAULT_MEMORY_BUDGET_BYTES, 2);
     expect(budget.duckdbBytes).toBe(120e6);
     expect(budget.duckdbThreads).toBe(1);
+    expect(budget.duckdbChunkChars).toBe(12e6);
     expect(budget.stagingChars).toBe(3_125_000);
     expect(budget.maxPendingRows).toBe(125_000);
     // What is fixed in it stays well inside the whole: DuckDB's pool plus every stream's staging text (6 streams, up to 2 bytes a char).

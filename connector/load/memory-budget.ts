@@ -19,6 +19,11 @@ export interface MemoryBudget {
   readonly duckdbBytes: number;
   /** DuckDB's worker threads: each holds its own buffers, so a small pool gets fewer. */
   readonly duckdbThreads: number;
+  /**
+   * Staged JSON text read_json may get in one chunk of 2,048 lines (its vector size) per thread: a
+   * DuckDB staging file is cut where a chunk would pass it (see duckdb-destination.ts).
+   */
+  readonly duckdbChunkChars: number;
   /** Staged text the loader may hold in JS per stream before it must be written out (Postgres COPY buffers, DuckDB scratch-file writes). */
   readonly stagingChars: number;
   /** Uncommitted rows after which pending checkpoints are committed anyway: bounds the staged-key sets and the staging tables. */
@@ -32,6 +37,15 @@ const DUCKDB_BYTES_PER_THREAD = 125 * 1e6;
 export const DUCKDB_ALLOCATOR_FLUSH_BYTES = 16 * 2 ** 20;
 
 /**
+ * DuckDB holds one read_json chunk (up to 2,048 lines) several times over: the parsed struct, the
+ * typed projection, the JSON text of the documents. Measured with a 114 MiB pool and one thread,
+ * the typed ingest of fi_data lines (~20-27 KB each, fewer than 2,048 per file) passed at 12 MB
+ * and ran out of memory at 25 MB, and the first commit of a 5,000-consent year of data (37 MB of
+ * fi_data) failed the load bench with the default budget. A tenth of the pool per thread.
+ */
+const DUCKDB_CHUNK_COPIES = 10;
+
+/**
  * The shares of a budget: DuckDB's pool gets 30%, the loader's buffers a small fixed part, and
  * the rest is the JS heap of read + loader (~160 MB at 100,000 consents) and what DuckDB holds
  * outside its pool (its code, allocator caches, ~150 MB more at 100,000 consents). A
@@ -41,10 +55,12 @@ export const DUCKDB_ALLOCATOR_FLUSH_BYTES = 16 * 2 ** 20;
  */
 export function memoryBudget(totalBytes: number = DEFAULT_MEMORY_BUDGET_BYTES, cores: number = availableParallelism()): MemoryBudget {
   const duckdbBytes = Math.floor(totalBytes * 0.3);
+  const duckdbThreads = Math.max(1, Math.min(cores, Math.floor(duckdbBytes / DUCKDB_BYTES_PER_THREAD)));
   return {
     totalBytes,
     duckdbBytes,
-    duckdbThreads: Math.max(1, Math.min(cores, Math.floor(duckdbBytes / DUCKDB_BYTES_PER_THREAD))),
+    duckdbThreads,
+    duckdbChunkChars: Math.floor(duckdbBytes / (DUCKDB_CHUNK_COPIES * duckdbThreads)),
     stagingChars: Math.max(MIB, Math.min(8 * MIB, Math.floor(totalBytes / 128))),
     // ~3.2 KB per row: a staged key (fi_transactions: three ids, ~120 bytes in a Map) and the
     // row's share of a staging table, of which fi_data's raw documents (~6 KB) are the largest.

@@ -1,16 +1,16 @@
-import { Kysely, Migrator, PostgresDialect, sql, type ColumnType } from 'kysely';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, sql, type ColumnType } from 'kysely';
+import PQueue from 'p-queue';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { ConfigError, SystemError } from '../errors/connector-errors.js';
-import { AirbyteStateMessage } from '../protocol/airbyte-message.js';
+import type { AirbyteStateMessage } from '../protocol/airbyte-message.js';
 import { debugToStderr } from '../protocol/stderr-logger.js';
 import type { DestinationTarget } from './destination-url.js';
-import { chosenStatements, stateStreamName, type CommitStatement, type LoadDestination, type PreparedTable } from './load-destination.js';
-import { dropUniqueKeySql, EXISTING_COLUMNS_SQL, prepareTableSql, stagingColumnNames, stagingTable, uniqueKeySql } from './load-sql.js';
+import { commitInTransaction } from './commit-transaction.js';
+import { existingColumns, readSavedStates } from './destination-introspection.js';
+import type { CommitStatement, LoadDestination, PreparedTable, SqlRunner } from './load-destination.js';
+import { dropUniqueKeySql, prepareTableSql, uniqueKeySql } from './load-sql.js';
+import { PostgresCopyStaging } from './postgres-copy-staging.js';
 import { stateMigrations } from './postgres-migrations.js';
-import type { Cell } from './record-typer.js';
 import { postgresDialect, primaryKeyIndexName, quoteIdent } from './sql-dialect.js';
 import type { TablePlan } from './table-mapping.js';
 
@@ -26,21 +26,6 @@ interface LoaderDatabase {
   _airbyte_state: StateTable;
 }
 
-/** Staged rows are sent at this many rows or the budget's staging text (memory-budget.ts), whichever comes first: bounded memory, few round trips. */
-const BULK_ROWS = 20_000;
-
-/** Rows of one stream waiting for their COPY, as lines of COPY text format. */
-interface StagingBuffer {
-  readonly plan: TablePlan;
-  lines: string[];
-  chars: number;
-}
-
-/** COPY text format escapes backslash and the three separators; everything else goes as is. */
-const COPY_SPECIAL = /[\\\t\n\r]/;
-const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-const copyText = (cell: string) => (COPY_SPECIAL.test(cell) ? cell.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : cell);
-
 /**
  * Set when the one connection dies while idle (server restart, pg_terminate_backend). The
  * pool would quietly open a new one, without the TEMP staging rows or the schema lock, so
@@ -53,42 +38,36 @@ interface ConnectionHealth {
 /**
  * Postgres through Kysely + pg, on ONE connection (pool of 1, never closed while idle),
  * because staging tables are TEMP: private to the session and gone with it, so rows past the
- * last checkpoint vanish if the process dies. Rows travel by `COPY ... FROM STDIN` (text
- * format, pg-copy-streams), Postgres's own bulk path: on 113k fi_transactions it replaced
- * json_populate_recordset statements that parsed one JSON parameter per 5,000 rows. Every
- * database operation (a COPY, a commit) goes through one queue in call order, so a commit
- * runs while the loader goes on buffering the next rows.
+ * last checkpoint vanish if the process dies. Rows are staged by COPY
+ * (postgres-copy-staging.ts). Every database operation of a load (a COPY, a commit) goes through
+ * one serial queue in call order, so a commit runs while the loader goes on buffering the next rows.
  */
 export class PostgresDestination implements LoadDestination {
   readonly dialect = postgresDialect;
-  private readonly buffers = new Map<string, StagingBuffer>();
+  readonly staging: PostgresCopyStaging;
   /** append_dedup tables with a unique key index: merged by one INSERT ... ON CONFLICT. */
   private readonly upsertTables = new Set<string>();
-  /** The last queued database operation; failures surface to whoever awaits them. */
-  private queue: Promise<unknown> = Promise.resolve();
-  /** The COPY a full buffer started; the next full buffer waits for it (backpressure). */
-  private copying: Promise<void> | undefined;
-  private copyFailure: { error: unknown } | undefined;
+  /** One operation at a time (the one connection); a failure surfaces to whoever awaits it, and the next one still runs. */
+  private readonly queue = new PQueue({ concurrency: 1 });
 
   private constructor(
     private readonly db: Kysely<LoaderDatabase>,
-    private readonly pool: pg.Pool,
+    pool: pg.Pool,
     readonly description: string,
     private readonly connection: ConnectionHealth,
     /** Text a stream's buffer may hold before it goes out by COPY (the memory budget's staging share). */
-    private readonly bulkChars: number,
+    bulkChars: number,
     /** Whose advisory lock this connection holds. */
     private readonly schema: string,
-  ) {}
+  ) {
+    this.staging = new PostgresCopyStaging(pool, (operation) => this.enqueue(operation), bulkChars);
+  }
 
   private enqueue<T>(operation: () => Promise<T>): Promise<T> {
-    const guarded = () => {
+    return this.queue.add(() => {
       this.throwIfLost();
       return operation();
-    };
-    const run = this.queue.then(guarded, guarded);
-    this.queue = run.catch(() => undefined);
-    return run;
+    });
   }
 
   static async open(target: Extract<DestinationTarget, { kind: 'postgres' }>): Promise<PostgresDestination> {
@@ -134,16 +113,10 @@ export class PostgresDestination implements LoadDestination {
   }
 
   async prepare(tables: readonly PreparedTable[]): Promise<void> {
-    const existing = new Map<string, Set<string>>();
-    const { rows } = await sql.raw<{ table_name: string; column_name: string }>(EXISTING_COLUMNS_SQL).execute(this.db);
-    for (const row of rows) {
-      let columns = existing.get(row.table_name);
-      if (columns === undefined) existing.set(row.table_name, (columns = new Set()));
-      columns.add(row.column_name);
-    }
+    const existing = await existingColumns(runner(this.db));
     for (const { plan, mode } of tables) {
       await this.execute(prepareTableSql(this.dialect, plan, existing.get(plan.table), { keyIndex: false }));
-      this.buffers.set(plan.table, { plan, lines: [], chars: 0 });
+      this.staging.prepare(plan);
       await this.prepareUpsert(plan, mode);
     }
   }
@@ -179,85 +152,18 @@ export class PostgresDestination implements LoadDestination {
     return this.upsertTables.has(table);
   }
 
-  async readStates(): Promise<AirbyteStateMessage[]> {
-    const rows = await this.db.selectFrom('_airbyte_state').select('state').orderBy('stream_name').execute();
-    return rows.map((row) => AirbyteStateMessage.parse(row.state));
-  }
-
-  readonly rowFormat = 'cells';
-
-  stageJson(): Promise<void> | undefined {
-    throw new Error('PostgresDestination stages typed cells (stage)');
-  }
-
-  stage(plan: TablePlan, seq: number, cells: readonly Cell[]): Promise<void> | undefined {
-    const buffer = this.buffers.get(plan.table);
-    if (buffer === undefined) throw new Error(`stream ${plan.stream} was not prepared`);
-    let line = String(seq);
-    for (const cell of cells) line += cell === null ? '\t\\N' : `\t${copyText(cell)}`;
-    buffer.lines.push(line);
-    buffer.chars += line.length;
-    if (buffer.lines.length < BULK_ROWS && buffer.chars < this.bulkChars) return undefined;
-    const previous = this.copying;
-    const copy = this.flush(buffer);
-    this.copying = copy;
-    // Rejections reach the commit that awaits the queue; the producer waits only for the earlier COPY.
-    copy.catch(() => undefined);
-    return previous?.catch(() => undefined);
-  }
-
-  /** Queues a COPY of the buffer's rows; the buffer is emptied at once, so rows staged meanwhile wait for the next one. */
-  private flush(buffer: StagingBuffer): Promise<void> {
-    if (buffer.lines.length === 0) return Promise.resolve();
-    const lines = buffer.lines;
-    buffer.lines = [];
-    buffer.chars = 0;
-    return this.enqueue(async () => {
-      const startedAt = Date.now();
-      const client = await this.pool.connect();
-      try {
-        if (this.copyFailure !== undefined) return;
-        const columns = stagingColumnNames(buffer.plan).map(quoteIdent).join(', ');
-        const copy = client.query(copyFrom(`COPY ${quoteIdent(stagingTable(buffer.plan))} (${columns}) FROM STDIN`));
-        await pipeline(Readable.from(chunks(lines)), copy);
-      } catch (error) {
-        this.copyFailure ??= { error };
-        throw error;
-      } finally {
-        client.release();
-      }
-      debugToStderr(`postgres ${Date.now() - startedAt} ms: copied ${lines.length} rows of ${buffer.plan.stream}`);
-    });
+  readStates(): Promise<AirbyteStateMessage[]> {
+    this.throwIfLost();
+    return readSavedStates(runner(this.db));
   }
 
   commit(statements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void> {
-    // Buffers are emptied now, in call order, so the transaction sees every row staged before it.
-    for (const buffer of this.buffers.values()) void this.flush(buffer).catch(() => undefined);
+    // Buffers are queued now, in call order, so the transaction sees every row staged before it.
+    this.staging.flushAll();
     return this.enqueue(async () => {
       // A lost COPY would commit a state without its rows: no transaction after one failed.
-      if (this.copyFailure !== undefined) throw this.copyFailure.error;
-      await this.transaction(statements, states);
-    });
-  }
-
-  private async transaction(commitStatements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const ask = async (query: string) => (await sql.raw<{ repeats: boolean }>(query).execute(trx)).rows[0]?.repeats !== false;
-      for (const choice of commitStatements) {
-        for (const statement of await chosenStatements(choice, ask)) {
-          const startedAt = Date.now();
-          await sql.raw(statement).execute(trx);
-          debugToStderr(`postgres ${Date.now() - startedAt} ms: ${statement.slice(0, 100)}`);
-        }
-      }
-      for (const state of states) {
-        const row = { stream_name: stateStreamName(state), stream_namespace: state.stream?.stream_descriptor.namespace ?? '', state: JSON.stringify(state) };
-        await trx
-          .insertInto('_airbyte_state')
-          .values(row)
-          .onConflict((conflict) => conflict.columns(['stream_name', 'stream_namespace']).doUpdateSet({ state: row.state, updated_at: sql<string>`now()` }))
-          .execute();
-      }
+      this.staging.throwIfFailed();
+      await this.db.transaction().execute((trx) => commitInTransaction(runner(trx), statements, states, 'postgres'));
     });
   }
 
@@ -286,15 +192,12 @@ export class PostgresDestination implements LoadDestination {
   }
 }
 
-/** COPY text in chunks of ~1 MiB: few writes, no single huge string. */
-function* chunks(lines: readonly string[]): Generator<string> {
-  let chunk = '';
-  for (const line of lines) {
-    chunk += `${line}\n`;
-    if (chunk.length >= 2 ** 20) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk !== '') yield chunk;
+/** Runs SQL through Kysely (a transaction or the connection), for the pieces both databases share. */
+function runner(db: Kysely<LoaderDatabase>): SqlRunner {
+  return {
+    run: async (text, params) => {
+      await db.executeQuery(CompiledQuery.raw(text, params === undefined ? [] : [...params]));
+    },
+    rows: async (text) => (await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text))).rows,
+  };
 }

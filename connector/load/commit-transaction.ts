@@ -1,0 +1,32 @@
+import type { AirbyteStateMessage } from '../protocol/airbyte-message.js';
+import { debugToStderr } from '../protocol/stderr-logger.js';
+import { stateStreamName, type CommitStatement, type SqlRunner } from './load-destination.js';
+
+/**
+ * The commit both databases do the same way, inside the caller's transaction (each database
+ * has its own driver and BEGIN/COMMIT): every statement (a choice asks the database whether the
+ * staged rows repeat a key: rows staged as JSON text have keys JS never saw), then each state,
+ * replacing its stream's row of `_airbyte_state`. A state is thus never saved without the rows
+ * before it, nor rows without their state.
+ */
+export async function commitInTransaction(tx: SqlRunner, statements: readonly CommitStatement[], states: readonly AirbyteStateMessage[], label: string): Promise<void> {
+  for (const choice of statements) {
+    for (const statement of await chosenStatements(choice, async (sql) => (await tx.rows(sql))[0]?.['repeats'] !== false)) {
+      const startedAt = Date.now();
+      await tx.run(statement);
+      debugToStderr(`${label} ${Date.now() - startedAt} ms: ${statement.slice(0, 100)}`);
+    }
+  }
+  for (const state of states) {
+    const stream = stateStreamName(state);
+    const namespace = state.stream?.stream_descriptor.namespace ?? '';
+    await tx.run('DELETE FROM _airbyte_state WHERE stream_name = $1 AND stream_namespace = $2', [stream, namespace]);
+    await tx.run('INSERT INTO _airbyte_state (stream_name, stream_namespace, state, updated_at) VALUES ($1, $2, $3, now())', [stream, namespace, JSON.stringify(state)]);
+  }
+}
+
+/** The statements to run for `statement`, asking the database through `ask` when it is a choice. */
+export async function chosenStatements(statement: CommitStatement, ask: (sql: string) => Promise<boolean>): Promise<readonly string[]> {
+  if (typeof statement === 'string') return [statement];
+  return (await ask(statement.when)) ? statement.then : statement.otherwise;
+}
