@@ -1,3 +1,4 @@
+import PQueue from 'p-queue';
 import { TransientError } from '../errors/connector-errors.js';
 import type { FiDataHarvester } from '../fetch/fi-data-harvester.js';
 import { runPool } from '../fetch/worker-pool.js';
@@ -11,7 +12,6 @@ import type { PlannedConsent } from './batch-planner.js';
 import { batchRecord, rowRecord, snapshotSignature } from './batch-records.js';
 import { nextPollIntervalMs } from './poll-backoff.js';
 import type { ProgressReporter } from './progress-reporter.js';
-import { SerialQueue } from './serial-queue.js';
 
 /** What became of a batch at a poll. */
 export type WatchOutcome =
@@ -60,8 +60,11 @@ export class BatchWatch {
   private readonly done: Set<number>;
   private readonly startedMs: number;
   private lastSignature = '';
-  /** Checkpoints come from settled pages and from the single backend's saves, possibly side by side. */
-  private readonly saves = new SerialQueue();
+  /**
+   * Checkpoints come from settled pages and from the single backend's saves, possibly side by
+   * side; they run one after another (a STATE's record count belongs to the records before it).
+   */
+  private readonly saves = new PQueue({ concurrency: 1 });
 
   constructor(
     private readonly deps: WatchDeps,
@@ -111,7 +114,7 @@ export class BatchWatch {
       entry: this.entry_,
       done: this.done,
       saveSessions: (sessions) =>
-        this.saves.run(async () => {
+        this.saves.add(async () => {
           this.entry_ = { ...this.entry_, sessions: sessions.map((s) => ({ ...s })), done: encodeRanges(this.done) };
           this.deps.sync.apply({ type: 'batch-updated', batch: this.entry_ });
           // Durable: the next step may be a /fi/request, which spends quota if repeated.
@@ -145,7 +148,7 @@ export class BatchWatch {
       settled.push(row.id);
       this.done.add(row.id);
     });
-    await this.saves.run(async () => {
+    await this.saves.add(async () => {
       // Bulk rows reach state as ids merged into its ranges, so a 10,000-row batch's `done` is not re-encoded at every page; sessions travel whole.
       if (sessions !== undefined) {
         this.entry_ = { ...this.entry_, sessions: sessions.map((s) => ({ ...s })), done: encodeRanges(this.done) };
