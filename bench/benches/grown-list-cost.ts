@@ -1,5 +1,7 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { SandboxStats } from '../../sandbox/index.js';
 import type { BenchContext } from '../harness/bench-context.js';
 import type { Figure } from '../harness/bench-types.js';
@@ -77,10 +79,14 @@ export async function measureGrownList(ctx: BenchContext, consents: number, read
   }
 }
 
-/** The last STATE message of each stream in a read's stdout, as the platform passes them to the next sync. */
+/**
+ * The last STATE message of each stream in a read's stdout, as the platform passes them to the
+ * next sync. Read line by line: a 10,000-consent year of every stream is more text than one JS
+ * string may hold (the full run at 40fd3f0 failed with "Invalid string length").
+ */
 async function lastStates(stdoutFile: string): Promise<unknown[]> {
   const last = new Map<string, unknown>();
-  for (const line of (await readFile(stdoutFile, 'utf8')).split('\n')) {
+  for await (const line of createInterface({ input: createReadStream(stdoutFile), crlfDelay: Infinity })) {
     if (!line.startsWith('{"type":"STATE"')) continue;
     const message = JSON.parse(line) as { state: { stream: { stream_descriptor: { name: string } } } };
     last.set(message.state.stream.stream_descriptor.name, message.state);
