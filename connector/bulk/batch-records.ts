@@ -10,23 +10,15 @@ import type { BatchSnapshot, RowOutcome } from './batch-backend.js';
  */
 export function batchRecord(entry: InFlightBatch, parentReferenceId: string | null, snapshot: BatchSnapshot, nowIso: string): { data: Record<string, unknown>; cursor: string } {
   const updatedAt = snapshot.updatedAt ?? nowIso;
+  // The snapshot holds FinPro's fields of the record; the state entry names the batch.
   const data = bulkBatchRecord({
+    ...snapshot,
     batchId: entry.batch_id,
     referenceId: entry.ref,
     requestMode: entry.mode,
     submissionMode: entry.submission,
-    status: snapshot.status,
-    total: snapshot.total,
-    ready: snapshot.ready,
-    inProgress: snapshot.inProgress,
-    completed: snapshot.completed,
-    failed: snapshot.failed,
-    progressPercentage: snapshot.progressPercentage,
-    fileName: snapshot.fileName,
-    submittedAt: snapshot.submittedAt,
     parentReferenceId,
     retryAttempt: entry.attempt,
-    globalConfig: snapshot.globalConfig,
     updatedAt,
   });
   return { data, cursor: updatedAt };
