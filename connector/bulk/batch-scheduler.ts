@@ -4,6 +4,7 @@ import { FinproTransientError, type FinproClient } from '../finpro/finpro-client
 import { bulkStatus, scheduleFile, scheduleJson, type ScheduleJsonBody } from '../finpro/finpro-endpoints.js';
 import { writeOnce } from './ambiguous-write.js';
 import { batchDefaults, type PlannedConsent } from './batch-planner.js';
+import { hasNextPage } from './page-walk.js';
 import { scheduleForm } from './schedule-upload-form.js';
 
 /**
@@ -64,7 +65,7 @@ export async function lookUpBatch(client: FinproClient, referenceId: string, con
     read += rows.length;
     const stranger = rows.find((row) => !planned.has(row.consent_id));
     if (stranger !== undefined || (total !== undefined && total !== planned.size)) throw notOurs(referenceId);
-    const hasNext = data.pagination?.has_next ?? (data.pagination?.total_pages != null ? page < data.pagination.total_pages : rows.length >= pageSize);
+    const hasNext = hasNextPage(data.pagination, page, rows.length, pageSize);
     // A loop guard: a server that always says "more" cannot hold more rows than the plan.
     if (!hasNext || rows.length === 0 || read >= planned.size) break;
   }

@@ -6,7 +6,7 @@ import type { BulkStatusData, BulkStatusRow } from '../finpro/finpro-responses.j
 import { fnv1a } from '../state/state-transitions.js';
 import type { BatchBackend, BatchSnapshot, BatchView, LookEnd, LookEvent, RowOutcome } from './batch-backend.js';
 import type { PlannedConsent } from './batch-planner.js';
-import { PageWalk, passDue } from './page-walk.js';
+import { hasNextPage, PageWalk, passDue } from './page-walk.js';
 import { decideFailedRow, KNOWN_ELIGIBILITIES } from './row-retry-policy.js';
 
 type RowStatus = 'COMPLETED' | 'FAILED';
@@ -177,7 +177,7 @@ export class BulkBackend implements BatchBackend {
         if (!view.done.has(id)) outcomes.push(outcome);
       }
       if (outcomes.length > 0) yield { kind: 'rows', rows: outcomes };
-      const hasNext = data.pagination?.has_next ?? (data.pagination?.total_pages != null ? page < data.pagination.total_pages : rows.length >= limit);
+      const hasNext = hasNextPage(data.pagination, page, rows.length, limit);
       walk.record(page, { rows: rows.length, hasNext, seen: seen.size });
     }
     if (walk.stoppedEarly) this.cheapPassUsed = true;

@@ -32,6 +32,14 @@ export interface PageWalkOptions {
   full: boolean;
 }
 
+/**
+ * Whether a /bulk/status page has a next one: `has_next` when the server says, else its
+ * `total_pages`, else a full page.
+ */
+export function hasNextPage(pagination: { has_next?: boolean | null; total_pages?: number | null } | null | undefined, page: number, rows: number, limit: number): boolean {
+  return pagination?.has_next ?? (pagination?.total_pages != null ? page < pagination.total_pages : rows >= limit);
+}
+
 export class PageWalk {
   private readonly start: number;
   private forward = true;
