@@ -115,8 +115,7 @@ export class BatchWatch {
       done: this.done,
       saveSessions: (sessions) =>
         this.saves.add(async () => {
-          this.entry_ = { ...this.entry_, sessions: sessions.map((s) => ({ ...s })), done: encodeRanges(this.done) };
-          this.deps.sync.apply({ type: 'batch-updated', batch: this.entry_ });
+          this.keepSessions(sessions);
           // Durable: the next step may be a /fi/request, which spends quota if repeated.
           await this.deps.state.checkpoint({ durable: true });
         }),
@@ -150,16 +149,19 @@ export class BatchWatch {
     });
     await this.saves.add(async () => {
       // Bulk rows reach state as ids merged into its ranges, so a 10,000-row batch's `done` is not re-encoded at every page; sessions travel whole.
-      if (sessions !== undefined) {
-        this.entry_ = { ...this.entry_, sessions: sessions.map((s) => ({ ...s })), done: encodeRanges(this.done) };
-        deps.sync.apply({ type: 'batch-updated', batch: this.entry_ });
-      }
+      if (sessions !== undefined) this.keepSessions(sessions);
       const failedAt = failedConsents.size > 0 ? deps.planPositions(this.entry_.chunk, failedConsents) : [];
       deps.sync.apply({ type: 'rows-settled', ref: this.entry_.ref, rows: settled, failedAt });
       await deps.state.checkpoint();
     });
     deps.progress.update({ rowsCompleted: completed, rowsFailed: failed });
     await deps.afterRowsSettled();
+  }
+
+  /** A single batch's sessions into its state entry (copied: the backend goes on changing its own). */
+  private keepSessions(sessions: readonly SingleSession[]): void {
+    this.entry_ = { ...this.entry_, sessions: sessions.map((s) => ({ ...s })), done: encodeRanges(this.done) };
+    this.deps.sync.apply({ type: 'batch-updated', batch: this.entry_ });
   }
 
   private async emitBatch(snapshot: BatchSnapshot): Promise<void> {
