@@ -39,6 +39,8 @@ interface Served {
   holderValues: Set<string>;
   pans: Set<string>;
   narrations: Set<string>;
+  /** How the served JSON spells it: `Holders`/`holders`..., and `holder:object` where one holder came as a single object. */
+  spellings: Set<string>;
 }
 
 /** Every personal value in the served JSON: holder fields inside holder objects, ids and narrations anywhere. */
@@ -55,12 +57,16 @@ function walkServed(value: unknown, inHolder: boolean, out: Served): void {
       if ((inHolder && HOLDER_FIELD.test(key)) || ANYWHERE_FIELD.test(key)) out.holderValues.add(text);
       if (/^pan$/i.test(key)) out.pans.add(text);
       if (/^narration$/i.test(key)) out.narrations.add(text);
-    } else walkServed(child, inHolder || /^holders?$/i.test(key), out);
+    } else {
+      if (/^(profile|holders?)$/i.test(key)) out.spellings.add(key);
+      if (/^holder$/i.test(key) && child !== null && !Array.isArray(child)) out.spellings.add(`${key}:object`);
+      walkServed(child, inHolder || /^holders?$/i.test(key), out);
+    }
   }
 }
 
 async function served(sandbox: Sandbox, consentIds: string[]): Promise<Served> {
-  const out: Served = { holderValues: new Set(), pans: new Set(), narrations: new Set() };
+  const out: Served = { holderValues: new Set(), pans: new Set(), narrations: new Set(), spellings: new Set() };
   for (const consentID of consentIds) {
     const response = await fetch(finproUrl(sandbox.url, '/getallfidata'), {
       method: 'POST',
@@ -159,6 +165,44 @@ describe('personal data on stdout (built CLI, sandbox)', () => {
         expect(expires).toBeGreaterThan(Date.parse(String(record['fetched_at'])));
       }
     }
+  });
+});
+
+/**
+ * The sandbox's other spellings of the same data (finpro-api.md, "FI data shape"): lower-case
+ * containers (`profile.holders.holder`, `transactions` as a bare array), and every variant by
+ * FIP (a one-element list as a single object...). 20 consents: a bulk batch, and enough FIPs
+ * that the spellings checked below are all served.
+ */
+describe.each([
+  ['lower', ['profile', 'holders', 'holder']],
+  ['mixed', ['Profile', 'Holders', 'Holder', 'profile', 'holders', 'holder', 'Holder:object', 'holder:object']],
+] as const)('personal data on stdout, sandbox fiShape %s', (fiShape, spellings) => {
+  const sandbox = useSandbox({ consents: 40, speed: 50, seed: 15, fiShape });
+  const ids = () => sandbox().consents('ACTIVE').slice(0, 20).map((c) => c.id);
+  const read = (personal_data: Record<string, unknown>) =>
+    readAll(sandbox(), ids(), { streams: FI_STREAMS, extra: { personal_data } }).then((output) => {
+      expect(output.exitCode, output.stderr).toBe(0);
+      expect(recordSchemaErrors(output)).toEqual([]);
+      return output;
+    });
+
+  it('hash and drop: no served identifier or narration on stdout, whatever the spelling; keep shows them', async () => {
+    // Read first: getallfidata answers for a consent once its data has been fetched.
+    const kept = await read({ mode: 'keep' });
+    const data = await served(sandbox(), ids());
+    // The spellings this shape is about are really served, so the checks below cover them.
+    expect([...data.spellings].filter((s) => (spellings as readonly string[]).includes(s)).sort()).toEqual([...spellings].sort());
+    expect(data.pans.size).toBeGreaterThan(0);
+    expect(data.narrations.size).toBeGreaterThan(0);
+    for (const value of data.holderValues) expect(kept.stdout, `served ${value} kept`).toContain(value);
+    const hashed = await read({ mode: 'hash', hash_key: KEY, fields: ALL_FIELDS });
+    const dropped = await read({ mode: 'drop', fields: ALL_FIELDS });
+    for (const output of [hashed, dropped]) {
+      for (const value of [...data.holderValues, ...data.narrations]) expect(output.stdout, `served ${value} on stdout`).not.toContain(value);
+    }
+    for (const pan of data.pans) expect(hashed.stdout).toContain(`"${hmac(pan, KEY)}"`);
+    expect(hashed.stdout + hashed.stderr).not.toContain(KEY);
   });
 });
 
