@@ -206,7 +206,7 @@ describe.each([
   });
 });
 
-describe('purge after sync (built CLI, sandbox, DuckDB and Postgres)', () => {
+describe('sync hashes what it loads; sync and purge delete FI rows past their data life (built CLI, sandbox, DuckDB and Postgres)', () => {
   const sandbox = useSandbox({ consents: 30, speed: 100, seed: 16 });
   const dir = makeTempDir('finpro-purge-e2e-');
   const schemas: string[] = [];
@@ -215,10 +215,17 @@ describe('purge after sync (built CLI, sandbox, DuckDB and Postgres)', () => {
     dir.remove();
   });
 
-  const countsSql = "SELECT 'fi_data' AS t, COUNT(*) AS n FROM fi_data UNION ALL SELECT 'fi_accounts', COUNT(*) FROM fi_accounts UNION ALL SELECT 'fi_transactions', COUNT(*) FROM fi_transactions UNION ALL SELECT 'bulk_batch_rows', COUNT(*) FROM bulk_batch_rows";
+  /** Rows of every FI table (holdings and any later fi_* stream included) and of bulk_batch_rows. */
+  const TABLES = [...FI_STREAMS, 'bulk_batch_rows'];
+  const countsSql = TABLES.map((t) => `SELECT '${t}' AS t, COUNT(*) AS n FROM ${t}`).join(' UNION ALL ');
   const counts = (rows: Record<string, unknown>[]) => Object.fromEntries(rows.map((r) => [String(r['t']), Number(r['n'])]));
+  /** What the loaded tables hold of the holders, as text: fi_data's raw objects and fi_accounts.holders. */
+  const holdersSql = 'SELECT CAST(data AS VARCHAR) AS v FROM fi_data UNION ALL SELECT CAST(holders AS VARCHAR) FROM fi_accounts';
+  /** `sync: purge ...: deleted N FI rows ...: fi_data 3, fi_accounts 3, ...` as {table: n}. */
+  const perTable = (report: string) => Object.fromEntries([...report.matchAll(/(fi_\w+) ([\d,]+)/g)].map((m) => [m[1]!, Number(m[2]!.replaceAll(',', ''))]));
+  const purgeLine = (stderr: string) => stderr.split('\n').find((line) => line.includes('sync: purge')) ?? '';
 
-  async function syncThenPurge(to: string, query: () => Promise<Record<string, unknown>[]>): Promise<void> {
+  async function syncThenPurge(to: string, query: (sql: string) => Promise<Record<string, unknown>[]>): Promise<void> {
     const config = writeInputFile(dir.path, `config-${Date.now()}.json`, {
       credentials: { ...sandbox().credentials },
       base_url: sandbox().url,
@@ -230,34 +237,51 @@ describe('purge after sync (built CLI, sandbox, DuckDB and Postgres)', () => {
     });
     const sync = await runCli(['sync', '--config', config, '--to', to]);
     expect(sync.code, sync.stderr).toBe(0);
-    expect(sync.stderr).toMatch(/sync: purge .*no FI table with data_expires_at yet/);
-    const before = counts(await query());
-    expect(before['fi_transactions']).toBeGreaterThan(0);
-    expect(before['bulk_batch_rows']).toBeGreaterThan(0);
+    expect(purgeLine(sync.stderr)).toMatch(/no FI table with data_expires_at yet/);
+    const before = counts(await query(countsSql));
+    for (const table of ['fi_data', 'fi_accounts', 'fi_transactions', 'fi_holdings', 'bulk_batch_rows']) expect(before[table], table).toBeGreaterThan(0);
+
+    // sync hashed what it loaded: no served PAN in the tables, its HMAC in their place.
+    const fetched = (await query('SELECT DISTINCT consent_id FROM fi_data')).map((r) => String(r['consent_id']));
+    const data = await served(sandbox(), fetched);
+    const loaded = (await query(holdersSql)).map((r) => String(r['v'])).join('\n');
+    expect(data.pans.size).toBeGreaterThan(0);
+    for (const pan of data.pans) {
+      expect(loaded).not.toContain(pan);
+      expect(loaded).toContain(hmac(pan, KEY));
+    }
+
+    // A second sync purges first: every FI row of the first (a data life of 0) is past it.
+    const again = await runCli(['sync', '--config', config, '--to', to]);
+    expect(again.code, again.stderr).toBe(0);
+    const purgedBySync = perTable(purgeLine(again.stderr));
+    for (const table of FI_STREAMS) expect(purgedBySync[table], `${table} purged by the second sync`).toBe(before[table]);
+    const mid = counts(await query(countsSql));
+    expect(mid['bulk_batch_rows']).toBeGreaterThanOrEqual(before['bulk_batch_rows']!);
 
     const purge = await runCli(['purge', '--to', to]);
     expect(purge.code, purge.stderr).toBe(0);
-    // The report names every fi_* table with what it deleted (other FI streams, such as holdings, included).
-    const reported = Object.fromEntries([...purge.stdout.matchAll(/(fi_\w+) ([\d,]+)/g)].map((m) => [m[1]!, Number(m[2]!.replaceAll(',', ''))]));
-    for (const table of ['fi_data', 'fi_accounts', 'fi_transactions']) expect(reported[table], table).toBe(before[table]);
-    expect(counts(await query())).toEqual({ fi_data: 0, fi_accounts: 0, fi_transactions: 0, bulk_batch_rows: before['bulk_batch_rows'] });
-    expect(purge.stdout + purge.stderr + sync.stdout + sync.stderr).not.toContain(KEY);
+    // The report names every fi_* table with what it deleted (holdings and any other FI stream included).
+    const reported = perTable(purge.stdout);
+    for (const table of FI_STREAMS) expect(reported[table], table).toBe(mid[table]);
+    expect(counts(await query(countsSql))).toEqual({ ...Object.fromEntries(FI_STREAMS.map((t) => [t, 0])), bulk_batch_rows: mid['bulk_batch_rows'] });
+    expect(purge.stdout + purge.stderr + sync.stdout + sync.stderr + again.stdout + again.stderr).not.toContain(KEY);
   }
 
-  it('DuckDB: FI tables empty after purge, bulk_batch_rows kept', async () => {
+  it('DuckDB: loaded hashed; a second sync purges the first sync\'s rows, purge empties every FI table, bulk_batch_rows kept', async () => {
     const path = join(dir.path, 'purge.duckdb');
-    await syncThenPurge(`duckdb:${path}`, () => duckdbQuery(path, countsSql));
+    await syncThenPurge(`duckdb:${path}`, (sql) => duckdbQuery(path, sql));
   });
 
-  it.skipIf(!pgAvailable)('Postgres: FI tables empty after purge, bulk_batch_rows kept', async () => {
+  it.skipIf(!pgAvailable)('Postgres: loaded hashed; a second sync purges the first sync\'s rows, purge empties every FI table, bulk_batch_rows kept', async () => {
     const schema = uniqueSchema('finpro_purge_e2e');
     schemas.push(schema);
     const pg = await import('pg');
-    await syncThenPurge(`${PG_URL}?schema=${schema}`, async () => {
+    await syncThenPurge(`${PG_URL}?schema=${schema}`, async (sql) => {
       const client = new pg.default.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
       await client.connect();
       try {
-        return (await client.query(countsSql)).rows as Record<string, unknown>[];
+        return (await client.query(sql)).rows as Record<string, unknown>[];
       } finally {
         await client.end();
       }
