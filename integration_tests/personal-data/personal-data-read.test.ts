@@ -166,6 +166,33 @@ describe('personal data on stdout (built CLI, sandbox)', () => {
       }
     }
   });
+
+  it('single FI requests: data_expires_at is FinPro\'s dataExpiry of the session when it comes before fetch time + data life', async () => {
+    // 5 consents go through single FI requests, whose status gives dataExpiry (the sandbox: 24 h after the data was ready).
+    const output = await readAll(sandbox(), ids(), { streams: FI_STREAMS, extra: { data_life_days: 30 } });
+    expect(output.exitCode, output.stderr).toBe(0);
+    const expiry = new Map<string, string>();
+    let records = 0;
+    for (const stream of FI_STREAMS) {
+      for (const record of output.recordsByStream.get(stream) ?? []) {
+        const sessionId = String(record['session_id']);
+        if (!expiry.has(sessionId)) {
+          const response = await fetch(finproUrl(sandbox().url, '/consent/firequest/status'), {
+            method: 'POST',
+            headers: { ...finproAuthHeaders(sandbox().credentials), 'Content-Type': 'application/json' },
+            body: JSON.stringify({ sessionId }),
+          });
+          expect(response.status, `status of ${sessionId}`).toBe(200);
+          expiry.set(sessionId, ((await response.json()) as { data: { dataExpiry: string } }).data.dataExpiry);
+        }
+        const finpro = Date.parse(expiry.get(sessionId)!);
+        expect(finpro).toBeLessThan(Date.parse(String(record['fetched_at'])) + 30 * 86_400_000);
+        expect(Date.parse(String(record['data_expires_at'])), `${stream} ${sessionId}`).toBe(finpro);
+        records++;
+      }
+    }
+    expect(records).toBeGreaterThan(0);
+  });
 });
 
 /**
