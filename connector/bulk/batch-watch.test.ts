@@ -26,7 +26,7 @@ describe('BatchWatch over the bulk backend', () => {
     expect(h.sync().batches[0]!.done).toBe('1');
     const types = h.messages.map((m) => m.type);
     expect(types.lastIndexOf('RECORD')).toBeLessThan(types.lastIndexOf('STATE'));
-    expect(h.progress).toEqual({ rowsCompleted: 1, rowsFailed: 0 });
+    expect(h.progress).toEqual({ consentsOk: 1, consentsFailed: 0 });
     expect(h.estimates()).toBe(1);
 
     // Seen again on the next look: neither fetched nor recorded twice, and an unchanged batch is not recorded again.
@@ -78,7 +78,8 @@ describe('BatchWatch over the bulk backend', () => {
       ['c3', 'FAILED', 'ConsentRevoked', true],
     ]);
     expect(h.sync().batches[0]!.done).toBe('1-3');
-    expect(h.progress).toEqual({ rowsCompleted: 1, rowsFailed: 2 });
+    // c2 goes into a retry batch: it counts when the retry settles, so consents never add up to more than were planned.
+    expect(h.progress).toEqual({ consentsOk: 1, consentsFailed: 1 });
   });
 
   it('makes a retry-eligible row final once max_retries retry batches were spent', async () => {
@@ -88,6 +89,7 @@ describe('BatchWatch over the bulk backend', () => {
     batch.batch_status = 'COMPLETED';
     const h = watchHarness(fake, bulkEntry('ref-0-r2', batch.batch_id, 2));
     expect(await h.watch.poll()).toEqual({ kind: 'finished', retry: [], finalFailures: { c1: 'AANotAvailable' } });
+    expect(h.progress).toEqual({ consentsOk: 0, consentsFailed: 1 });
   });
 
   it('records a row whose FI data could not be read as a failure in the plan (failed_at)', async () => {
@@ -98,7 +100,7 @@ describe('BatchWatch over the bulk backend', () => {
     await h.watch.poll();
     expect(h.sync().failed_at).toBe('7');
     expect(h.records('bulk_batch_rows').find((r) => r['consent_id'] === 'c7')).toMatchObject({ row_status: 'COMPLETED', error_code: 'FiFetchFailed', error_message: 'scripted' });
-    expect(h.progress).toEqual({ rowsCompleted: 1, rowsFailed: 1 });
+    expect(h.progress).toEqual({ consentsOk: 1, consentsFailed: 1 });
   });
 
   it('does not fetch again the rows a previous run settled', async () => {

@@ -140,8 +140,9 @@ export class BatchWatch {
         if (!result.ok) harvestError = { code: result.code, message: result.message };
       }
       const ok = row.status === 'COMPLETED' && row.errorCode === null && harvestError === null;
+      // A failure that a retry batch takes up again is counted when the retry settles: the progress counts consents, not rows.
       if (ok) completed++;
-      else failed++;
+      else if (row.isFinal || harvestError !== null) failed++;
       if (harvestError !== null || row.failedNow) failedConsents.add(row.consentId);
       await this.emit('bulk_batch_rows', rowRecord(this.entry_, row, harvestError, this.nowIso()));
       settled.push(row.id);
@@ -154,7 +155,7 @@ export class BatchWatch {
       deps.sync.apply({ type: 'rows-settled', ref: this.entry_.ref, rows: settled, failedAt });
       await deps.state.checkpoint();
     });
-    deps.progress.update({ rowsCompleted: completed, rowsFailed: failed });
+    deps.progress.update({ consentsOk: completed, consentsFailed: failed });
     await deps.afterRowsSettled();
   }
 

@@ -12,16 +12,16 @@ describe('EstimateReporter', () => {
   it('estimates only selected streams, and fi_* ones again only when a figure moves by more than 10%', async () => {
     const sink = new CollectingSink();
     const selected = new Set<StreamName>(['bulk_batches', 'fi_transactions']);
-    let input: FiEstimateInput = { accounts: 10, transactions: 100, holdings: 0, settledRows: 5, rowsTotal: 100 };
+    let input: FiEstimateInput = { accounts: 10, transactions: 100, holdings: 0, settledConsents: 5, consentsPlanned: 100 };
     const reporter = new EstimateReporter(sink, (s) => selected.has(s), () => input);
     await reporter.planned('bulk_batch_rows', 100);
     await reporter.planned('bulk_batches', 4);
     await reporter.fi();
-    input = { ...input, settledRows: 20 };
+    input = { ...input, settledConsents: 20 };
     await reporter.fi();
-    input = { ...input, accounts: 40, transactions: 420, settledRows: 80 };
+    input = { ...input, accounts: 40, transactions: 420, settledConsents: 80 };
     await reporter.fi();
-    input = { ...input, accounts: 50, transactions: 800, settledRows: 100 };
+    input = { ...input, accounts: 50, transactions: 800, settledConsents: 100 };
     await reporter.fi();
     expect(estimates(sink)).toEqual([
       ['bulk_batches', 4],

@@ -1,16 +1,16 @@
 /**
- * ESTIMATE traces for the fi_* streams, which have no count at plan time: once enough rows
- * have settled, records per settled row times the rows planned. Pure; the engine emits.
+ * ESTIMATE traces for the fi_* streams, which have no count at plan time: once enough consents
+ * have settled, records per settled consent times the consents planned. Pure; the engine emits.
  */
 export interface FiEstimateInput {
   /** Accounts, transactions and holdings read so far. */
   accounts: number;
   transactions: number;
   holdings: number;
-  /** Rows settled so far (completed or failed): the denominator, since failed rows bring no data. */
-  settledRows: number;
-  /** Rows the sync planned (0: unknown, e.g. a resumed sync). */
-  rowsTotal: number;
+  /** Consents settled so far (completed, or failed for good): the denominator, since failed ones bring no data. */
+  settledConsents: number;
+  /** Consents the sync planned (0: unknown, e.g. a resumed sync). */
+  consentsPlanned: number;
 }
 
 export interface FiEstimate {
@@ -20,12 +20,12 @@ export interface FiEstimate {
   fi_holdings: number;
 }
 
-/** Rows settled before a first estimate: fewer say little about the rest. */
+/** Consents settled before a first estimate: fewer say little about the rest. */
 export const MIN_ROWS_FOR_ESTIMATE = 20;
 
 export function fiEstimate(input: FiEstimateInput): FiEstimate | undefined {
-  if (input.rowsTotal <= 0 || input.settledRows < Math.min(MIN_ROWS_FOR_ESTIMATE, input.rowsTotal)) return undefined;
-  const scale = Math.max(input.rowsTotal, input.settledRows) / input.settledRows;
+  if (input.consentsPlanned <= 0 || input.settledConsents < Math.min(MIN_ROWS_FOR_ESTIMATE, input.consentsPlanned)) return undefined;
+  const scale = Math.max(input.consentsPlanned, input.settledConsents) / input.settledConsents;
   const accounts = Math.round(input.accounts * scale);
   // fi_data and fi_accounts both have one record per account.
   return { fi_data: accounts, fi_accounts: accounts, fi_transactions: Math.round(input.transactions * scale), fi_holdings: Math.round(input.holdings * scale) };

@@ -2,12 +2,17 @@
 export interface ReadProgress {
   batchesScheduled: number;
   batchesDone: number;
-  rowsCompleted: number;
-  rowsFailed: number;
+  /**
+   * Consents, not batch rows: a retried consent has a row in each batch it went through, so
+   * counting rows would put retry rows against the consents planned. A consent counts once,
+   * when its data was read (ok) or it failed for good (no retry left in this sync).
+   */
+  consentsOk: number;
+  consentsFailed: number;
   records: number;
   requests: number;
   rateLimited: number;
-  rowsTotal: number;
+  consentsPlanned: number;
 }
 
 /**
@@ -18,12 +23,12 @@ export class ProgressReporter {
   readonly counters: ReadProgress = {
     batchesScheduled: 0,
     batchesDone: 0,
-    rowsCompleted: 0,
-    rowsFailed: 0,
+    consentsOk: 0,
+    consentsFailed: 0,
     records: 0,
     requests: 0,
     rateLimited: 0,
-    rowsTotal: 0,
+    consentsPlanned: 0,
   };
   private lastLogMs: number;
 
@@ -50,7 +55,7 @@ export class ProgressReporter {
     this.lastLogMs = now;
     const c = this.refresh();
     this.log(
-      `progress: batches ${c.batchesDone}/${c.batchesScheduled} done, rows ${c.rowsCompleted} completed ${c.rowsFailed} failed of ${c.rowsTotal}, ` +
+      `progress: batches ${c.batchesDone}/${c.batchesScheduled} done, consents ${c.consentsOk} ok ${c.consentsFailed} failed of ${c.consentsPlanned} planned, ` +
         `${c.records} records, ${c.requests} requests, ${c.rateLimited} rate-limited (429)`,
     );
     this.publish();

@@ -48,7 +48,7 @@ export class SyncEngine {
     this.listHash = consentListHash(ctx.config.consents);
     this.estimates = new EstimateReporter(options.out, (stream) => ctx.state.isSelected(stream), () => {
       const c = ctx.progress.counters;
-      return { ...ctx.harvester.totals, settledRows: c.rowsCompleted + c.rowsFailed, rowsTotal: c.rowsTotal };
+      return { ...ctx.harvester.totals, settledConsents: c.consentsOk + c.consentsFailed, consentsPlanned: c.consentsPlanned };
     });
     this.launcher = new BatchLauncher(ctx, {
       polling: ctx.config.polling,
@@ -115,7 +115,7 @@ export class SyncEngine {
       'INFO',
       `Planned sync ${plan.syncTime}: ${consentsPlanned} consent(s) in ${plan.chunks.length} ${plan.chunks[0]?.mode === 'single' ? 'single FI request group' : 'batch'}(es); ${plan.upToDate} already up to date.`,
     );
-    this.ctx.progress.update({ rowsTotal: consentsPlanned });
+    this.ctx.progress.update({ consentsPlanned });
     await this.estimates.planned('bulk_batch_rows', consentsPlanned);
     await this.estimates.planned('bulk_batches', plan.chunks.length);
     this.ctx.sync.start(started);

@@ -33,6 +33,8 @@ export interface LoadSessionOptions {
   /** Progress and source logs (stderr). */
   progressOut?: NodeJS.WritableStream & { isTTY?: boolean };
   minCommitIntervalMs?: number;
+  /** Runs on the open destination before its tables are prepared (`sync` purges there, on the connection it loads with). */
+  beforeLoad?: (destination: LoadDestination) => Promise<void>;
 }
 
 export interface LoadProducerContext {
@@ -46,6 +48,7 @@ export async function runLoadSession(options: LoadSessionOptions, produce: (cont
   const startedAt = Date.now();
   const destination = await openDestination(options.target);
   try {
+    await options.beforeLoad?.(destination);
     const generations = await currentGenerations(destination, options.streams);
     const loadStreams = loadStreamsFor(options.streams, (name) => generations.get(name) ?? 0);
     await destination.prepare(loadStreams);

@@ -12,9 +12,9 @@ const snapshot = (overrides: Partial<ProgressSnapshot>): ProgressSnapshot => ({
 
 describe('progress line', () => {
   it('estimates from consent rows when the engine reports a total', () => {
-    const s = snapshot({ read: { batchesScheduled: 2, batchesDone: 1, rowsCompleted: 200, rowsFailed: 50, rowsTotal: 1000, requests: 300, rateLimited: 4 } });
+    const s = snapshot({ read: { batchesScheduled: 2, batchesDone: 1, consentsOk: 200, consentsFailed: 50, consentsPlanned: 1000, requests: 300, rateLimited: 4 } });
     expect(estimateRemainingMs(s)).toBe(30_000);
-    expect(formatProgressLine(s)).toBe('batches 1/2 | rows 200 ok 50 failed/1,000 | records 0 (0/s) | loaded 0 | requests 300 (429: 4) | 0:10 elapsed, ETA 0:30');
+    expect(formatProgressLine(s)).toBe('batches 1/2 | consents 200 ok 50 failed of 1,000 | records 0 (0/s) | loaded 0 | requests 300 (429: 4) | 0:10 elapsed, ETA 0:30');
   });
 
   it('falls back to records against the source estimate, and to no ETA without one', () => {

@@ -8,9 +8,9 @@
 export interface ReadCounters {
   batchesScheduled?: number;
   batchesDone?: number;
-  rowsCompleted?: number;
-  rowsFailed?: number;
-  rowsTotal?: number;
+  consentsOk?: number;
+  consentsFailed?: number;
+  consentsPlanned?: number;
   records?: number;
   requests?: number;
   rateLimited?: number;
@@ -39,16 +39,16 @@ export function formatDuration(ms: number): string {
 }
 
 /**
- * Remaining time at the rate so far: consent rows when the engine reports a total (the
+ * Remaining time at the rate so far: consents settled when the engine reports a total (the
  * real unit of work), else records against the source's estimate. Undefined until there is a rate.
  */
 export function estimateRemainingMs(snapshot: ProgressSnapshot): number | undefined {
   const { read, elapsedMs } = snapshot;
   let done: number;
   let total: number | undefined;
-  if (read.rowsTotal !== undefined && read.rowsTotal > 0) {
-    done = (read.rowsCompleted ?? 0) + (read.rowsFailed ?? 0);
-    total = read.rowsTotal;
+  if (read.consentsPlanned !== undefined && read.consentsPlanned > 0) {
+    done = (read.consentsOk ?? 0) + (read.consentsFailed ?? 0);
+    total = read.consentsPlanned;
   } else {
     done = recordsSeen(snapshot);
     total = snapshot.estimatedRecords;
@@ -68,9 +68,10 @@ export function formatProgressLine(snapshot: ProgressSnapshot): string {
   const { read } = snapshot;
   const parts: string[] = [];
   if (read.batchesScheduled !== undefined) parts.push(`batches ${n(read.batchesDone ?? 0)}/${n(read.batchesScheduled)}`);
-  if (read.rowsCompleted !== undefined || read.rowsFailed !== undefined) {
-    const total = read.rowsTotal !== undefined && read.rowsTotal > 0 ? `/${n(read.rowsTotal)}` : '';
-    parts.push(`rows ${n(read.rowsCompleted ?? 0)} ok ${n(read.rowsFailed ?? 0)} failed${total}`);
+  if (read.consentsOk !== undefined || read.consentsFailed !== undefined) {
+    // Consents settled against consents planned (a retried consent counts once, when it settles).
+    const total = read.consentsPlanned !== undefined && read.consentsPlanned > 0 ? ` of ${n(read.consentsPlanned)}` : '';
+    parts.push(`consents ${n(read.consentsOk ?? 0)} ok ${n(read.consentsFailed ?? 0)} failed${total}`);
   }
   const records = recordsSeen(snapshot);
   const seconds = snapshot.elapsedMs / 1000;

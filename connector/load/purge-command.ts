@@ -9,7 +9,7 @@ export function describeTarget(target: DestinationTarget): string {
   return target.kind === 'duckdb' ? `duckdb:${target.path}` : target.description;
 }
 
-/** Opens the destination, purges what is past its data life, closes it. `sync` runs this first too. */
+/** Opens the destination, purges what is past its data life, closes it. (`sync` runs the same purge on the destination it loads.) */
 export async function purgeDestination(target: DestinationTarget, nowMs: number = Date.now()): Promise<PurgeReport> {
   const destination = await openDestination(target);
   try {

@@ -11,8 +11,9 @@ import { DEFAULT_TARGET, parseDestinationTarget } from './destination-url.js';
 import { runHumanCommand } from './human-command-runner.js';
 import { defaultConfiguredCatalog, parseStreamList } from './load-catalog.js';
 import { runLoadSession } from './load-session.js';
-import { formatPurgeReport } from './fi-data-purge.js';
-import { describeTarget, purgeDestination } from './purge-command.js';
+import { formatPurgeReport, purgeExpiredFiData } from './fi-data-purge.js';
+import type { LoadDestination } from './load-destination.js';
+import { describeTarget } from './purge-command.js';
 import { sandboxConfig, startDemoSandbox } from './sandbox-config.js';
 
 export interface SyncCommandOptions {
@@ -49,10 +50,11 @@ export async function runSync(options: SyncCommandOptions, out: Writable = proce
     const config: ResolvedConfig = await resolveConsents(parseConfig(raw));
     if (sandbox !== undefined) logToStderr(`sync: FinPro sandbox at ${sandbox.url} with ${config.consents.length.toLocaleString('en-US')} consents`);
     logToStderr(`sync: ${streams.map((s) => s.name).join(', ')} (${options.fullRefresh === true ? 'full refresh, overwrite' : 'incremental, append + dedup'}) -> ${describeTarget(target)}`);
-    // Data past its life goes first, so a sync never leaves it standing (even one that then fails).
-    logToStderr(`sync: ${formatPurgeReport(await purgeDestination(target), describeTarget(target))}`);
+    // Data past its life goes first, so a sync never leaves it standing (even one that then fails);
+    // on the connection the load then uses, so the destination is opened once.
+    const purgeFirst = async (destination: LoadDestination) => logToStderr(`sync: ${formatPurgeReport(await purgeExpiredFiData(destination, Date.now()), describeTarget(target))}`);
 
-    await runLoadSession({ target, streams, syncId, withSample: true, out }, async ({ sink, display, savedStates }) => {
+    await runLoadSession({ target, streams, syncId, withSample: true, out, beforeLoad: purgeFirst }, async ({ sink, display, savedStates }) => {
       const warnings: string[] = [...config.consentWarnings];
       // A full refresh starts over: its streams get no state; incremental ones resume from the last commit.
       const incremental = new Set(streams.filter((s) => s.syncMode === 'incremental').map((s) => s.name as string));

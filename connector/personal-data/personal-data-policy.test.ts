@@ -90,6 +90,17 @@ describe('PersonalDataPolicy', () => {
     expect(policy({}).apply({ pan: 'P1', txn_id: 'P1-7' })).toEqual({ pan: hmac('P1'), txn_id: 'P1-7' });
   });
 
+  it('drop keeps ids unique: distinct identifiers an account\'s ids embed become [dropped], [dropped-2]... in the order first seen', () => {
+    const drop = PersonalDataPolicy.of({ mode: 'drop', fields: DEFAULT_PERSONAL_FIELDS })!;
+    const holding = (link: string, folio: string) => ({ session_id: 's', link_reference_number: link, holding_id: `INF846K01EW2:${folio}`, folio_no: folio });
+    // One account, one scheme in two folios: without numbering both ids would read INF846K01EW2:[dropped], one primary key.
+    const ids = [holding('L1', '1111111/01'), holding('L1', '2222222/02'), holding('L2', '3333333/03'), holding('L1', '1111111/01')].map((h) => drop.apply(h)['holding_id']);
+    expect(ids).toEqual(['INF846K01EW2:[dropped]', 'INF846K01EW2:[dropped-2]', 'INF846K01EW2:[dropped]', 'INF846K01EW2:[dropped]']);
+    // The same account read again (a later sync, a resumed one) numbers alike.
+    const again = PersonalDataPolicy.of({ mode: 'drop', fields: DEFAULT_PERSONAL_FIELDS })!;
+    expect([holding('L1', '1111111/01'), holding('L1', '2222222/02')].map((h) => again.apply(h)['holding_id'])).toEqual(ids.slice(0, 2));
+  });
+
   it('does not hash a name or an address outside a holder object', () => {
     const record = { scheme_name: 'S', name: 'Acme Growth Fund', data: { Summary: { branch: 'B', address: 'MG Road branch', Holdings: { Holding: { name: 'Bond 2030', holderType: 'SOLE' } } } } };
     expect(policy({}).apply(record)).toBe(record);

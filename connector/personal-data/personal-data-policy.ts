@@ -1,5 +1,6 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { PersonalData } from '../config.js';
+import { DroppedIdLabels } from './dropped-id-labels.js';
 import { keyRoles, type KeyRole } from './personal-data-fields.js';
 
 /**
@@ -7,7 +8,7 @@ import { keyRoles, type KeyRole } from './personal-data-fields.js';
  * (fi_accounts.holders, fi_transactions.narration, a holding's folio) and the raw objects
  * of fi_data alike, whatever the stream, since it goes by key name, not by column list.
  *
- * Pure and copy-on-write: the input is never changed (a raw account is shared by the
+ * Copy-on-write: the input is never changed (a raw account is shared by the
  * fi_data record and the normalized records built after it, which must not see it hashed
  * twice); unchanged branches are shared with the output.
  *
@@ -21,7 +22,8 @@ import { keyRoles, type KeyRole } from './personal-data-fields.js';
  * An identifier in a column of the record (a holding's folio_no, demat_id) is also replaced
  * where another column of the same record embeds it: a key built as `<isin>:<folio>` would
  * otherwise carry the folio in clear. hash puts the same HMAC there (the key stays unique
- * and stable per hash key); drop puts `[dropped]`.
+ * and stable per hash key); drop puts `[dropped]`, `[dropped-2]`... numbered per account so
+ * ids stay unique (dropped-id-labels.ts; the policy's only state besides its hash cache).
  *
  * hash leaves null and "" as they are: they hold nothing personal, and a hash of "" would
  * look like a value.
@@ -31,6 +33,7 @@ export class PersonalDataPolicy {
   private readonly key: KeyObject;
   /** Holder values repeat on every account of a consent and in two streams: hash each once. */
   private readonly hashes = new Map<string, string>();
+  private readonly dropped = new DroppedIdLabels();
 
   private constructor(
     private readonly mode: 'hash' | 'drop',
@@ -65,11 +68,12 @@ export class PersonalDataPolicy {
       if (role !== null && role.kind === 'field' && role.identifier === true) (ids ??= []).push(value);
     }
     if (ids === undefined) return out;
+    const account = this.mode === 'drop' ? `${String(record['session_id'] ?? '')}\u0000${String(record['link_reference_number'] ?? '')}` : '';
     for (const key in out) {
       const value = out[key];
       if (typeof value !== 'string' || this.roleOf(key) !== null) continue;
       let next = value;
-      for (const id of ids) if (next.includes(id)) next = next.split(id).join(this.mode === 'hash' ? this.hash(id) : '[dropped]');
+      for (const id of ids) if (next.includes(id)) next = next.split(id).join(this.mode === 'hash' ? this.hash(id) : this.dropped.labelOf(account, id));
       if (next !== value) out[key] = next;
     }
     return out;

@@ -39,6 +39,10 @@ interface Served {
   holderValues: Set<string>;
   pans: Set<string>;
   narrations: Set<string>;
+  /** How the served JSON spells it: `Holders`/`holders`..., and `holder:object` where one holder came as a single object. */
+  spellings: Set<string>;
+  /** The personal keys that carried a value, lower-cased without `_`: which fields the checks cover. */
+  fields: Set<string>;
 }
 
 /** Every personal value in the served JSON: holder fields inside holder objects, ids and narrations anywhere. */
@@ -52,15 +56,22 @@ function walkServed(value: unknown, inHolder: boolean, out: Served): void {
     if (typeof child === 'string' || typeof child === 'number') {
       const text = String(child);
       if (text === '') continue;
-      if ((inHolder && HOLDER_FIELD.test(key)) || ANYWHERE_FIELD.test(key)) out.holderValues.add(text);
+      if ((inHolder && HOLDER_FIELD.test(key)) || ANYWHERE_FIELD.test(key)) {
+        out.holderValues.add(text);
+        out.fields.add(key.toLowerCase().replaceAll('_', ''));
+      }
       if (/^pan$/i.test(key)) out.pans.add(text);
       if (/^narration$/i.test(key)) out.narrations.add(text);
-    } else walkServed(child, inHolder || /^holders?$/i.test(key), out);
+    } else {
+      if (/^(profile|holders?)$/i.test(key)) out.spellings.add(key);
+      if (/^holder$/i.test(key) && child !== null && !Array.isArray(child)) out.spellings.add(`${key}:object`);
+      walkServed(child, inHolder || /^holders?$/i.test(key), out);
+    }
   }
 }
 
 async function served(sandbox: Sandbox, consentIds: string[]): Promise<Served> {
-  const out: Served = { holderValues: new Set(), pans: new Set(), narrations: new Set() };
+  const out: Served = { holderValues: new Set(), pans: new Set(), narrations: new Set(), spellings: new Set(), fields: new Set() };
   for (const consentID of consentIds) {
     const response = await fetch(finproUrl(sandbox.url, '/getallfidata'), {
       method: 'POST',
@@ -160,9 +171,79 @@ describe('personal data on stdout (built CLI, sandbox)', () => {
       }
     }
   });
+
+  it('single FI requests: data_expires_at is FinPro\'s dataExpiry of the session when it comes before fetch time + data life', async () => {
+    // 5 consents go through single FI requests, whose status gives dataExpiry (the sandbox: 24 h after the data was ready).
+    const output = await readAll(sandbox(), ids(), { streams: FI_STREAMS, extra: { data_life_days: 30 } });
+    expect(output.exitCode, output.stderr).toBe(0);
+    const expiry = new Map<string, string>();
+    let records = 0;
+    for (const stream of FI_STREAMS) {
+      for (const record of output.recordsByStream.get(stream) ?? []) {
+        const sessionId = String(record['session_id']);
+        if (!expiry.has(sessionId)) {
+          const response = await fetch(finproUrl(sandbox().url, '/consent/firequest/status'), {
+            method: 'POST',
+            headers: { ...finproAuthHeaders(sandbox().credentials), 'Content-Type': 'application/json' },
+            body: JSON.stringify({ sessionId }),
+          });
+          expect(response.status, `status of ${sessionId}`).toBe(200);
+          expiry.set(sessionId, ((await response.json()) as { data: { dataExpiry: string } }).data.dataExpiry);
+        }
+        const finpro = Date.parse(expiry.get(sessionId)!);
+        expect(finpro).toBeLessThan(Date.parse(String(record['fetched_at'])) + 30 * 86_400_000);
+        expect(Date.parse(String(record['data_expires_at'])), `${stream} ${sessionId}`).toBe(finpro);
+        records++;
+      }
+    }
+    expect(records).toBeGreaterThan(0);
+  });
 });
 
-describe('purge after sync (built CLI, sandbox, DuckDB and Postgres)', () => {
+/**
+ * The sandbox's other spellings of the same data (finpro-api.md, "FI data shape"): lower-case
+ * containers (`profile.holders.holder`, `transactions` as a bare array), and every variant by
+ * FIP (a one-element list as a single object...). 20 consents: a bulk batch, and enough FIPs
+ * that the spellings checked below are all served.
+ */
+describe.each([
+  ['lower', ['profile', 'holders', 'holder']],
+  ['mixed', ['Profile', 'Holders', 'Holder', 'profile', 'holders', 'holder', 'Holder:object', 'holder:object']],
+] as const)('personal data on stdout, sandbox fiShape %s', (fiShape, spellings) => {
+  // Seed 21: its first 20 ACTIVE consents hold accounts with each kind of holder id (demat, folio, PRAN).
+  const sandbox = useSandbox({ consents: 40, speed: 50, seed: 21, fiShape });
+  const ids = () => sandbox().consents('ACTIVE').slice(0, 20).map((c) => c.id);
+  const read = (personal_data: Record<string, unknown>) =>
+    readAll(sandbox(), ids(), { streams: FI_STREAMS, extra: { personal_data } }).then((output) => {
+      expect(output.exitCode, output.stderr).toBe(0);
+      expect(recordSchemaErrors(output)).toEqual([]);
+      return output;
+    });
+
+  it('hash and drop: no served identifier or narration on stdout, whatever the spelling; keep shows them', async () => {
+    // Read first: getallfidata answers for a consent once its data has been fetched.
+    const kept = await read({ mode: 'keep' });
+    const data = await served(sandbox(), ids());
+    // The spellings this shape is about are really served, so the checks below cover them.
+    expect([...data.spellings].filter((s) => (spellings as readonly string[]).includes(s)).sort()).toEqual([...spellings].sort());
+    expect(data.pans.size).toBeGreaterThan(0);
+    expect(data.narrations.size).toBeGreaterThan(0);
+    // Every kind of identifier the sandbox serves is among them (demat, folio and PRAN ids, a mutual fund's holder1Name...).
+    expect([...data.fields].sort()).toEqual(['address', 'dematid', 'dob', 'email', 'foliono', 'holder1name', 'mobile', 'name', 'pan', 'pranid']);
+    for (const value of data.holderValues) expect(kept.stdout, `served ${value} kept`).toContain(value);
+    const hashed = await read({ mode: 'hash', hash_key: KEY, fields: ALL_FIELDS });
+    const dropped = await read({ mode: 'drop', fields: ALL_FIELDS });
+    for (const output of [hashed, dropped]) {
+      for (const value of data.holderValues) expect(output.stdout, `served ${value} on stdout`).not.toContain(value);
+      // A narration as a JSON string: some are common words ("Charges" is also in a key, otherCharges).
+      for (const value of data.narrations) expect(output.stdout, `served narration ${value} on stdout`).not.toContain(JSON.stringify(value));
+    }
+    for (const pan of data.pans) expect(hashed.stdout).toContain(`"${hmac(pan, KEY)}"`);
+    expect(hashed.stdout + hashed.stderr).not.toContain(KEY);
+  });
+});
+
+describe('sync hashes what it loads; sync and purge delete FI rows past their data life (built CLI, sandbox, DuckDB and Postgres)', () => {
   const sandbox = useSandbox({ consents: 30, speed: 100, seed: 16 });
   const dir = makeTempDir('finpro-purge-e2e-');
   const schemas: string[] = [];
@@ -171,10 +252,17 @@ describe('purge after sync (built CLI, sandbox, DuckDB and Postgres)', () => {
     dir.remove();
   });
 
-  const countsSql = "SELECT 'fi_data' AS t, COUNT(*) AS n FROM fi_data UNION ALL SELECT 'fi_accounts', COUNT(*) FROM fi_accounts UNION ALL SELECT 'fi_transactions', COUNT(*) FROM fi_transactions UNION ALL SELECT 'bulk_batch_rows', COUNT(*) FROM bulk_batch_rows";
+  /** Rows of every FI table (holdings and any later fi_* stream included) and of bulk_batch_rows. */
+  const TABLES = [...FI_STREAMS, 'bulk_batch_rows'];
+  const countsSql = TABLES.map((t) => `SELECT '${t}' AS t, COUNT(*) AS n FROM ${t}`).join(' UNION ALL ');
   const counts = (rows: Record<string, unknown>[]) => Object.fromEntries(rows.map((r) => [String(r['t']), Number(r['n'])]));
+  /** What the loaded tables hold of the holders, as text: fi_data's raw objects and fi_accounts.holders. */
+  const holdersSql = 'SELECT CAST(data AS VARCHAR) AS v FROM fi_data UNION ALL SELECT CAST(holders AS VARCHAR) FROM fi_accounts';
+  /** `sync: purge ...: deleted N FI rows ...: fi_data 3, fi_accounts 3, ...` as {table: n}. */
+  const perTable = (report: string) => Object.fromEntries([...report.matchAll(/(fi_\w+) ([\d,]+)/g)].map((m) => [m[1]!, Number(m[2]!.replaceAll(',', ''))]));
+  const purgeLine = (stderr: string) => stderr.split('\n').find((line) => line.includes('sync: purge')) ?? '';
 
-  async function syncThenPurge(to: string, query: () => Promise<Record<string, unknown>[]>): Promise<void> {
+  async function syncThenPurge(to: string, query: (sql: string) => Promise<Record<string, unknown>[]>): Promise<void> {
     const config = writeInputFile(dir.path, `config-${Date.now()}.json`, {
       credentials: { ...sandbox().credentials },
       base_url: sandbox().url,
@@ -186,34 +274,51 @@ describe('purge after sync (built CLI, sandbox, DuckDB and Postgres)', () => {
     });
     const sync = await runCli(['sync', '--config', config, '--to', to]);
     expect(sync.code, sync.stderr).toBe(0);
-    expect(sync.stderr).toMatch(/sync: purge .*no FI table with data_expires_at yet/);
-    const before = counts(await query());
-    expect(before['fi_transactions']).toBeGreaterThan(0);
-    expect(before['bulk_batch_rows']).toBeGreaterThan(0);
+    expect(purgeLine(sync.stderr)).toMatch(/no FI table with data_expires_at yet/);
+    const before = counts(await query(countsSql));
+    for (const table of ['fi_data', 'fi_accounts', 'fi_transactions', 'fi_holdings', 'bulk_batch_rows']) expect(before[table], table).toBeGreaterThan(0);
+
+    // sync hashed what it loaded: no served PAN in the tables, its HMAC in their place.
+    const fetched = (await query('SELECT DISTINCT consent_id FROM fi_data')).map((r) => String(r['consent_id']));
+    const data = await served(sandbox(), fetched);
+    const loaded = (await query(holdersSql)).map((r) => String(r['v'])).join('\n');
+    expect(data.pans.size).toBeGreaterThan(0);
+    for (const pan of data.pans) {
+      expect(loaded).not.toContain(pan);
+      expect(loaded).toContain(hmac(pan, KEY));
+    }
+
+    // A second sync purges first: every FI row of the first (a data life of 0) is past it.
+    const again = await runCli(['sync', '--config', config, '--to', to]);
+    expect(again.code, again.stderr).toBe(0);
+    const purgedBySync = perTable(purgeLine(again.stderr));
+    for (const table of FI_STREAMS) expect(purgedBySync[table], `${table} purged by the second sync`).toBe(before[table]);
+    const mid = counts(await query(countsSql));
+    expect(mid['bulk_batch_rows']).toBeGreaterThanOrEqual(before['bulk_batch_rows']!);
 
     const purge = await runCli(['purge', '--to', to]);
     expect(purge.code, purge.stderr).toBe(0);
-    // The report names every fi_* table with what it deleted (other FI streams, such as holdings, included).
-    const reported = Object.fromEntries([...purge.stdout.matchAll(/(fi_\w+) ([\d,]+)/g)].map((m) => [m[1]!, Number(m[2]!.replaceAll(',', ''))]));
-    for (const table of ['fi_data', 'fi_accounts', 'fi_transactions']) expect(reported[table], table).toBe(before[table]);
-    expect(counts(await query())).toEqual({ fi_data: 0, fi_accounts: 0, fi_transactions: 0, bulk_batch_rows: before['bulk_batch_rows'] });
-    expect(purge.stdout + purge.stderr + sync.stdout + sync.stderr).not.toContain(KEY);
+    // The report names every fi_* table with what it deleted (holdings and any other FI stream included).
+    const reported = perTable(purge.stdout);
+    for (const table of FI_STREAMS) expect(reported[table], table).toBe(mid[table]);
+    expect(counts(await query(countsSql))).toEqual({ ...Object.fromEntries(FI_STREAMS.map((t) => [t, 0])), bulk_batch_rows: mid['bulk_batch_rows'] });
+    expect(purge.stdout + purge.stderr + sync.stdout + sync.stderr + again.stdout + again.stderr).not.toContain(KEY);
   }
 
-  it('DuckDB: FI tables empty after purge, bulk_batch_rows kept', async () => {
+  it('DuckDB: loaded hashed; a second sync purges the first sync\'s rows, purge empties every FI table, bulk_batch_rows kept', async () => {
     const path = join(dir.path, 'purge.duckdb');
-    await syncThenPurge(`duckdb:${path}`, () => duckdbQuery(path, countsSql));
+    await syncThenPurge(`duckdb:${path}`, (sql) => duckdbQuery(path, sql));
   });
 
-  it.skipIf(!pgAvailable)('Postgres: FI tables empty after purge, bulk_batch_rows kept', async () => {
+  it.skipIf(!pgAvailable)('Postgres: loaded hashed; a second sync purges the first sync\'s rows, purge empties every FI table, bulk_batch_rows kept', async () => {
     const schema = uniqueSchema('finpro_purge_e2e');
     schemas.push(schema);
     const pg = await import('pg');
-    await syncThenPurge(`${PG_URL}?schema=${schema}`, async () => {
+    await syncThenPurge(`${PG_URL}?schema=${schema}`, async (sql) => {
       const client = new pg.default.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
       await client.connect();
       try {
-        return (await client.query(countsSql)).rows as Record<string, unknown>[];
+        return (await client.query(sql)).rows as Record<string, unknown>[];
       } finally {
         await client.end();
       }

@@ -26,7 +26,7 @@ export function watchHarness(fake: FakeFinpro, entry: InFlightBatch, options: { 
   keeper.resume(sync);
   const state = new StateManager(streams, incoming, sink, clock.now, keeper);
   const harvests: HarvestTarget[] = [];
-  const progress = { rowsCompleted: 0, rowsFailed: 0 };
+  const progress = { consentsOk: 0, consentsFailed: 0 };
   let estimates = 0;
   const client = fake.client(clock.now);
   const warnings: string[] = [];
@@ -50,8 +50,8 @@ export function watchHarness(fake: FakeFinpro, entry: InFlightBatch, options: { 
       },
       progress: {
         update: (change) => {
-          progress.rowsCompleted += change.rowsCompleted ?? 0;
-          progress.rowsFailed += change.rowsFailed ?? 0;
+          progress.consentsOk += change.consentsOk ?? 0;
+          progress.consentsFailed += change.consentsFailed ?? 0;
         },
       },
       now: clock.now,
