@@ -292,6 +292,21 @@ describe('clocks that disagree', () => {
     expect(output.recordsByStream.get('fi_transactions')?.length ?? 0).toBe(sandbox.stats().getallfidata.transactions);
   });
 
+  it("the connector's clock 3 minutes ahead of a FinPro that sends no Date header: its answers' timestamp tells its clock, no row fails InvalidDateRange", async () => {
+    const sandbox = await sandboxWith({ seed: 27, clockOffsetMs: -3 * 60_000 });
+    const ids = activeIds(sandbox, 15);
+    // A gateway in front of FinPro that drops the Date header; finpro-api.md's answers keep their timestamp.
+    const proxy = await hostileServer(sandbox.url, () => ({ kind: 'pass', withoutDate: true }));
+    onTestFinished(() => proxy.close());
+    const config = { ...sandboxConfig(sandbox, { consentIds: ids, extra: { batch_size: 100 } }), base_url: proxy.url };
+    const output = await runRead({ config, catalog: allCatalog() });
+    expect(output.exitCode, output.stderr).toBe(0);
+    const rows = output.recordsByStream.get('bulk_batch_rows')!;
+    expect(rows.filter((r) => r['error_code'] === 'InvalidDateRange')).toEqual([]);
+    expect(new Map(rows.filter((r) => r['is_final'] === true).map((r) => [r['consent_id'], r['row_status']]))).toEqual(new Map(ids.map((id) => [id, 'COMPLETED'])));
+    expect(output.logs.some((l) => l.level === 'WARN' && /FinPro's clock is 18\d s behind/.test(l.message))).toBe(true);
+  });
+
   it("the connector's clock a day behind in one sync, new consents added: every record FinPro served is emitted", async () => {
     const sandbox = await sandboxWith({ seed: 22 });
     const first = activeIds(sandbox, 12);
