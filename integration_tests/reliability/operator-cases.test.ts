@@ -391,6 +391,11 @@ describe.skipIf(!pgAvailable)('a Postgres destination', () => {
     const app = `rel11_${schema}`;
     const running = spawnCli(syncArgs(sandbox, schema, `&application_name=${app}`));
     await waitFor(async () => (await committedStates(schema)) > 0 || running.child.exitCode !== null, 60_000);
+    if (running.child.exitCode !== null) {
+      // Says why instead of failing later on "no backend to terminate".
+      const early = await running.done;
+      expect.fail(`the sync ended (exit ${early.code}) before its destination could be killed; stderr: ${early.stderr}`);
+    }
     await terminateBackends(app);
     const killed = await running.done;
     expect(killed.code).toBe(1);
