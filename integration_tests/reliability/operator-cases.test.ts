@@ -289,6 +289,11 @@ describe('clocks that disagree', () => {
       expect(asked[1]!.fiDataRangeFrom).toBe(asked[0]!.fiDataRangeFrom);
       expect(Date.parse(asked[1]!.fiDataRangeTo!)).toBeLessThan(Date.parse(asked[0]!.fiDataRangeTo!) - 60_000);
     }
+    // The state claims no more than FinPro was asked for: the next sync starts where the retries ended.
+    const retriedTo = Math.min(...ids.map((id) => Date.parse(sandbox.stats().fi_requests[id]!.requests[1]!.fiDataRangeTo!)));
+    const base = (output.states.at(-1) as unknown as { stream: { stream_state: { base: { watermark: string; exceptions: Record<string, string | null> } } } }).stream.stream_state.base;
+    expect(Date.parse(base.watermark)).toBeLessThanOrEqual(retriedTo);
+    for (const reaches of Object.values(base.exceptions)) expect(reaches === null || Date.parse(reaches) <= retriedTo).toBe(true);
     expect(output.recordsByStream.get('fi_transactions')?.length ?? 0).toBe(sandbox.stats().getallfidata.transactions);
   });
 
