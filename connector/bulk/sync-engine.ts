@@ -23,6 +23,9 @@ import { consentsNotIn } from '../state/consent-sketch.js';
 /** Batches watched at once: enough to overlap FinPro's processing with our downloads, few enough to stagger load (vendor advice). */
 const MAX_ACTIVE_BATCHES = 4;
 
+/** How much earlier than FinPro's measured now a blind plan's base ends (see blindCap). */
+const BLIND_CAP_MARGIN_MS = 2_000;
+
 export interface SyncEngineOptions {
   /** Streams synced in full_refresh mode: their planning ignores incoming watermarks. */
   fullRefresh: boolean;
@@ -94,6 +97,7 @@ export class SyncEngine {
     }
     // Ranges end at the sync time, so it is FinPro's now (see FinproClock), not only ours.
     await this.ctx.client.learnClock();
+    this.plannedBlind = !this.ctx.client.clock.known;
     const skewMs = this.ctx.client.clock.skewMs;
     if (Math.abs(skewMs) > 60_000) {
       this.ctx.log('WARN', `FinPro's clock is ${Math.round(Math.abs(skewMs) / 1000)} s ${skewMs > 0 ? 'ahead of' : 'behind'} this machine's: ranges end at the earlier of the two.`);
@@ -231,10 +235,28 @@ export class SyncEngine {
     ctx.progress.tick(true);
   }
 
+  /** This process planned the sync before any answer told FinPro's clock: its ranges end at ours. */
+  private plannedBlind = false;
+
+  /**
+   * Where the ranges of a plan made blind really end: rows FinPro refused for ending after its
+   * now were retried up to its now, so a base must not claim more than FinPro's now at plan
+   * time (FinPro's data of that gap would never be asked for). The offset is known to a second
+   * or so (the Date header has whole seconds, each answer measures it anew), hence the margin;
+   * ending early only re-reads a little.
+   */
+  private blindCap(sync: SyncProgress): (iso: string) => string {
+    const skewMs = this.ctx.client.clock.skewMs;
+    if (!this.plannedBlind || skewMs >= 0) return (iso) => iso;
+    const capMs = Date.parse(sync.time) + skewMs - BLIND_CAP_MARGIN_MS;
+    return (iso) => (Date.parse(iso) > capMs ? new Date(capMs).toISOString() : iso);
+  }
+
   private baseAfter(plan: SyncPlan, sync: SyncProgress, previous: Base | null): Base | null {
     if (plan.chunks.length === 0) return previous;
+    const cap = this.blindCap(sync);
     const plannedTo = new Map<string, string>();
-    for (const chunk of plan.chunks) for (const c of chunk.consents) plannedTo.set(c.consentId, c.to);
+    for (const chunk of plan.chunks) for (const c of chunk.consents) plannedTo.set(c.consentId, cap(c.to));
     const failed: Record<string, string> = { ...sync.failed };
     const byChunk = new Map<number, number[]>();
     for (const position of decodeRanges(sync.failed_at)) {
@@ -247,7 +269,7 @@ export class SyncEngine {
     }
     return baseAfterSync({
       syncTime: sync.time,
-      defaultTo: plan.defaultTo,
+      defaultTo: cap(plan.defaultTo),
       covered: this.signature,
       consents: this.ctx.config.consents,
       plannedTo,

@@ -37,4 +37,17 @@ describe('FinproClock', () => {
     clock.observe('Thu, 01 Jan 2026 10:00:00 GMT', local);
     expect(clock.now()).toBe(local);
   });
+
+  it("reads an answer's body timestamp when it came without a Date header, with the contract's offsets", () => {
+    const local = Date.parse('2026-01-01T10:03:00.000Z');
+    const clock = new FinproClock(() => local);
+    clock.observeBody({ ver: '1.0', timestamp: 'not a time' }, local);
+    clock.observeBody(null, local);
+    expect(clock.known).toBe(false);
+    clock.observeBody({ ver: '1.0', timestamp: '2026-01-01T15:30:00.000+05:30' }, local);
+    expect(clock.skewMs).toBe(-180_000);
+    // No offset: UTC, as finpro-api.md reads it (Date.parse would read it as local time).
+    clock.observeBody({ timestamp: '2026-01-01T10:01:00' }, local);
+    expect(clock.skewMs).toBe(-120_000);
+  });
 });

@@ -1,8 +1,11 @@
+import { dateTimeUtcOf } from '../fi-normalize/time-reader.js';
+
 /**
  * FinPro's "now", as its answers tell it. FinPro refuses a range that ends after its own now
  * (InvalidDateRange), so a connector whose clock runs ahead of FinPro's would fail most of a
  * batch; one whose clock runs behind would end ranges early. Every answer's `Date` header
- * gives FinPro's time; the offset from ours is kept and applied to our clock.
+ * gives FinPro's time (or, from a server or gateway that sends none, the `timestamp` every
+ * FinPro body carries); the offset from ours is kept and applied to our clock.
  *
  * `now()` is the earlier of the two clocks. A range never ends after FinPro's now, and never
  * after ours either: a watermark set by a FinPro clock that runs ahead would, once FinPro's
@@ -29,6 +32,18 @@ export class FinproClock {
     const serverMs = Date.parse(dateHeader);
     if (Number.isNaN(serverMs)) return;
     this.offsetMs = serverMs - receivedAtMs;
+  }
+
+  /**
+   * Records FinPro's time from the `timestamp` of an answer's JSON body, for an answer that
+   * came without a `Date` header (finpro-api.md names the field on every answer, not the
+   * header). Read after the body arrived, so FinPro's now is never overestimated by it.
+   */
+  observeBody(body: unknown, receivedAtMs: number): void {
+    if (typeof body !== 'object' || body === null) return;
+    const iso = dateTimeUtcOf((body as { timestamp?: unknown }).timestamp);
+    if (typeof iso !== 'string') return;
+    this.offsetMs = Date.parse(iso) - receivedAtMs;
   }
 
   /** The earlier of FinPro's now (when known) and ours. */

@@ -5,6 +5,7 @@ import { afterAll, beforeEach, describe, expect, it, onTestFinished } from 'vite
 import type { Sandbox } from '../../sandbox/index.js';
 import { dropSchemas, PG_URL, postgresAvailable, uniqueSchema } from '../../connector/load/test-support/postgres-test-db.js';
 import { spawn } from 'node:child_process';
+import { hostileServer } from '../support/hostile-server.js';
 import { duckdbBusinessTables, duckdbQuery, fixedRange, runCli, spawnCli, syncConfig } from '../load/load-harness.js';
 import {
   configuredCatalog,
@@ -20,6 +21,7 @@ import {
   testConfig,
   writeInputFile,
 } from '../support/index.js';
+import { deliveredData } from '../read/read-harness.js';
 import { compareDelivery, completedSyncTimes, schedulingProblems } from './delivery-check.js';
 import { reliabilityCounter } from './reliability-summary.js';
 
@@ -213,6 +215,29 @@ describe('a consent list that grows between syncs', () => {
     expect(two.recordsByStream.get('fi_transactions')!.length - newTransactions).toBeLessThan(firstTransactions / 20);
     expect(two.logs.some((l) => /1 new consent\(s\) read from the configured start/.test(l.message))).toBe(true);
   });
+
+  it('40 -> 36 + 2 new consents: the 36 kept keep their watermark, the removed are not asked, the new read their whole range', async () => {
+    const sandbox = await sandboxWith({ seed: 25, consents: 120 });
+    const active = sandbox.consents('ACTIVE').map((c) => c.id);
+    const first = active.slice(0, 40);
+    const kept = first.slice(4);
+    const added = active.slice(40, 42);
+    const config = (ids: string[]) => sandboxConfig(sandbox, { consentIds: ids, extra: { batch_size: 100, fi_data_range_from: '2025-06-01T00:00:00Z' } });
+    const one = await runRead({ config: config(first), catalog: configuredCatalog({}) });
+    expect(one.exitCode, one.stderr).toBe(0);
+    const watermark = (one.states.at(-1) as unknown as { stream: { stream_state: { base: { watermark: string } } } }).stream.stream_state.base.watermark;
+    sandbox.resetStats();
+
+    // The new ones first: the plan must not depend on where a consent sits in the list.
+    const two = await runRead({ config: config([...added, ...kept]), catalog: configuredCatalog({}), state: StateBuilder.fromEmitted(one.states).build() });
+    expect(two.exitCode, two.stderr).toBe(0);
+    const requests = sandbox.stats().fi_requests;
+    const fromOf = (id: string) => (requests[id]?.requests ?? []).map((r) => (r.fiDataRangeFrom === null ? null : new Date(r.fiDataRangeFrom).toISOString()));
+    for (const id of kept) expect(fromOf(id), id).toEqual([watermark]);
+    for (const id of added) expect(fromOf(id), id).toEqual(['2025-06-01T00:00:00.000Z']);
+    for (const id of first.slice(0, 4)) expect(fromOf(id), id).toEqual([]);
+    expect(two.logs.some((l) => /2 new consent\(s\) read from the configured start/.test(l.message))).toBe(true);
+  });
 });
 
 describe('clocks that disagree', () => {
@@ -235,6 +260,58 @@ describe('clocks that disagree', () => {
     expect(output.logs.some((l) => l.level === 'WARN' && /FinPro's clock is 18\d s behind/.test(l.message))).toBe(true);
   });
 
+  it("the connector's clock 3 minutes ahead and FinPro's untold when the sync is planned: the InvalidDateRange retry ends at FinPro's now, every row completes", async () => {
+    const sandbox = await sandboxWith({ seed: 26, clockOffsetMs: -3 * 60_000 });
+    const ids = activeIds(sandbox, 15);
+    // A FinPro whose answers tell no time (no Date header, no body timestamp) until the batch is
+    // scheduled: the plan can only use our clock, so every row fails InvalidDateRange, and only
+    // the retry can correct the end.
+    let scheduled = false;
+    const proxy = await hostileServer(sandbox.url, (answer) => {
+      if (scheduled) return { kind: 'pass' };
+      if (answer.route.includes('schedule')) scheduled = true;
+      if (typeof answer.json !== 'object' || answer.json === null) return { kind: 'pass', withoutDate: true };
+      const { timestamp: _untold, ...body } = answer.json as Record<string, unknown>;
+      return { kind: 'json', body, withoutDate: true };
+    });
+    onTestFinished(() => proxy.close());
+    const config = { ...sandboxConfig(sandbox, { consentIds: ids, extra: { batch_size: 100 } }), base_url: proxy.url };
+    const output = await runRead({ config, catalog: allCatalog() });
+    expect(output.exitCode, output.stderr).toBe(0);
+    const rows = output.recordsByStream.get('bulk_batch_rows')!;
+    expect(new Set(rows.filter((r) => r['error_code'] === 'InvalidDateRange' && r['is_final'] !== true).map((r) => r['consent_id']))).toEqual(new Set(ids));
+    const final = rows.filter((r) => r['is_final'] === true);
+    expect(new Map(final.map((r) => [r['consent_id'], r['row_status']]))).toEqual(new Map(ids.map((id) => [id, 'COMPLETED'])));
+    // Each consent asked twice: the retry with the same start and an end FinPro accepts.
+    for (const id of ids) {
+      const asked = sandbox.stats().fi_requests[id]!.requests;
+      expect(asked, id).toHaveLength(2);
+      expect(asked[1]!.fiDataRangeFrom).toBe(asked[0]!.fiDataRangeFrom);
+      expect(Date.parse(asked[1]!.fiDataRangeTo!)).toBeLessThan(Date.parse(asked[0]!.fiDataRangeTo!) - 60_000);
+    }
+    // The state claims no more than FinPro was asked for: the next sync starts where the retries ended.
+    const retriedTo = Math.min(...ids.map((id) => Date.parse(sandbox.stats().fi_requests[id]!.requests[1]!.fiDataRangeTo!)));
+    const base = (output.states.at(-1) as unknown as { stream: { stream_state: { base: { watermark: string; exceptions: Record<string, string | null> } } } }).stream.stream_state.base;
+    expect(Date.parse(base.watermark)).toBeLessThanOrEqual(retriedTo);
+    for (const reaches of Object.values(base.exceptions)) expect(reaches === null || Date.parse(reaches) <= retriedTo).toBe(true);
+    expect(output.recordsByStream.get('fi_transactions')?.length ?? 0).toBe(sandbox.stats().getallfidata.transactions);
+  });
+
+  it("the connector's clock 3 minutes ahead of a FinPro that sends no Date header: its answers' timestamp tells its clock, no row fails InvalidDateRange", async () => {
+    const sandbox = await sandboxWith({ seed: 27, clockOffsetMs: -3 * 60_000 });
+    const ids = activeIds(sandbox, 15);
+    // A gateway in front of FinPro that drops the Date header; finpro-api.md's answers keep their timestamp.
+    const proxy = await hostileServer(sandbox.url, () => ({ kind: 'pass', withoutDate: true }));
+    onTestFinished(() => proxy.close());
+    const config = { ...sandboxConfig(sandbox, { consentIds: ids, extra: { batch_size: 100 } }), base_url: proxy.url };
+    const output = await runRead({ config, catalog: allCatalog() });
+    expect(output.exitCode, output.stderr).toBe(0);
+    const rows = output.recordsByStream.get('bulk_batch_rows')!;
+    expect(rows.filter((r) => r['error_code'] === 'InvalidDateRange')).toEqual([]);
+    expect(new Map(rows.filter((r) => r['is_final'] === true).map((r) => [r['consent_id'], r['row_status']]))).toEqual(new Map(ids.map((id) => [id, 'COMPLETED'])));
+    expect(output.logs.some((l) => l.level === 'WARN' && /FinPro's clock is 18\d s behind/.test(l.message))).toBe(true);
+  });
+
   it("the connector's clock a day behind in one sync, new consents added: every record FinPro served is emitted", async () => {
     const sandbox = await sandboxWith({ seed: 22 });
     const first = activeIds(sandbox, 12);
@@ -253,6 +330,18 @@ describe('clocks that disagree', () => {
     expect(two.recordsByStream.get('fi_accounts')?.length ?? 0).toBe(served.accounts);
     const added = new Set(grown.slice(12));
     expect(new Set(two.recordsByStream.get('fi_accounts')!.map((r) => r['consent_id']).filter((id) => added.has(String(id)))).size).toBe(added.size);
+
+    // Lost for good is what counts: once the clock is right again, the three syncs together hold
+    // every transaction and account an uninterrupted read of the grown list delivers.
+    const three = await runRead({ config: sandboxConfig(sandbox, { consentIds: grown }), catalog: allCatalog(), state: StateBuilder.fromEmitted([...one.states, ...two.states]).build() });
+    expect(three.exitCode, three.stderr).toBe(0);
+    const reference = await runRead({ config: sandboxConfig(sandbox, { consentIds: grown }), catalog: allCatalog() });
+    expect(reference.exitCode, reference.stderr).toBe(0);
+    const got = deliveredData([one, two, three]);
+    const want = deliveredData([reference]);
+    expect(want.transactions.size).toBeGreaterThan(served.transactions);
+    expect([...want.transactions].filter((key) => !got.transactions.has(key))).toEqual([]);
+    expect([...want.accounts].filter((key) => !got.accounts.has(key))).toEqual([]);
   });
 
   it("FinPro's clock an hour ahead in one sync, then corrected: the next sync emits every row of its batches and harvests them", async () => {
@@ -307,6 +396,11 @@ describe.skipIf(!pgAvailable)('a Postgres destination', () => {
     const app = `rel11_${schema}`;
     const running = spawnCli(syncArgs(sandbox, schema, `&application_name=${app}`));
     await waitFor(async () => (await committedStates(schema)) > 0 || running.child.exitCode !== null, 60_000);
+    if (running.child.exitCode !== null) {
+      // Says why instead of failing later on "no backend to terminate".
+      const early = await running.done;
+      expect.fail(`the sync ended (exit ${early.code}) before its destination could be killed; stderr: ${early.stderr}`);
+    }
     await terminateBackends(app);
     const killed = await running.done;
     expect(killed.code).toBe(1);

@@ -23,8 +23,9 @@ export interface UpstreamAnswer {
 }
 
 export type HostileAnswer =
-  | { kind: 'pass' }
-  | { kind: 'json'; status?: number; body: unknown }
+  /** The upstream's answer as is; `withoutDate`: with no `Date` header (FinPro's clock untold). */
+  | { kind: 'pass'; withoutDate?: boolean }
+  | { kind: 'json'; status?: number; body: unknown; withoutDate?: boolean }
   | { kind: 'text'; status: number; body: string; contentType?: string }
   /** Drops the TCP connection without an answer, after `afterMs` (default 0). */
   | { kind: 'reset'; afterMs?: number }
@@ -69,9 +70,14 @@ export async function hostileServer(upstream: string, initial: Mutator = PASS): 
     const decision = mutator({ route, nth, status: answer.status, json, text });
     if (decision.kind !== 'pass') mutated++;
     const rateHeaders: Record<string, string> = {};
-    for (const name of ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after']) {
+    // `date` too: it is FinPro's clock (the connector reads it), not this proxy's.
+    for (const name of ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after', 'date']) {
       const value = answer.headers.get(name);
       if (value !== null) rateHeaders[name] = value;
+    }
+    if ((decision.kind === 'pass' || decision.kind === 'json') && decision.withoutDate === true) {
+      delete rateHeaders['date'];
+      res.sendDate = false;
     }
     switch (decision.kind) {
       case 'pass':

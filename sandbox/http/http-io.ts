@@ -17,11 +17,14 @@ export function json(status: number, value: unknown): SandboxResponse {
   return { status, body: JSON.stringify(value) };
 }
 
-/** The FinPro error envelope: {ver, timestamp, txnid?, errorCode, errorMsg}. */
-export function errorResponse(status: number, errorCode: string, errorMsg: string, extra?: Record<string, unknown>): SandboxResponse {
+/**
+ * The FinPro error envelope: {ver, timestamp, txnid?, errorCode, errorMsg}. `nowMs` is the
+ * sandbox's clock (set off by clockOffsetMs), which the timestamp tells as FinPro's does.
+ */
+export function errorResponse(status: number, errorCode: string, errorMsg: string, nowMs: number, extra?: Record<string, unknown>): SandboxResponse {
   return json(status, {
     ver: API_VERSION,
-    timestamp: new Date().toISOString(),
+    timestamp: new Date(nowMs).toISOString(),
     txnid: randomUUID(),
     errorCode,
     errorMsg,
@@ -39,8 +42,8 @@ export class HttpError extends Error {
     super(message);
   }
 
-  toResponse(): SandboxResponse {
-    return errorResponse(this.status, this.errorCode, this.message, this.extra);
+  toResponse(nowMs: number): SandboxResponse {
+    return errorResponse(this.status, this.errorCode, this.message, nowMs, this.extra);
   }
 }
 

@@ -57,7 +57,7 @@ export function createRequestHandler(ctx: SandboxContext, baseUrl: () => string)
     if (!limit.allowed) {
       req.resume();
       ctx.stats.rateLimited();
-      finish(withRetryAfter(errorResponse(429, 'RateLimitExceeded', 'Rate limit exceeded; retry after the window resets.'), limit.retryAfterSeconds));
+      finish(withRetryAfter(errorResponse(429, 'RateLimitExceeded', 'Rate limit exceeded; retry after the window resets.', ctx.now()), limit.retryAfterSeconds));
       return;
     }
 
@@ -84,8 +84,8 @@ export function createRequestHandler(ctx: SandboxContext, baseUrl: () => string)
       const status = plan.kind === 'throttle_429' ? 429 : plan.status;
       fault(status, false, null);
       const spoiled = plan.kind === 'throttle_429'
-        ? withRetryAfter(errorResponse(429, 'RateLimitExceeded', 'Too many requests; slow down.'), plan.retryAfterSeconds)
-        : spoil(plan);
+        ? withRetryAfter(errorResponse(429, 'RateLimitExceeded', 'Too many requests; slow down.', ctx.now()), plan.retryAfterSeconds)
+        : spoil(plan, ctx.now());
       finish(spoiled);
       return;
     }
@@ -94,7 +94,7 @@ export function createRequestHandler(ctx: SandboxContext, baseUrl: () => string)
     try {
       response = await run(ctx, req, route, baseUrl());
     } catch (error) {
-      response = error instanceof HttpError ? error.toResponse() : errorResponse(500, 'InternalError', String(error));
+      response = error instanceof HttpError ? error.toResponse(ctx.now()) : errorResponse(500, 'InternalError', String(error), ctx.now());
     }
 
     if (plan.delayMs > 0) {
@@ -109,7 +109,7 @@ export function createRequestHandler(ctx: SandboxContext, baseUrl: () => string)
     }
     if (plan.kind === 'http_error') {
       fault(plan.status, response.status < 300, response.referenceId ?? null);
-      finish(spoil(plan));
+      finish(spoil(plan, ctx.now()));
       return;
     }
     finish(response);
@@ -142,10 +142,10 @@ async function run(ctx: SandboxContext, req: IncomingMessage, route: FinProRoute
   return route.handle({ ctx, req, body, baseUrl });
 }
 
-function spoil(plan: Extract<FaultPlan, { kind: 'http_error' }>): SandboxResponse {
+function spoil(plan: Extract<FaultPlan, { kind: 'http_error' }>, nowMs: number): SandboxResponse {
   if (plan.html) return { status: plan.status, body: HTML_ERROR(plan.status), contentType: 'text/html' };
   const code = plan.status === 503 ? 'ServiceUnavailable' : plan.status === 502 ? 'BadGateway' : 'InternalServerError';
-  return errorResponse(plan.status, code, 'Injected fault (sandbox)');
+  return errorResponse(plan.status, code, 'Injected fault (sandbox)', nowMs);
 }
 
 function withRetryAfter(response: SandboxResponse, seconds: number): SandboxResponse {
