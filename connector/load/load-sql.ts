@@ -28,9 +28,10 @@ const typedColumns = (dialect: SqlDialect, columns: readonly ColumnPlan[]) =>
 /**
  * Creates the final table or adds the columns a newer schema has (nothing is ever dropped),
  * and creates the empty staging tables. `existingColumns` is undefined when the table does not exist.
- * `keyIndex: false` leaves out the dialect's primary-key index (the caller decides about it).
+ * `keyIndex: false` leaves out the dialect's primary-key index (the caller decides about it);
+ * `staging: false` leaves out the staging table (the caller creates its own).
  */
-export function prepareTableSql(dialect: SqlDialect, plan: TablePlan, existingColumns: ReadonlySet<string> | undefined, options: { keyIndex?: boolean } = {}): string[] {
+export function prepareTableSql(dialect: SqlDialect, plan: TablePlan, existingColumns: ReadonlySet<string> | undefined, options: { keyIndex?: boolean; staging?: boolean } = {}): string[] {
   const table = quoteIdent(plan.table);
   const statements: string[] = [];
   if (existingColumns === undefined) {
@@ -44,6 +45,7 @@ export function prepareTableSql(dialect: SqlDialect, plan: TablePlan, existingCo
   }
   // Left out where the destination indexes the key itself (Postgres upserts on a unique index: a second index on the same columns only doubled the writes).
   if (options.keyIndex !== false) statements.push(...dialect.primaryKeyIndex(plan.table, plan.primaryKey));
+  if (options.staging === false) return statements;
   const stagingColumns = [`${quoteIdent(SEQ_COLUMN)} BIGINT`, ...finalColumns(plan).map((column) => `${quoteIdent(column.name)} ${dialect.columnType(dialect.stagesTyped ? column.kind : 'string')}`)];
   statements.push(...dialect.createTempTable(stagingTable(plan), stagingColumns.join(', ')));
   return statements;

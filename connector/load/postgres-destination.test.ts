@@ -1,6 +1,10 @@
-import { afterAll, describe } from 'vitest';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseDestinationTarget } from './destination-url.js';
+import { stagingTable } from './load-sql.js';
 import { PostgresDestination } from './postgres-destination.js';
+import { stagingCells } from './record-typer.js';
+import { feed, loadStream, record, state, txn } from './test-support/load-fixtures.js';
 import { loaderCases } from './test-support/loader-cases.js';
 import { dropSchemas, PG_URL, postgresAvailable, uniqueSchema } from './test-support/postgres-test-db.js';
 
@@ -8,12 +12,54 @@ const available = await postgresAvailable();
 const schemas: string[] = [];
 afterAll(() => dropSchemas(schemas));
 
+function open(schema: string, extra = ''): Promise<PostgresDestination> {
+  const target = parseDestinationTarget(`${PG_URL}?schema=${schema}${extra}`);
+  if (target.kind !== 'postgres') throw new Error('expected a Postgres target');
+  return PostgresDestination.open(target);
+}
+
 describe.skipIf(!available)('loader into Postgres', () => {
   loaderCases(async () => {
     const schema = uniqueSchema('finpro_load');
     schemas.push(schema);
-    const target = parseDestinationTarget(`${PG_URL}?schema=${schema}`);
-    if (target.kind !== 'postgres') throw new Error('expected a Postgres target');
-    return () => PostgresDestination.open(target);
+    return () => open(schema);
+  });
+});
+
+describe.skipIf(!available)('Postgres staging (UNLOGGED tables, COPY on a second connection)', () => {
+  it('rows a killed load left in staging never reach a final table: the next load drops them; a clean close drops the staging tables', async () => {
+    const schema = uniqueSchema('finpro_stage');
+    schemas.push(schema);
+    const app = `stage_${schema}`.slice(0, 60);
+    const stream = loadStream('fi_transactions');
+    const first = await open(schema, `&application_name=${app}`);
+    await feed(first, [stream], [record('fi_transactions', txn('t1', '2025-06-01T00:00:00Z')), state('fi_transactions', { n: 1 }, 1)]);
+    // A row staged past the last checkpoint, stored by its COPY, as a kill would find it.
+    const cells = stagingCells(stream.plan, txn('t2', '2025-06-01T00:00:00Z'), { emittedAt: Date.now(), syncId: 1, generationId: 0 }, first.dialect.decimalLimits);
+    first.staging.stage(stream.plan, 1_000, cells);
+    await first.staging.flushAll();
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    try {
+      const staged = `SELECT count(*)::int AS n FROM "${schema}"."${stagingTable(stream.plan)}"`;
+      expect((await admin.query(staged)).rows).toEqual([{ n: 1 }]);
+      // The process "dies": the server ends both sessions; nothing of the loader runs after.
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [app]);
+      // Let both connections see their end (as idle pool clients) before the handles are let go.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await first.close().catch(() => undefined);
+
+      const second = await open(schema);
+      try {
+        await feed(second, [stream], [record('fi_transactions', txn('t3', '2025-06-01T00:00:00Z')), state('fi_transactions', { n: 2 }, 1)]);
+        expect(await second.query('SELECT txn_id FROM fi_transactions ORDER BY txn_id')).toEqual([{ txn_id: 't1' }, { txn_id: 't3' }]);
+      } finally {
+        await second.close();
+      }
+      const left = await admin.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name LIKE '\\_airbyte\\_stage\\_%'`, [schema]);
+      expect(left.rows).toEqual([{ n: 0 }]);
+    } finally {
+      await admin.end();
+    }
   });
 });

@@ -8,7 +8,7 @@ import type { DestinationTarget } from './destination-url.js';
 import { commitInTransaction } from './commit-transaction.js';
 import { existingColumns, readSavedStates } from './destination-introspection.js';
 import type { CommitStatement, LoadDestination, PreparedTable, SqlRunner } from './load-destination.js';
-import { dropUniqueKeySql, prepareTableSql, uniqueKeySql } from './load-sql.js';
+import { dropUniqueKeySql, prepareTableSql, stagingTable, uniqueKeySql } from './load-sql.js';
 import { PostgresCopyStaging } from './postgres-copy-staging.js';
 import { stateMigrations } from './postgres-migrations.js';
 import { postgresDialect, primaryKeyIndexName, quoteIdent } from './sql-dialect.js';
@@ -27,32 +27,36 @@ interface LoaderDatabase {
 }
 
 /**
- * Set when the one connection dies while idle (server restart, pg_terminate_backend). The
- * pool would quietly open a new one, without the TEMP staging rows or the schema lock, so
- * nothing may run after it.
+ * Set when a connection dies while idle (server restart, pg_terminate_backend). The pool would
+ * quietly open a new one, without the schema lock, so nothing may run after it.
  */
 interface ConnectionHealth {
   lost?: { error: unknown };
 }
 
 /**
- * Postgres through Kysely + pg, on ONE connection (pool of 1, never closed while idle),
- * because staging tables are TEMP: private to the session and gone with it, so rows past the
- * last checkpoint vanish if the process dies. Rows are staged by COPY
- * (postgres-copy-staging.ts). Every database operation of a load (a COPY, a commit) goes through
- * one serial queue in call order, so a commit runs while the loader goes on buffering the next rows.
+ * Postgres through Kysely + pg, on two connections (pools of 1, never closed while idle): one
+ * for the schema lock, the DDL and the commits (one serial queue, in call order), one for the
+ * COPYs that stage rows (postgres-copy-staging.ts). Staging tables are UNLOGGED tables of the
+ * schema, so both connections see them: a commit runs while the next rows are COPYed, and the
+ * read does not wait for it. Rows past the last checkpoint are never in a final table; a
+ * process that dies leaves them in staging, which the next load of the schema (the one writer,
+ * under the schema lock) drops and recreates before it stages anything, and a clean close drops.
  */
 export class PostgresDestination implements LoadDestination {
   readonly dialect = postgresDialect;
   readonly staging: PostgresCopyStaging;
   /** append_dedup tables with a unique key index: merged by one INSERT ... ON CONFLICT. */
   private readonly upsertTables = new Set<string>();
-  /** One operation at a time (the one connection); a failure surfaces to whoever awaits it, and the next one still runs. */
+  /** One operation at a time on the commit connection; a failure surfaces to whoever awaits it, and the next one still runs. */
   private readonly queue = new PQueue({ concurrency: 1 });
+  /** Staging tables this load created: dropped at close. */
+  private readonly stagingTables = new Set<string>();
 
   private constructor(
     private readonly db: Kysely<LoaderDatabase>,
-    pool: pg.Pool,
+    /** The staging connection's pool, ended at close. */
+    private readonly copyPool: pg.Pool,
     readonly description: string,
     private readonly connection: ConnectionHealth,
     /** Text a stream's buffer may hold before it goes out by COPY (the memory budget's staging share). */
@@ -60,7 +64,7 @@ export class PostgresDestination implements LoadDestination {
     /** Whose advisory lock this connection holds. */
     private readonly schema: string,
   ) {
-    this.staging = new PostgresCopyStaging(pool, (operation) => this.enqueue(operation), bulkChars);
+    this.staging = new PostgresCopyStaging(copyPool, bulkChars, () => this.throwIfLost());
   }
 
   private enqueue<T>(operation: () => Promise<T>): Promise<T> {
@@ -71,27 +75,15 @@ export class PostgresDestination implements LoadDestination {
   }
 
   static async open(target: Extract<DestinationTarget, { kind: 'postgres' }>): Promise<PostgresDestination> {
-    // Dates and timestamps come back as the text Postgres prints, like DuckDB's, never as a local-time JS Date.
-    const asText = new Set([1082, 1114, 1184]);
-    const pool = new pg.Pool({
-      connectionString: target.connectionString,
-      max: 1,
-      // The TEMP staging tables live as long as this connection: it must not be closed while idle.
-      idleTimeoutMillis: 0,
-      options: `-c search_path=${target.schema} -c TimeZone=UTC`,
-      types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (asText.has(oid) ? (value: string) => value : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
-    });
-    // Without a listener, the pool's 'error' on an idle connection would crash the process.
     const connection: ConnectionHealth = {};
-    pool.on('error', (error) => {
-      connection.lost ??= { error };
-      debugToStderr(`postgres: the connection was lost: ${error.message}`);
-    });
+    const pool = connectionPool(target, connection);
+    const copyPool = connectionPool(target, connection);
     const db = new Kysely<LoaderDatabase>({ dialect: new PostgresDialect({ pool }) });
     try {
       await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(target.schema)}`.execute(db);
     } catch (error) {
       await db.destroy();
+      await copyPool.end();
       const detail = error instanceof Error ? error.message : String(error);
       throw new ConfigError(`Cannot connect to ${target.description}: ${detail}`, { cause: error });
     }
@@ -101,22 +93,25 @@ export class PostgresDestination implements LoadDestination {
     const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(hashtext('source-finpro'), hashtext(${target.schema})) AS locked`.execute(db);
     if (rows[0]?.locked !== true) {
       await db.destroy();
+      await copyPool.end();
       throw new ConfigError(`Another sync or load is writing to ${target.description} (it holds the schema's lock); wait for it to end or use another schema.`);
     }
     const migrator = new Migrator({ db, provider: stateMigrations, migrationTableSchema: target.schema });
     const { error } = await migrator.migrateToLatest();
     if (error !== undefined) {
       await db.destroy();
+      await copyPool.end();
       throw new SystemError(`Cannot create the _airbyte_state table in ${target.description}.`, { cause: error });
     }
-    return new PostgresDestination(db, pool, target.description, connection, target.memory.stagingChars, target.schema);
+    return new PostgresDestination(db, copyPool, target.description, connection, target.memory.stagingChars, target.schema);
   }
 
   async prepare(tables: readonly PreparedTable[]): Promise<void> {
     const existing = await existingColumns(runner(this.db));
     for (const { plan, mode } of tables) {
-      await this.execute(prepareTableSql(this.dialect, plan, existing.get(plan.table), { keyIndex: false }));
-      this.staging.prepare(plan);
+      await this.execute(prepareTableSql(this.dialect, plan, existing.get(plan.table), { keyIndex: false, staging: false }));
+      this.stagingTables.add(stagingTable(plan));
+      await this.execute(this.staging.prepare(plan));
       await this.prepareUpsert(plan, mode);
     }
   }
@@ -159,10 +154,11 @@ export class PostgresDestination implements LoadDestination {
 
   commit(statements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void> {
     // Buffers are queued now, in call order, so the transaction sees every row staged before it.
-    this.staging.flushAll();
+    const stored = this.staging.flushAll();
+    stored.catch(() => undefined);
     return this.enqueue(async () => {
       // A lost COPY would commit a state without its rows: no transaction after one failed.
-      this.staging.throwIfFailed();
+      await stored;
       await this.db.transaction().execute((trx) => commitInTransaction(runner(trx), statements, states, 'postgres'));
     });
   }
@@ -183,13 +179,40 @@ export class PostgresDestination implements LoadDestination {
   }
 
   async close(): Promise<void> {
-    // Closing the connection frees the lock only once the server's backend has exited, which
-    // can be after the next open() asks for it: release it first, so a reopen finds it free.
+    await this.staging.settled();
+    await this.queue.onIdle();
     if (this.connection.lost === undefined) {
+      // What is left in staging was never committed: it goes, as TEMP tables went with the session.
+      for (const table of this.stagingTables) await sql.raw(`DROP TABLE IF EXISTS ${quoteIdent(table)}`).execute(this.db).catch(() => undefined);
+      // Closing the connection frees the lock only once the server's backend has exited, which
+      // can be after the next open() asks for it: release it first, so a reopen finds it free.
       await sql`SELECT pg_advisory_unlock(hashtext('source-finpro'), hashtext(${this.schema}))`.execute(this.db).catch(() => undefined);
     }
     await this.db.destroy();
+    await this.copyPool.end();
   }
+}
+
+/**
+ * One connection (a pool of 1, never closed while idle: the commit connection holds the schema
+ * lock), in UTC, on the schema. A lost idle connection is recorded in `health`.
+ */
+function connectionPool(target: Extract<DestinationTarget, { kind: 'postgres' }>, health: ConnectionHealth): pg.Pool {
+  // Dates and timestamps come back as the text Postgres prints, like DuckDB's, never as a local-time JS Date.
+  const asText = new Set([1082, 1114, 1184]);
+  const pool = new pg.Pool({
+    connectionString: target.connectionString,
+    max: 1,
+    idleTimeoutMillis: 0,
+    options: `-c search_path=${target.schema} -c TimeZone=UTC`,
+    types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (asText.has(oid) ? (value: string) => value : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
+  });
+  // Without a listener, the pool's 'error' on an idle connection would crash the process.
+  pool.on('error', (error) => {
+    health.lost ??= { error };
+    debugToStderr(`postgres: the connection was lost: ${error.message}`);
+  });
+  return pool;
 }
 
 /** Runs SQL through Kysely (a transaction or the connection), for the pieces both databases share. */

@@ -15,7 +15,7 @@ export interface SqlDialect {
    * way in, see duckdb-ingest-sql.ts); false when it holds text the merge casts (Postgres COPY).
    */
   readonly stagesTyped: boolean;
-  /** Statements that (re)create an empty session-local staging table. */
+  /** Statements that (re)create an empty staging table (DuckDB: session-local; Postgres: UNLOGGED, shared by its two connections). */
   createTempTable(table: string, columnsSql: string): string[];
   /** Indexes a final table needs for the merge joins (DuckDB joins by hash and needs none). */
   primaryKeyIndex(table: string, primaryKey: readonly string[]): string[];
@@ -117,9 +117,13 @@ export const postgresDialect: SqlDialect = {
         return 'UUID';
     }
   },
-  // COPY text format: every cell is text, cast by the merge.
+  // The merge casts each staged column, as if text: Postgres's staging has the final types
+  // (postgres-copy-staging.ts: COPY parses each value), so the casts are no-ops. Not stagesTyped,
+  // so that dedup keeps the window: the anti-join's IS NOT DISTINCT FROM cannot hash in Postgres.
   stagesTyped: false,
-  createTempTable: (table, columnsSql) => [`DROP TABLE IF EXISTS pg_temp.${quoteIdent(table)}`, `CREATE TEMP TABLE ${quoteIdent(table)} (${columnsSql})`],
+  // UNLOGGED: no WAL, like TEMP, but seen by the staging connection and the commit connection
+  // (postgres-destination.ts). Dropped first: it may hold a killed load's uncommitted rows.
+  createTempTable: (table, columnsSql) => [`DROP TABLE IF EXISTS ${quoteIdent(table)}`, `CREATE UNLOGGED TABLE ${quoteIdent(table)} (${columnsSql})`],
   primaryKeyIndex: (table, primaryKey) =>
     primaryKey.length === 0 ? [] : [`CREATE INDEX IF NOT EXISTS ${quoteIdent(primaryKeyIndexName(table))} ON ${quoteIdent(table)} (${primaryKey.map(quoteIdent).join(', ')})`],
   decimalLimits: { maxIntegerDigits: 131_072, maxScale: 16_383 },
