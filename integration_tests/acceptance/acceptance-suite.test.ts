@@ -193,7 +193,7 @@ describe('against a fresh sandbox of the fixtures\' seed', () => {
     expect(stateMessageProblems(output.states, catalog)).toEqual([]);
     const expected = readExpected();
     expect(new Set(expected.map((r) => r.stream))).toEqual(new Set(STREAM_NAMES.filter((s) => !emptyStreams.includes(s))));
-    expect(expectedRecordProblems(output.records, expected, catalog)).toEqual([]);
+    expect(expectedRecordProblems(output.records, expected, catalog, basicRead.expect_records!.exact_order)).toEqual([]);
 
     // test_airbyte_trace_message_on_failure: a catalog CAT builds without validation.
     const broken = { streams: [{ stream: { name: '__AIRBYTE__stream_that_does_not_exist', json_schema: { type: 'object' }, supported_sync_modes: ['full_refresh'] }, sync_mode: 'INVALID', destination_sync_mode: 'INVALID' }] };

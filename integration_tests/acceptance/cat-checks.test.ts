@@ -26,6 +26,13 @@ describe('CAT checks', () => {
   it('expected records are found by primary key alone', () => {
     expect(expectedRecordProblems([rec('1', 1, { v: 'new' })], [{ stream: 's', data: { id: '1', v: 'old' } }], catalog)).toEqual([]);
     expect(expectedRecordProblems([rec('2')], [{ stream: 's', data: { id: '1' } }], catalog)).toEqual(['s: 1 of 1 expected primary keys not read, e.g. ["1"]']);
+    // exact_order: the first keys read, in order
+    expect(expectedRecordProblems([rec('1'), rec('2'), rec('3')], [{ stream: 's', data: { id: '1' } }, { stream: 's', data: { id: '2' } }], catalog, true)).toEqual([]);
+    expect(expectedRecordProblems([rec('2'), rec('1')], [{ stream: 's', data: { id: '1' } }, { stream: 's', data: { id: '2' } }], catalog, true)).toHaveLength(1);
+    // no source-defined primary key: only as many records as expected
+    const noKey = basicReadCatalog({ streams: [{ ...stream, source_defined_primary_key: [] }] }, []);
+    expect(expectedRecordProblems([rec('9')], [{ stream: 's', data: { id: '1' } }], noKey)).toEqual([]);
+    expect(expectedRecordProblems([], [{ stream: 's', data: { id: '1' } }], noKey)).toHaveLength(1);
   });
 
   it('stream statuses: STARTED, at least one RUNNING, COMPLETE', () => {

@@ -151,20 +151,34 @@ export function basicReadRecordProblems(records: readonly Record_[], catalog: Ca
   return [...new Set(problems)];
 }
 
-/** compare_records since CAT 3.6: an expected record is found when a record of its stream has its primary key. */
-export function expectedRecordProblems(records: readonly Record_[], expected: readonly { stream: string; data: Json }[], catalog: Catalog): string[] {
+/**
+ * compare_records (CAT 3.6 to 3.9): for a stream with a source-defined primary key, every
+ * expected record's key is read (with `exact_order`, the first keys read are the expected
+ * ones, in order); for a stream without one, only that it reads at least as many records.
+ */
+export function expectedRecordProblems(records: readonly Record_[], expected: readonly { stream: string; data: Json }[], catalog: Catalog, exactOrder = false): string[] {
   const actual = byStream(records);
   const problems: string[] = [];
   for (const [stream, wanted] of byStream(expected.map((e) => ({ stream: e.stream, data: e.data, emitted_at: 0 })))) {
-    const configured = catalog.streams.find((s) => s.stream.name === stream);
-    if (configured === undefined) {
-      problems.push(`${stream}: expected records for a stream not in the catalog`);
+    const configured = catalog.streams.filter((s) => s.stream.name === stream);
+    if (configured.length !== 1) {
+      problems.push(`${stream}: expected records for a stream the catalog has ${configured.length} times`);
       continue;
     }
-    const pk = configured.stream.source_defined_primary_key ?? [];
-    if (pk.length === 0) continue;
-    const seen = new Set((actual.get(stream) ?? []).map((data) => primaryKeyOf(data, pk)));
-    const missing = wanted.map((data) => primaryKeyOf(data, pk)).filter((key) => !seen.has(key));
+    const read = actual.get(stream) ?? [];
+    const pk = configured[0]!.stream.source_defined_primary_key ?? [];
+    if (pk.length === 0) {
+      if (wanted.length > read.length) problems.push(`${stream}: ${read.length} records read, fewer than the ${wanted.length} expected`);
+      continue;
+    }
+    const wantedKeys = wanted.map((data) => primaryKeyOf(data, pk));
+    const readKeys = read.map((data) => primaryKeyOf(data, pk));
+    if (exactOrder) {
+      if (readKeys.slice(0, wantedKeys.length).join('\n') !== wantedKeys.join('\n')) problems.push(`${stream}: the expected primary keys are not the first read, in order`);
+      continue;
+    }
+    const seen = new Set(readKeys);
+    const missing = wantedKeys.filter((key) => !seen.has(key));
     if (missing.length > 0) problems.push(`${stream}: ${missing.length} of ${wanted.length} expected primary keys not read, e.g. ${missing[0]}`);
   }
   return problems;
