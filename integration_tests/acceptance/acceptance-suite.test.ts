@@ -273,7 +273,7 @@ describe('full_refresh and incremental against one sandbox', () => {
         expect(missing, `${name}: keys the first read emitted after checkpoint ${index} that the resumed read lost`).toEqual([]);
       }
     }
-  });
+  }, 300_000); // up to six streams times (one read plus its resumes), as CAT runs them; ~30 s alone, much more in the full suite
 
   it('incremental: from the future state, no records, at least one STATE, cursors CAT finds and formats that match', async () => {
     const future = readRoot<Array<{ stream: { stream_descriptor: { name: string }; stream_state: unknown } }>>(incremental.future_state!.future_state_path!);
