@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors/connector-errors.js';
 import type { MessageSink } from '../protocol/message-emitter.js';
 import { recordMessage, streamStateMessage } from '../protocol/message-factory.js';
-import type { StreamName } from '../streams/stream-registry.js';
+import { streamDefinition, type StreamName } from '../streams/stream-registry.js';
 import { StreamState, type Base, type SyncProgress } from './stream-state.js';
 import { SyncProgressKeeper, type SyncProgressView } from './sync-progress-keeper.js';
 import { baseAfterCompletion, emptyState, syncToResume, withCursor } from './state-transitions.js';
@@ -100,7 +100,9 @@ export class StateManager {
       const maxMs = this.maxEmittedMs.get(stream)!;
       if (maxMs > -Infinity) current = withCursor(current, new Date(maxMs).toISOString());
       this.states.set(stream, current);
-      const written: StreamState = sync === undefined ? current : { ...current, sync };
+      // cursor_field beside cursor: how Airbyte's acceptance tests find the cursor (see StreamState).
+      const own: StreamState = { ...current, cursor_field: [...streamDefinition(stream).cursorField] };
+      const written: StreamState = sync === undefined ? own : { ...own, sync };
       const p = this.sink.emit(streamStateMessage(stream, written as unknown as Record<string, unknown>, this.counts.get(stream)!));
       if (p) await p;
       this.counts.set(stream, 0);

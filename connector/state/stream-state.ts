@@ -10,7 +10,7 @@ import { RANGES_PATTERN } from './range-set.js';
  * flight, with harvested rows as ranges of row ids.
  *
  * ```json
- * { "v": 1, "cursor": "2026-01-23T10:20:00.000Z", "seq": 14,
+ * { "v": 1, "cursor": "2026-01-23T10:20:00.000Z", "cursor_field": ["updated_at"], "seq": 14,
  *   "base": { "id": "2026-01-22T10:00:00.000Z", "watermark": "2026-01-22T10:00:00.000Z",
  *             "exceptions": { "c-17": null, "c-42": "2025-11-01T00:00:00.000Z" }, "covered": "2500:9f3a01c2" },
  *   "sync": { "time": "2026-01-23T10:15:00.000Z", "base_id": "2026-01-22T10:00:00.000Z", "fingerprint": "2500:9f3a01c2:1000:finpro",
@@ -98,6 +98,14 @@ export type Base = z.infer<typeof Base>;
 export const StreamState = z.object({
   v: z.literal(1),
   cursor: isoInstant.nullable(),
+  /**
+   * The stream's cursor field, written beside `cursor` on every STATE: Airbyte's acceptance tests
+   * (CAT 3.9, test_state_with_abnormally_large_values) find a state's cursor value under a key
+   * named like the cursor field, or under `cursor` when its object also has `cursor_field`
+   * (the convention of Airbyte's database sources); without it they find none and fail. Read
+   * back for nothing: the stream's definition says its cursor field.
+   */
+  cursor_field: z.array(z.string()).optional(),
   seq: z.number().int().nonnegative(),
   base: Base.nullable(),
   sync: SyncProgress.optional(),

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { AirbyteMessage, ConfiguredAirbyteCatalog } from '../../connector/protocol/airbyte-message.js';
 import {
   basicReadCatalog,
-  checkpointsToResume,
+  cursorValuesInState,
   expectedRecordProblems,
-  recordCountsAfter,
+  futureStateCursorProblems,
   recordsAfter,
+  sequentialIncrementalProblems,
   sequentialReadProblems,
   specRuleProblems,
+  statesToResume,
   streamStatusProblems,
 } from './cat-checks.js';
 
@@ -24,6 +26,13 @@ describe('CAT checks', () => {
   it('expected records are found by primary key alone', () => {
     expect(expectedRecordProblems([rec('1', 1, { v: 'new' })], [{ stream: 's', data: { id: '1', v: 'old' } }], catalog)).toEqual([]);
     expect(expectedRecordProblems([rec('2')], [{ stream: 's', data: { id: '1' } }], catalog)).toEqual(['s: 1 of 1 expected primary keys not read, e.g. ["1"]']);
+    // exact_order: the first keys read, in order
+    expect(expectedRecordProblems([rec('1'), rec('2'), rec('3')], [{ stream: 's', data: { id: '1' } }, { stream: 's', data: { id: '2' } }], catalog, true)).toEqual([]);
+    expect(expectedRecordProblems([rec('2'), rec('1')], [{ stream: 's', data: { id: '1' } }, { stream: 's', data: { id: '2' } }], catalog, true)).toHaveLength(1);
+    // no source-defined primary key: only as many records as expected
+    const noKey = basicReadCatalog({ streams: [{ ...stream, source_defined_primary_key: [] }] }, []);
+    expect(expectedRecordProblems([rec('9')], [{ stream: 's', data: { id: '1' } }], noKey)).toEqual([]);
+    expect(expectedRecordProblems([], [{ stream: 's', data: { id: '1' } }], noKey)).toHaveLength(1);
   });
 
   it('stream statuses: STARTED, at least one RUNNING, COMPLETE', () => {
@@ -40,15 +49,35 @@ describe('CAT checks', () => {
     expect(sequentialReadProblems([rec('1', 1, { t: 'a' })], [rec('1', 2, { t: 'b' })], noKeys, { s: ['id'] })).toHaveLength(1);
   });
 
-  it('checkpoints: distinct states, sampled one in n/10 from ten on; record counts after each', () => {
-    const state = (n: number, count: number): AirbyteMessage => ({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 's' }, stream_state: { n } }, sourceStats: { recordCount: count } } });
+  it('checkpoints as CAT 3.9 picks them: repeats folded, uncounted states dropped, what each owes; one in n/5 from three on', () => {
+    const state = (n: number, count: number) => ({ type: 'STREAM' as const, stream: { stream_descriptor: { name: 's' }, stream_state: { n } }, sourceStats: { recordCount: count } });
     const record = (id: string): AirbyteMessage => ({ type: 'RECORD', record: rec(id) });
-    const messages = [record('1'), state(1, 1), state(1, 1), record('2'), record('3'), state(2, 2)];
-    expect(checkpointsToResume(messages)).toEqual([1, 5]);
+    const [a, a2, b, c] = [state(1, 1), state(1, 1), state(2, 2), state(3, 0)];
+    // a and its repeat fold into a (count 2), c counts nothing: two states left, so the last one, owing 0.
+    expect(statesToResume([a, a2, b, c])).toEqual([{ state: b, owed: 0 }]);
+    const many = Array.from({ length: 12 }, (_, i) => state(i, 1));
+    expect(statesToResume(many).map((s) => [s.state.stream!.stream_state!['n'], s.owed])).toEqual([[2, 9], [4, 7], [6, 5], [8, 3], [10, 1]]);
+    expect(statesToResume([state(1, 0)])).toEqual([]);
+    const messages: AirbyteMessage[] = [record('1'), { type: 'STATE', state: a }, record('2'), record('3')];
     expect(recordsAfter(messages, 1).get('s')).toHaveLength(2);
-    expect(recordCountsAfter(messages, 1).get('s')).toBe(3); // the repeated state counts its record again: duplicates are CAT's to drop
-    const many = Array.from({ length: 25 }, (_, i) => state(i, 0));
-    expect(checkpointsToResume(many)).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24]);
+  });
+
+  it('two sequential incremental reads must differ', () => {
+    expect(sequentialIncrementalProblems([rec('1')], [rec('1', 5)])).toHaveLength(1);
+    expect(sequentialIncrementalProblems([rec('1')], [])).toEqual([]);
+  });
+
+  it('future state: cursors found by the cursor field\'s name or beside cursor_field, same type and format', () => {
+    expect(cursorValuesInState({ cursor: 'x', base: { at: 'y' } }, 'at')).toEqual(['y']);
+    expect(cursorValuesInState({ cursor: 'x', cursor_field: ['at'] }, 'at')).toEqual(['x']);
+    expect(cursorValuesInState({ cursor: 'x' }, 'at')).toEqual([]);
+    const incremental = { streams: catalog.streams.map((s) => ({ ...s, sync_mode: 'incremental' as const, cursor_field: ['at'] })) };
+    const withAt = { streams: [{ ...incremental.streams[0]!, stream: { ...stream, json_schema: { type: 'object', properties: { id: { type: 'string' }, at: { type: ['null', 'string'] } } } } }] };
+    const emitted = (cursor: string) => [{ type: 'STREAM' as const, stream: { stream_descriptor: { name: 's' }, stream_state: { cursor, cursor_field: ['at'] } } }];
+    const future = [{ stream: { stream_descriptor: { name: 's' }, stream_state: { cursor: '2999-01-01T00:00:00.000Z', cursor_field: ['at'] } } }];
+    expect(futureStateCursorProblems(emitted('2026-12-01T17:31:32.489Z'), future, withAt)).toEqual([]);
+    expect(futureStateCursorProblems(emitted('2026-12-01T17:31:32Z'), future, withAt)).toHaveLength(1);
+    expect(futureStateCursorProblems(emitted('x'), [{ stream: { stream_descriptor: { name: 's' }, stream_state: { cursor: 'y' } } }], withAt)).toEqual(['Future state must be set up for all given streams']);
   });
 
   it('spec rules: secrets marked, orders unique per group, groups top-level, no forbidden keywords', () => {

@@ -151,20 +151,34 @@ export function basicReadRecordProblems(records: readonly Record_[], catalog: Ca
   return [...new Set(problems)];
 }
 
-/** compare_records since CAT 3.6: an expected record is found when a record of its stream has its primary key. */
-export function expectedRecordProblems(records: readonly Record_[], expected: readonly { stream: string; data: Json }[], catalog: Catalog): string[] {
+/**
+ * compare_records (CAT 3.6 to 3.9): for a stream with a source-defined primary key, every
+ * expected record's key is read (with `exact_order`, the first keys read are the expected
+ * ones, in order); for a stream without one, only that it reads at least as many records.
+ */
+export function expectedRecordProblems(records: readonly Record_[], expected: readonly { stream: string; data: Json }[], catalog: Catalog, exactOrder = false): string[] {
   const actual = byStream(records);
   const problems: string[] = [];
   for (const [stream, wanted] of byStream(expected.map((e) => ({ stream: e.stream, data: e.data, emitted_at: 0 })))) {
-    const configured = catalog.streams.find((s) => s.stream.name === stream);
-    if (configured === undefined) {
-      problems.push(`${stream}: expected records for a stream not in the catalog`);
+    const configured = catalog.streams.filter((s) => s.stream.name === stream);
+    if (configured.length !== 1) {
+      problems.push(`${stream}: expected records for a stream the catalog has ${configured.length} times`);
       continue;
     }
-    const pk = configured.stream.source_defined_primary_key ?? [];
-    if (pk.length === 0) continue;
-    const seen = new Set((actual.get(stream) ?? []).map((data) => primaryKeyOf(data, pk)));
-    const missing = wanted.map((data) => primaryKeyOf(data, pk)).filter((key) => !seen.has(key));
+    const read = actual.get(stream) ?? [];
+    const pk = configured[0]!.stream.source_defined_primary_key ?? [];
+    if (pk.length === 0) {
+      if (wanted.length > read.length) problems.push(`${stream}: ${read.length} records read, fewer than the ${wanted.length} expected`);
+      continue;
+    }
+    const wantedKeys = wanted.map((data) => primaryKeyOf(data, pk));
+    const readKeys = read.map((data) => primaryKeyOf(data, pk));
+    if (exactOrder) {
+      if (readKeys.slice(0, wantedKeys.length).join('\n') !== wantedKeys.join('\n')) problems.push(`${stream}: the expected primary keys are not the first read, in order`);
+      continue;
+    }
+    const seen = new Set(readKeys);
+    const missing = wantedKeys.filter((key) => !seen.has(key));
     if (missing.length > 0) problems.push(`${stream}: ${missing.length} of ${wanted.length} expected primary keys not read, e.g. ${missing[0]}`);
   }
   return problems;
@@ -268,35 +282,119 @@ export function olderThanStateProblems(records: readonly Record_[], state: reado
 }
 
 /**
- * test_read_sequential_slices's checkpoints: distinct STATE messages, in order, each carrying
- * `sourceStats.recordCount`; with ten or more, every (n / 10)-th is resumed from, as CAT samples.
+ * test_read_sequential_slices (CAT 3.9, _state_messages_selector) over the STATE messages of a
+ * read of ONE stream: consecutive states with the same stream_state fold into the first (its
+ * recordCount becomes the sum of theirs, the last one's left out as CAT leaves it), states
+ * counting no record drop out, and each remaining state owes the records counted by the ones
+ * after it. With fewer than three only the last is resumed from (owing 0); otherwise one in
+ * `n / 5`, never the first or the last. CAT fails the test when this returns nothing.
  */
-export function checkpointsToResume(messages: readonly AirbyteMessage[]): number[] {
-  const seen = new Set<string>();
-  const indexes: number[] = [];
-  messages.forEach((m, i) => {
-    if (m.type !== 'STATE') return;
-    const key = JSON.stringify(m.state);
-    if (seen.has(key)) return;
-    seen.add(key);
-    indexes.push(i);
-  });
-  const rate = Math.floor(indexes.length / 10);
-  return indexes.length >= 10 ? indexes.filter((_, k) => k % rate === 0) : indexes;
+export function statesToResume(states: readonly MessageOf<'STATE'>['state'][]): Array<{ state: MessageOf<'STATE'>['state']; owed: number }> {
+  const count = (s: { sourceStats?: { recordCount?: number } }): number => s.sourceStats?.recordCount ?? 0;
+  const own = (s: MessageOf<'STATE'>['state']): string => canonicalJson(s.stream?.stream_state ?? s);
+  if (states.length <= 1) return states.filter((s) => count(s) !== 0).map((state) => ({ state, owed: 0 }));
+  const counted = states.map((state) => ({ state, count: count(state) }));
+  const unique: typeof counted = [];
+  let current = 0;
+  while (current < counted.length - 1) {
+    let next = current + 1;
+    while (own(counted[current]!.state) === own(counted[next]!.state) && next < counted.length - 1) next++;
+    counted[current] = { ...counted[current]!, count: counted.slice(current, next).reduce((sum, s) => sum + s.count, 0) };
+    unique.push(counted[current]!);
+    if (next === counted.length - 1 && own(counted[current]!.state) !== own(counted[next]!.state)) unique.push(counted[next]!);
+    current = next;
+  }
+  const nonZero = unique.filter((s) => s.count !== 0);
+  const total = nonZero.reduce((sum, s) => sum + s.count, 0);
+  let before = 0;
+  const withOwed = nonZero.map((s) => ({ state: s.state, owed: total - (before += s.count) }));
+  if (withOwed.length < 3) return withOwed.slice(-1);
+  const rate = Math.floor(withOwed.length / 5) || 1;
+  return withOwed.filter((_, i) => i !== 0 && i % rate === 0 && i !== withOwed.length - 1);
+}
+
+/** test_two_sequential_reads (CAT 3.9): the second read's records differ from the first's (records' data, order ignored). */
+export function sequentialIncrementalProblems(first: readonly Record_[], second: readonly Record_[]): string[] {
+  const multiset = (records: readonly Record_[]) => records.map((r) => canonicalJson(r.data)).sort().join('\n');
+  return multiset(first) === multiset(second) ? ['records should change between reads but did not'] : [];
+}
+
+/**
+ * _get_cursor_values_from_states_by_cursor (CAT 3.9): every value under a key named like the
+ * cursor field, or under `cursor` in an object that also has `cursor_field`, walked in CAT's order.
+ */
+export function cursorValuesInState(state: unknown, cursorField: string): unknown[] {
+  const values: unknown[] = [];
+  const stack: unknown[] = [state];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) stack.push(...node);
+    else if (typeof node === 'object' && node !== null) {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === cursorField || ('cursor_field' in node && key === 'cursor')) values.push(value);
+        stack.push(value);
+      }
+    }
+  }
+  return values;
+}
+
+const charClass = (c: string): string => (/\p{L}/u.test(c) ? 'alpha' : /\p{N}/u.test(c) ? 'digit' : `other:${c}`);
+
+/**
+ * test_state_with_abnormally_large_values's cursor checks (CAT 3.9), after its no-records and
+ * some-states checks: the future state holds a cursor value for every incremental stream, and
+ * each of a stream's cursor values, in the states the read emitted and in the future state,
+ * has the cursor field's schema type and (no cursor_format configured) the same length and
+ * kinds of character as its counterpart.
+ */
+export function futureStateCursorProblems(
+  emitted: readonly MessageOf<'STATE'>['state'][],
+  future: readonly { stream: { stream_descriptor: { name: string }; stream_state: unknown } }[],
+  catalog: Catalog,
+): string[] {
+  const cursorFields = new Map(
+    catalog.streams.filter((s) => s.sync_mode === 'incremental').map((s) => [s.stream.name, (s.cursor_field ?? s.stream.default_cursor_field ?? [])[0]]),
+  );
+  const actual = new Map<string, unknown[]>();
+  for (const state of emitted) {
+    const name = state.stream!.stream_descriptor.name;
+    actual.set(name, cursorValuesInState(state.stream!.stream_state, cursorFields.get(name)!));
+  }
+  const inFuture = new Map(
+    future.filter((s) => cursorFields.has(s.stream.stream_descriptor.name)).map((s) => [s.stream.stream_descriptor.name, cursorValuesInState(s.stream.stream_state, cursorFields.get(s.stream.stream_descriptor.name)!)]),
+  );
+  if ([...inFuture.values()].some((values) => values.length === 0)) return ['Future state must be set up for all given streams'];
+  const problems: string[] = [];
+  const typeOk: Record<string, (v: unknown) => boolean> = {
+    string: (v) => typeof v === 'string',
+    integer: (v) => typeof v === 'number' && Number.isInteger(v),
+    number: (v) => typeof v === 'number',
+  };
+  for (const { stream } of catalog.streams) {
+    const values = actual.get(stream.name);
+    if (values === undefined) continue;
+    const field = cursorFields.get(stream.name)!;
+    const declared = ((stream.json_schema['properties'] as Record<string, { type?: string | string[] }>)[field]?.type ?? []) as string | string[];
+    const types = [declared].flat().filter((t) => t !== 'null');
+    const futureValues = inFuture.get(stream.name) ?? [];
+    for (let i = 0; i < Math.min(values.length, futureValues.length); i++) {
+      const [a, f] = [values[i], futureValues[i]];
+      for (const type of types) {
+        if (typeOk[type] === undefined) problems.push(`${stream.name}: unsupported cursor type ${type}`);
+        else if ((a && !typeOk[type](a)) || (f && !typeOk[type](f))) problems.push(`${stream.name}: cursor values ${String(a)} / ${String(f)} are not all ${type}`);
+      }
+      if (!a || !f || typeof a === 'number') continue;
+      const [x, y] = [String(a), String(f)];
+      if (x.length !== y.length || [...x].some((c, j) => charClass(c) !== charClass(y[j]!))) {
+        problems.push(`${stream.name}: actual and future cursor formats differ (${x} / ${y})`);
+      }
+    }
+  }
+  return [...new Set(problems)];
 }
 
 /** Per stream, the records a read emitted after message `index`: what a resume from there owes. */
 export function recordsAfter(messages: readonly AirbyteMessage[], index: number): Map<string, Json[]> {
   return byStream(messages.slice(index + 1).flatMap((m) => (m.type === 'RECORD' ? [m.record] : [])));
-}
-
-/** The same count from the STATE messages alone: the sum of each later state's `sourceStats.recordCount`. */
-export function recordCountsAfter(messages: readonly AirbyteMessage[], index: number): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const m of messages.slice(index + 1)) {
-    if (m.type !== 'STATE' || m.state.stream === undefined) continue;
-    const name = m.state.stream.stream_descriptor.name;
-    counts.set(name, (counts.get(name) ?? 0) + (m.state.sourceStats?.recordCount ?? 0));
-  }
-  return counts;
 }

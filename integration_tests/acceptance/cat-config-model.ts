@@ -6,17 +6,23 @@ import { z } from 'zod';
  * forbids extra keys, so a key CAT removed or never had stops CAT before any test runs, and it
  * stops this model too. The suite wrappers (`tests` / `bypass_reason`) are the one generic
  * model without `extra = "forbid"`, so unknown keys there are ignored, as CAT ignores them.
- * The rules CAT applies later, in fixtures, at `test_strictness_level: high` are in
- * `highStrictnessProblems`.
+ * Defaults are CAT's, so a parsed config reads as CAT reads it. Checked against CAT 3.9's
+ * models loaded with pydantic 1 (see integration_tests/README.md). The rules CAT applies later,
+ * in fixtures, at `test_strictness_level: high` are in `highStrictnessProblems`.
  */
 
 const path = z.string().min(1);
-const timeoutSeconds = z.number().int().min(0);
+/** pydantic 1's `int`: "600" and 600.0 are 600. */
+const timeoutSeconds = z.coerce.number().int().min(0);
 const deploymentMode = z.string().regex(/^(cloud|oss)$/);
-const SEMVER = /^(0|[1-9]\d*)(\.(0|[1-9]\d*)(\.(0|[1-9]\d*))?(-[\w][\w.\-_]*)?)?$/;
+/**
+ * CAT's SEMVER_REGEX as pydantic 1 applies a `regex` (re.match: anchored at the start only), so
+ * "1.2.3-rc1" and even "1.2junk" pass, while "latest", the field's default, fails when written.
+ */
+const SEMVER = /^(0|[1-9]\d*)(\.(0|[1-9]\d*)(\.(0|[1-9]\d*))?(-[\w][\w.\-_]*)?)?/;
 
 const BackwardCompatibility = z.strictObject({
-  previous_connector_version: z.string().regex(SEMVER).or(z.literal('latest')).optional(),
+  previous_connector_version: z.string().regex(SEMVER).default('latest'),
   disable_for_version: z.string().regex(SEMVER).optional(),
 });
 
@@ -24,9 +30,11 @@ const OAuthTest = z
   .strictObject({ oauth: z.boolean().optional(), bypass_reason: z.string().optional() })
   .refine((v) => v.oauth !== false || Boolean(v.bypass_reason), 'oauth: false needs a bypass_reason');
 
+const CONFIG_PATH = 'secrets/config.json';
+
 const Spec = z.strictObject({
-  spec_path: path.optional(),
-  config_path: path.optional(),
+  spec_path: path.default('secrets/spec.json'),
+  config_path: path.default(CONFIG_PATH),
   timeout_seconds: timeoutSeconds.optional(),
   deployment_mode: deploymentMode.optional(),
   backward_compatibility_tests_config: BackwardCompatibility.optional(),
@@ -34,32 +42,35 @@ const Spec = z.strictObject({
 });
 
 const Connection = z.strictObject({
-  config_path: path.optional(),
-  status: z.enum(['succeed', 'failed', 'exception']).optional(),
+  config_path: path.default(CONFIG_PATH),
+  status: z.enum(['succeed', 'failed', 'exception']).default('succeed'),
   timeout_seconds: timeoutSeconds.optional(),
   deployment_mode: deploymentMode.optional(),
 });
 
 const Discovery = z.strictObject({
-  config_path: path.optional(),
+  config_path: path.default(CONFIG_PATH),
   timeout_seconds: timeoutSeconds.optional(),
   deployment_mode: deploymentMode.optional(),
   backward_compatibility_tests_config: BackwardCompatibility.optional(),
-  validate_primary_keys_data_type: z.boolean().optional(),
+  validate_primary_keys_data_type: z.boolean().default(true),
 });
 
 const ExpectedRecords = z
-  .strictObject({ bypass_reason: z.string().optional(), path: path.optional(), exact_order: z.boolean().optional() })
+  .strictObject({ bypass_reason: z.string().optional(), path: path.optional(), exact_order: z.boolean().default(false) })
   .refine((v) => !(v.path !== undefined && v.bypass_reason !== undefined), "a bypass_reason can't be set when a path is")
   .refine((v) => v.path !== undefined || Boolean(v.bypass_reason), 'a path or a bypass_reason must be set');
 
 const NamedBypass = z.strictObject({ name: z.string(), bypass_reason: z.string().optional() });
 
-const FileTypes = z.strictObject({
-  bypass_reason: z.string().optional(),
-  unsupported_types: z.array(z.strictObject({ extension: z.string().regex(/^\../), bypass_reason: z.string().optional() })).optional(),
-  skip_test: z.boolean().optional(),
-});
+const FileTypes = z
+  .strictObject({
+    bypass_reason: z.string().optional(),
+    unsupported_types: z.array(z.strictObject({ extension: z.string().regex(/^\../), bypass_reason: z.string().optional() })).optional(),
+    skip_test: z.boolean().default(false),
+  })
+  .refine((v) => !(v.skip_test && (v.unsupported_types?.length ?? 0) > 0), "unsupported_types can't be set when the test is skipped")
+  .refine((v) => v.skip_test || v.bypass_reason === undefined, "a bypass_reason can't be set when the test is not skipped");
 
 const ClientContainer = z.strictObject({
   secrets_path: z.string().optional(),
@@ -70,25 +81,26 @@ const ClientContainer = z.strictObject({
 });
 
 const BasicRead = z.strictObject({
-  config_path: path.optional(),
+  config_path: path.default(CONFIG_PATH),
   deployment_mode: deploymentMode.optional(),
   configured_catalog_path: path.optional(),
-  empty_streams: z.array(NamedBypass).optional(),
+  empty_streams: z.array(NamedBypass).default([]),
   expect_records: ExpectedRecords.optional(),
-  validate_schema: z.boolean().optional(),
+  validate_schema: z.boolean().default(true),
+  /** No default: CAT turns it on for certified connectors (metadata ql >= 400) when unset. */
   validate_stream_statuses: z.boolean().optional(),
-  validate_state_messages: z.boolean().optional(),
-  validate_primary_keys_data_type: z.boolean().optional(),
-  fail_on_extra_columns: z.boolean().optional(),
-  validate_data_points: z.boolean().optional(),
-  expect_trace_message_on_failure: z.boolean().optional(),
+  validate_state_messages: z.boolean().default(true),
+  validate_primary_keys_data_type: z.boolean().default(true),
+  fail_on_extra_columns: z.boolean().default(true),
+  validate_data_points: z.boolean().default(false),
+  expect_trace_message_on_failure: z.boolean().default(true),
   timeout_seconds: timeoutSeconds.optional(),
   file_types: FileTypes.optional(),
   client_container_config: ClientContainer.optional(),
 });
 
 const FullRefresh = z.strictObject({
-  config_path: path.optional(),
+  config_path: path.default(CONFIG_PATH),
   configured_catalog_path: path.optional(),
   timeout_seconds: timeoutSeconds.optional(),
   deployment_mode: deploymentMode.optional(),
@@ -98,7 +110,7 @@ const FullRefresh = z.strictObject({
 
 const FutureState = z.strictObject({
   future_state_path: path.optional(),
-  missing_streams: z.array(NamedBypass).optional(),
+  missing_streams: z.array(NamedBypass).default([]),
   bypass_reason: z.string().optional(),
   cursor_format: z
     .strictObject({ format: z.string().optional(), streams: z.array(z.strictObject({ name: z.string(), format: z.string().optional() })).optional() })
@@ -106,24 +118,24 @@ const FutureState = z.strictObject({
 });
 
 const Incremental = z.strictObject({
-  config_path: path.optional(),
+  config_path: path.default(CONFIG_PATH),
   configured_catalog_path: path.optional(),
   future_state: FutureState.optional(),
   timeout_seconds: timeoutSeconds.optional(),
   deployment_mode: deploymentMode.optional(),
-  skip_comprehensive_incremental_tests: z.boolean().optional(),
+  skip_comprehensive_incremental_tests: z.boolean().default(false),
   client_container_config: ClientContainer.optional(),
 });
 
 const ConnectorAttributes = z.strictObject({
   timeout_seconds: timeoutSeconds.optional(),
-  config_path: path.optional(),
+  config_path: path.default(CONFIG_PATH),
   streams_without_primary_key: z.array(NamedBypass).optional(),
   allowed_hosts: z.strictObject({ bypass_reason: z.string().optional() }).optional(),
   suggested_streams: z.strictObject({ bypass_reason: z.string().optional() }).optional(),
 });
 
-const ConnectorDocumentation = z.strictObject({ timeout_seconds: timeoutSeconds.optional(), config_path: path.optional() });
+const ConnectorDocumentation = z.strictObject({ timeout_seconds: timeoutSeconds.optional(), config_path: path.default(CONFIG_PATH) });
 
 /** CAT's GenericTestConfig: `tests`, or a `bypass_reason`, never both. */
 function suite<T extends z.ZodType>(test: T) {
@@ -145,8 +157,8 @@ export const CatConfig = z.strictObject({
     connector_documentation: suite(ConnectorDocumentation).optional(),
   }),
   base_path: z.string().optional(),
-  test_strictness_level: z.enum(['high', 'low']).optional(),
-  custom_environment_variables: z.record(z.string(), z.unknown()).optional(),
+  test_strictness_level: z.enum(['high', 'low']).default('low'),
+  custom_environment_variables: z.record(z.string(), z.unknown()).default({}),
 });
 export type CatConfig = z.infer<typeof CatConfig>;
 export type BasicReadTest = z.infer<typeof BasicRead>;
@@ -177,8 +189,8 @@ export function parseCatConfig(raw: unknown): CatConfig {
 /**
  * What CAT fails at `test_strictness_level: high` once tests start (its fixtures, not its
  * models): a custom catalog on basic_read, schema validation off, a stream with neither
- * expected records nor an `empty_streams` entry, an empty stream or missing future-state
- * stream without a reason, and incremental without a future state.
+ * expected records nor an `empty_streams` entry, an empty stream, ignored field or missing
+ * future-state stream without a reason, and incremental without a future state.
  */
 export function highStrictnessProblems(config: CatConfig, streams: readonly string[], expectedStreams: ReadonlySet<string>): string[] {
   if (config.test_strictness_level !== 'high') return [];
@@ -196,6 +208,11 @@ export function highStrictnessProblems(config: CatConfig, streams: readonly stri
       }
     } else if (test.expect_records?.bypass_reason === undefined) {
       problems.push(`${at}: expect_records is required at high strictness`);
+    }
+  }
+  for (const [i, test] of (config.acceptance_tests.full_refresh?.tests ?? []).entries()) {
+    for (const [stream, fields] of Object.entries(test.ignored_fields ?? {})) {
+      for (const field of fields) if (!field.bypass_reason) problems.push(`full_refresh.tests[${i}].ignored_fields.${stream}.${field.name}: needs a bypass_reason`);
     }
   }
   for (const [i, test] of (config.acceptance_tests.incremental?.tests ?? []).entries()) {
