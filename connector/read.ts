@@ -20,7 +20,7 @@ export type { ReadProgress } from './bulk/progress-reporter.js';
 export interface ReadDeps {
   /** Wall clock; the plan's "now". */
   now?: () => Date;
-  /** HTTP; defaults to the global fetch. */
+  /** HTTP for every request; by default JSON requests go over node:http and uploads through the global fetch (FinproClient). */
   fetch?: typeof fetch;
   /** Waits (polling, backoff, rate limits); defaults to setTimeout. */
   sleep?: (ms: number) => Promise<void>;

@@ -1,6 +1,6 @@
 /**
  * What kind of network failure an error is, for every client that talks over a socket (the
- * FinPro client through undici, the Postgres destination through pg). undici wraps the real
+ * FinPro client through node:http or fetch, the Postgres destination through pg). undici (fetch) wraps the real
  * cause, so the code is looked for down the `cause` chain.
  */
 export type NetworkFailureKind = 'dns' | 'refused' | 'reset' | 'tls' | 'timeout' | 'other';

@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import { ConfigError, SystemError, TransientError } from '../errors/connector-errors.js';
 import { FinproApiError } from './finpro-api-error.js';
 import { FinproClock } from './finpro-clock.js';
+import { BodyReadError, fetchAnswer, NodeHttpTransport, type HttpAnswer } from './http-answer.js';
 import { finproAuthHeaders, finproUrl } from './finpro-headers.js';
 import { describeNetworkError } from './network-error.js';
 import { RateLimitGovernor } from './rate-limit-governor.js';
@@ -16,6 +17,7 @@ import { backoffDelayMs, parseRetryAfterMs } from './retry-backoff.js';
  */
 export interface FinproClientOptions {
   config: Pick<Config, 'base_url' | 'credentials' | 'request_timeout_seconds' | 'max_concurrency'>;
+  /** Every request through this fetch; without one, JSON requests go over node:http (see http-answer.ts) and uploads through the global fetch. */
   fetch?: typeof fetch;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -78,11 +80,6 @@ export class UnreadableBodyError extends Error {
   override readonly name = 'UnreadableBodyError';
 }
 
-/** A network failure while a streamed body was read; `cause` is what the body stream threw. */
-class BodyReadError extends Error {
-  override readonly name = 'BodyReadError';
-}
-
 const RETRY_BASE_MS = 250;
 const RETRY_CAP_MS = 15_000;
 
@@ -91,6 +88,7 @@ export const defaultSleep = (ms: number): Promise<void> => new Promise((resolve)
 export class FinproClient {
   private readonly headers: Record<string, string>;
   private readonly fetchImpl: typeof fetch;
+  private readonly transport: NodeHttpTransport | undefined;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly maxAttempts: number;
@@ -102,6 +100,7 @@ export class FinproClient {
   constructor(private readonly options: FinproClientOptions) {
     this.headers = { ...finproAuthHeaders(options.config.credentials), 'Content-Type': 'application/json', Accept: 'application/json' };
     this.fetchImpl = options.fetch ?? fetch;
+    this.transport = options.fetch === undefined ? new NodeHttpTransport() : undefined;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
     this.maxAttempts = options.maxAttempts ?? 8;
@@ -151,8 +150,7 @@ export class FinproClient {
    */
   async postStream<T>(path: string, body: unknown, consume: (chunks: AsyncIterable<Uint8Array>) => Promise<T>, options: Omit<RequestOptions, 'maxBytes'> = {}): Promise<T> {
     return this.request(path, body, options, async (response, timer) => {
-      if (response.body === null) return consume(emptyChunks());
-      return consume(chunksOf(response.body, timer));
+      return consume(response.chunks(timer));
     });
   }
 
@@ -160,7 +158,7 @@ export class FinproClient {
    * The retry loop of every request: governor, 429, 5xx, 401/403, timeouts. `readOk` turns
    * a 2xx answer into the result; it throws UnreadableBodyError for a body to retry.
    */
-  private async request<T>(path: string, body: unknown, options: RequestOptions, readOk: (response: Response, timer: NodeJS.Timeout) => Promise<T>): Promise<T> {
+  private async request<T>(path: string, body: unknown, options: RequestOptions, readOk: (response: HttpAnswer, timer: NodeJS.Timeout) => Promise<T>): Promise<T> {
     const retry = options.retry ?? true;
     let transientAttempt = 0;
     for (;;) {
@@ -173,14 +171,20 @@ export class FinproClient {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(new DOMException('The request timed out.', 'TimeoutError')), this.timeoutMs);
       timer.unref();
-      let response: Response;
+      let response: HttpAnswer;
       try {
-        response = await this.fetchImpl(finproUrl(this.options.config.base_url, path), {
-          method: 'POST',
-          headers: options.form !== undefined ? withoutContentType(this.headers) : this.headers,
-          body: options.form ?? JSON.stringify(body),
-          signal: controller.signal,
-        });
+        const url = finproUrl(this.options.config.base_url, path);
+        response =
+          this.transport !== undefined && options.form === undefined
+            ? await this.transport.post(url, this.headers, JSON.stringify(body), controller.signal)
+            : fetchAnswer(
+                await this.fetchImpl(url, {
+                  method: 'POST',
+                  headers: options.form !== undefined ? withoutContentType(this.headers) : this.headers,
+                  body: options.form ?? JSON.stringify(body),
+                  signal: controller.signal,
+                }),
+              );
       } catch (error) {
         clearTimeout(timer);
         this.governor.release(undefined);
@@ -190,8 +194,8 @@ export class FinproClient {
         continue;
       }
       // The rate-limit headers count from here: a long body does not hold the window's books open.
-      this.governor.release(response.headers);
-      this.clock.observe(response.headers.get('date'), this.now());
+      this.governor.release({ get: (name) => response.header(name) });
+      this.clock.observe(response.header('date'), this.now());
       let reason: string;
       try {
         if (response.status >= 200 && response.status < 300) return await readOk(response, timer);
@@ -217,10 +221,10 @@ export class FinproClient {
    * A non-2xx answer: 'again' after a 429 (already waited for), a transient reason for 408/5xx,
    * or a thrown ConfigError (401/403) or FinproApiError (any other 4xx).
    */
-  private judgeError(path: string, response: Response, text: string): 'again' | { reason: string } {
+  private judgeError(path: string, response: HttpAnswer, text: string): 'again' | { reason: string } {
     const status = response.status;
     if (status === 429) {
-      const waitMs = parseRetryAfterMs(response.headers.get('retry-after'), this.now()) ?? backoffDelayMs(0, 1000, 10_000, this.random);
+      const waitMs = parseRetryAfterMs(response.header('retry-after'), this.now()) ?? backoffDelayMs(0, 1000, 10_000, this.random);
       this.counters.rateLimited++;
       this.options.events?.onRateLimited?.(path, waitMs);
       this.governor.blockUntil(this.now() + waitMs);
@@ -257,50 +261,22 @@ export class FinproClient {
  * bound fails before the body is read, a body that grows past it fails as soon as it does.
  * A failure of the transfer (reset, timeout) is a BodyReadError, retried.
  */
-async function readBody(response: Response, maxBytes: number, path: string): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
+async function readBody(response: HttpAnswer, maxBytes: number, path: string): Promise<string> {
+  const declared = Number(response.header('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
+    await response.discard();
     throw new ResponseTooLargeError(path, declared, maxBytes);
   }
-  if (response.body === null) return '';
   const chunks: Uint8Array[] = [];
   let bytes = 0;
-  for await (const chunk of chunksOf(response.body)) {
+  for await (const chunk of response.chunks()) {
     bytes += chunk.byteLength;
-    // Leaving the loop cancels the body (chunksOf's finally).
+    // Leaving the loop frees the connection (see HttpAnswer.chunks).
     if (bytes > maxBytes) throw new ResponseTooLargeError(path, bytes, maxBytes);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, bytes).toString('utf8');
 }
-
-/**
- * A body's chunks, wrapping what the stream throws in BodyReadError, so the retry loop can
- * tell a cut connection from an error of the consumer. With `timer`, re-arms it on each chunk:
- * the timeout of a streamed answer counts silence, not the whole transfer.
- */
-async function* chunksOf(body: ReadableStream<Uint8Array>, timer?: NodeJS.Timeout): AsyncGenerator<Uint8Array> {
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      let next: Awaited<ReturnType<typeof reader.read>>;
-      try {
-        next = await reader.read();
-      } catch (error) {
-        throw new BodyReadError('the answer was cut off', { cause: error });
-      }
-      if (next.done) return;
-      timer?.refresh();
-      yield next.value;
-    }
-  } finally {
-    // Reached early when the consumer stops (an error of its own, a bound): free the connection.
-    await reader.cancel().catch(() => undefined);
-  }
-}
-
-async function* emptyChunks(): AsyncGenerator<Uint8Array> {}
 
 function withoutContentType(headers: Record<string, string>): Record<string, string> {
   // fetch sets the multipart boundary itself.

@@ -21,3 +21,22 @@ describe('SecretRedactor', () => {
     expect(redactor.redact(JSON.stringify({ s: 'pa"ss\\word' }))).toBe('{"s":"**********"}');
   });
 });
+
+describe('SecretRedactor.redactJsonLines', () => {
+  it('equals redacting each JSON line on its own', () => {
+    const redactor = new SecretRedactor();
+    const secrets = ['alpha-secret', 'pa"ss\\word', 'two\nlines', 'line-end'];
+    redactor.add(...secrets);
+    const lines = [
+      { s: 'alpha-secret twice alpha-secret' },
+      { s: 'pa"ss\\word' },
+      { s: 'two\nlines' },
+      { s: 'ends with line-' },
+      { s: 'end of it' },
+      { k: 'line-end', v: ['alpha-secretalpha-secret'] },
+    ].map((value) => JSON.stringify(value));
+    const text = lines.map((line) => `${line}\n`).join('');
+    expect(redactor.redactJsonLines(text)).toBe(lines.map((line) => `${redactor.redact(line)}\n`).join(''));
+    expect(redactor.redactJsonLines(text)).not.toMatch(/alpha-secret|line-end|ss\\\\\\\\word/);
+  });
+});

@@ -12,6 +12,8 @@ export class SecretRedactor {
    * `redact` runs on every line a read writes.
    */
   private needles: string[] = [];
+  /** The needles that can occur within one JSON line (see redactJsonLines). */
+  private lineNeedles: string[] = [];
 
   /** Registers values to hide. Very short values are ignored: redacting "a" would shred output. */
   add(...values: Array<string | undefined>): void {
@@ -19,7 +21,9 @@ export class SecretRedactor {
       if (value === undefined || value.length < 4 || this.secrets.has(value)) continue;
       this.secrets.add(value);
       const escaped = JSON.stringify(value).slice(1, -1);
-      this.needles.push(value, ...(escaped !== value ? [escaped] : []));
+      const forms = [value, ...(escaped !== value ? [escaped] : [])];
+      this.needles.push(...forms);
+      this.lineNeedles.push(...forms.filter((form) => !form.includes('\n')));
     }
   }
 
@@ -30,6 +34,19 @@ export class SecretRedactor {
   redact(text: string): string {
     let out = text;
     for (const needle of this.needles) if (out.includes(needle)) out = out.split(needle).join('**********');
+    return out;
+  }
+
+  /**
+   * `redact` of each line of `text`, joined, where every line is JSON text (as stdout's
+   * are): one search per secret over a whole chunk of lines instead of one per line. The
+   * same result: JSON text has no raw newline, so a form of a secret with a newline matches
+   * no line (and is skipped, as it could only match across two), and any other match lies
+   * within one line.
+   */
+  redactJsonLines(text: string): string {
+    let out = text;
+    for (const needle of this.lineNeedles) if (out.includes(needle)) out = out.split(needle).join('**********');
     return out;
   }
 }
