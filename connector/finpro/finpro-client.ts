@@ -134,7 +134,7 @@ export class FinproClient {
       const json = parseJson(await readBody(response, maxBytes, path));
       // A 2xx we cannot read is the server's bug, but it may be a truncated body: retried.
       if (json === undefined) throw new UnreadableBodyError(`HTTP ${response.status} with a body that is not JSON`);
-      if (!response.headers.has('date')) this.clock.observeBody(json, this.now());
+      if (response.header('date') === null) this.clock.observeBody(json, this.now());
       return json;
     });
   }
@@ -235,7 +235,7 @@ export class FinproClient {
     }
     const json = parseJson(text);
     // An error envelope tells FinPro's time too (learnClock's lookup is answered by one).
-    if (!response.headers.has('date')) this.clock.observeBody(json, this.now());
+    if (response.header('date') === null) this.clock.observeBody(json, this.now());
     const envelope = errorEnvelope(json);
     if (status === 401 || status === 403) {
       throw new ConfigError(
