@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { ConfigError } from '../errors/connector-errors.js';
 import type { AirbyteStateMessage } from '../protocol/airbyte-message.js';
+import { debugEnabled, debugToStderr } from '../protocol/stderr-logger.js';
 import { commitInTransaction } from './commit-transaction.js';
 import { existingColumns, readSavedStates } from './destination-introspection.js';
 import { directMoveSql, writesDirectly } from './duckdb-direct-sql.js';
@@ -111,6 +112,7 @@ export class DuckDbDestination implements LoadDestination {
   async commit(commitStatements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void> {
     try {
       await this.commitOnce(commitStatements, states);
+      if (debugEnabled()) await this.debugMemory();
     } catch (error) {
       // DuckDB spills what it can; what it cannot (one record's buffers, a hash table's minimum)
       // needs a larger share. Nothing of this commit was kept: the next run starts from the last one.
@@ -160,6 +162,14 @@ export class DuckDbDestination implements LoadDestination {
       // Committed, or never to be: a failed commit fails the load, whose next run reads these rows again.
       await this.staging.remove(written);
     }
+  }
+
+  /** Where the process's memory is after a commit (issue 13: what grows with consents): RSS, JS heap, DuckDB's pool by tag. */
+  private async debugMemory(): Promise<void> {
+    const tags = await this.query('SELECT tag, memory_usage_bytes AS bytes FROM duckdb_memory() WHERE memory_usage_bytes > 0 ORDER BY memory_usage_bytes DESC');
+    const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+    const { rss, heapUsed } = process.memoryUsage();
+    debugToStderr(`duckdb memory: rss ${mib(rss)}, js heap ${mib(heapUsed)}, duckdb ${tags.map((row) => `${String(row['tag'])} ${mib(Number(row['bytes']))}`).join(', ')}`);
   }
 
   async execute(statements: readonly string[]): Promise<void> {
