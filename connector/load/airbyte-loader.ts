@@ -3,7 +3,7 @@ import { ConfigError } from '../errors/connector-errors.js';
 import type { AirbyteMessage, AirbyteStateMessage, MessageOf } from '../protocol/airbyte-message.js';
 import type { MessageSink } from '../protocol/message-emitter.js';
 import { stateStreamName, type CommitStatement, type LoadDestination } from './load-destination.js';
-import { keyRepeatsSql, mergeSql, type LoadMode } from './load-sql.js';
+import type { LoadMode } from './load-sql.js';
 import { rawRecordJson } from './jsonl-message-reader.js';
 import { keyOf, keyOfData, StagedKeys } from './staged-keys.js';
 import { stagingCells } from './record-typer.js';
@@ -196,6 +196,7 @@ export class AirbyteLoader implements MessageSink {
     progress.sealedSeq = progress.lastSeq;
     progress.sealedRows = progress.stagedRows;
     progress.keys.seal(progress.sealedSeq);
+    if (this.destination.staging.format === 'json') this.destination.staging.seal(progress.stream.plan);
   }
 
   private onTrace(message: MessageOf<'TRACE'>): Promise<void> | undefined {
@@ -283,15 +284,17 @@ export class AirbyteLoader implements MessageSink {
     return previous;
   }
 
-  /** The merge of a stream's rows up to `upToSeq`; whether they repeat a key is asked of the database when JS never saw their keys. */
+  /**
+   * The move of a stream's rows up to `upToSeq`; the destination turns it into SQL. Whether they
+   * repeat a key is left to the database (undefined) when JS never saw their data.
+   */
   private merge(progress: StreamProgress, mode: LoadMode, upToSeq: number): CommitStatement[] {
     const { plan } = progress.stream;
-    const { dialect } = this.destination;
-    const upsert = this.destination.upserts(plan.table);
-    const unseen = progress.unseenKeys && plan.primaryKey.length > 0 && mode !== 'append';
+    const unseen = progress.unseenKeys;
     if (progress.stagedRows === 0 || upToSeq >= progress.lastSeq) progress.unseenKeys = false;
-    if (!unseen) return mergeSql(dialect, plan, mode, upToSeq, progress.keys.repeatsUpTo(upToSeq), upsert);
-    return [{ when: keyRepeatsSql(plan, upToSeq), then: mergeSql(dialect, plan, mode, upToSeq, true, upsert), otherwise: mergeSql(dialect, plan, mode, upToSeq, false, upsert) }];
+    // An overwrite swapped in takes every row staged: the next one starts a new staging file (onState seals the others).
+    if (upToSeq >= progress.lastSeq && this.destination.staging.format === 'json') this.destination.staging.seal(plan);
+    return [{ move: { plan, mode, upToSeq, repeatsKey: unseen ? undefined : progress.keys.repeatsUpTo(upToSeq) } }];
   }
 
   private throwIfCommitFailed(): void {

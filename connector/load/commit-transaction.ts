@@ -1,6 +1,8 @@
 import type { AirbyteStateMessage } from '../protocol/airbyte-message.js';
 import { debugToStderr } from '../protocol/stderr-logger.js';
 import { stateStreamName, type CommitStatement, type SqlRunner } from './load-destination.js';
+import { mergeStatements } from './load-sql.js';
+import type { SqlDialect } from './sql-dialect.js';
 
 /**
  * The commit both databases do the same way, inside the caller's transaction (each database
@@ -28,5 +30,11 @@ export async function commitInTransaction(tx: SqlRunner, statements: readonly Co
 /** The statements to run for `statement`, asking the database through `ask` when it is a choice. */
 export async function chosenStatements(statement: CommitStatement, ask: (sql: string) => Promise<boolean>): Promise<readonly string[]> {
   if (typeof statement === 'string') return [statement];
+  if ('move' in statement) throw new Error(`the move of ${statement.move.plan.stream} was not turned into SQL (see throughStaging)`);
   return (await ask(statement.when)) ? statement.then : statement.otherwise;
+}
+
+/** `statements` with each move turned into its merge through the staging table (load-sql's mergeStatements). */
+export function throughStaging(statements: readonly CommitStatement[], dialect: SqlDialect, upserts: (table: string) => boolean): CommitStatement[] {
+  return statements.flatMap((statement) => (typeof statement !== 'string' && 'move' in statement ? mergeStatements(dialect, statement.move, upserts(statement.move.plan.table)) : [statement]));
 }

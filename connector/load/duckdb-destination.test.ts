@@ -143,3 +143,49 @@ function exactDecimal(text: string): string {
   const digits = fraction === '' ? integer : `${integer}.${fraction}`;
   return match[1] === '-' && digits !== '0' ? `-${digits}` : digits;
 }
+
+describe('DuckDB direct writes (rows that repeat no key go straight into the final table)', () => {
+  it('settles each key against the stored rows as the staged merge does, commit after commit, and leaves rows past the last STATE out', async () => {
+    const path = join(dir, `direct-${++files}.duckdb`);
+    const streams = [loadStream('fi_transactions')];
+    const nullCursor = null as unknown as string;
+    // Committing at every STATE: each commit takes the files its STATE covers while the next rows are staged.
+    const loader = { minCommitIntervalMs: 0 };
+    const first = await DuckDbDestination.open(path);
+    try {
+      await feed(first, streams, [
+        record('fi_transactions', txn('t1', '2025-06-01T00:00:01Z', { narration: 'stored, older' })),
+        record('fi_transactions', txn('t4', '2025-06-01T00:00:01Z', { narration: 'stored, has a cursor' })),
+        state('fi_transactions', { n: 1 }, 2),
+        record('fi_transactions', txn('t5', nullCursor, { narration: 'stored, null' })),
+        record('fi_transactions', txn('t6', '2025-06-01T00:00:05Z', { narration: 'stored, newer' })),
+        state('fi_transactions', { n: 2 }, 2),
+      ], { loader });
+    } finally {
+      await first.close();
+    }
+    const second = await DuckDbDestination.open(path);
+    try {
+      await feed(second, streams, [
+        record('fi_transactions', txn('t1', '2025-06-01T00:00:02Z', { narration: 'incoming, newer' })),
+        record('fi_transactions', txn('t4', nullCursor, { narration: 'incoming, null' })),
+        state('fi_transactions', { n: 3 }, 2),
+        record('fi_transactions', txn('t5', nullCursor, { narration: 'incoming, null, later' })),
+        record('fi_transactions', txn('t6', '2025-06-01T00:00:03Z', { narration: 'incoming, older' })),
+        record('fi_transactions', txn('t7', '2025-06-01T00:00:03Z', { narration: 'new' })),
+        state('fi_transactions', { n: 4 }, 3),
+        record('fi_transactions', txn('t8', '2025-06-01T00:00:03Z', { narration: 'after the last STATE' })),
+      ], { loader });
+      expect(await second.query('SELECT txn_id, narration FROM fi_transactions ORDER BY txn_id')).toEqual([
+        { txn_id: 't1', narration: 'incoming, newer' },
+        { txn_id: 't4', narration: 'stored, has a cursor' },
+        { txn_id: 't5', narration: 'incoming, null, later' },
+        { txn_id: 't6', narration: 'stored, newer' },
+        { txn_id: 't7', narration: 'new' },
+      ]);
+      expect(await second.query("SELECT count(*) AS n FROM _airbyte_stage_fi_transactions")).toEqual([{ n: '0' }]);
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -4,12 +4,15 @@ import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { ConfigError } from '../errors/connector-errors.js';
 import type { AirbyteStateMessage } from '../protocol/airbyte-message.js';
+import { debugEnabled, debugToStderr } from '../protocol/stderr-logger.js';
 import { commitInTransaction } from './commit-transaction.js';
 import { existingColumns, readSavedStates } from './destination-introspection.js';
-import { DuckDbJsonStaging } from './duckdb-json-staging.js';
+import { directMoveSql, writesDirectly } from './duckdb-direct-sql.js';
+import { typedRowsSql } from './duckdb-ingest-sql.js';
+import { DuckDbJsonStaging, type WrittenFile } from './duckdb-json-staging.js';
 import type { CommitStatement, LoadDestination, PreparedTable, SqlRunner } from './load-destination.js';
 import { DUCKDB_ALLOCATOR_FLUSH_BYTES, formatBytes, memoryBudget, type MemoryBudget } from './memory-budget.js';
-import { prepareTableSql } from './load-sql.js';
+import { mergeStatements, prepareTableSql } from './load-sql.js';
 import { DUCKDB_DECIMAL, duckdbDialect, quoteIdent } from './sql-dialect.js';
 
 /**
@@ -109,6 +112,7 @@ export class DuckDbDestination implements LoadDestination {
   async commit(commitStatements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void> {
     try {
       await this.commitOnce(commitStatements, states);
+      if (debugEnabled()) await this.debugMemory();
     } catch (error) {
       // DuckDB spills what it can; what it cannot (one record's buffers, a hash table's minimum)
       // needs a larger share. Nothing of this commit was kept: the next run starts from the last one.
@@ -124,15 +128,48 @@ export class DuckDbDestination implements LoadDestination {
   }
 
   private async commitOnce(statements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void> {
-    await this.staging.ingestAll();
-    await this.connection.run('BEGIN TRANSACTION');
+    // Each move's files are taken first, synchronously (see DuckDbJsonStaging.take).
+    const moves = statements.map((statement) => (typeof statement !== 'string' && 'move' in statement ? { move: statement.move, files: this.staging.take(statement.move.plan, statement.move.upToSeq) } : statement));
+    const written: WrittenFile[] = [];
+    const sql: CommitStatement[] = [];
     try {
-      await commitInTransaction(this.sql, statements, states, 'duckdb');
-      await this.connection.run('COMMIT');
-    } catch (error) {
-      await this.connection.run('ROLLBACK').catch(() => undefined);
-      throw error;
+      for (const item of moves) {
+        if (typeof item === 'string' || !('files' in item)) {
+          sql.push(item);
+          continue;
+        }
+        const { move, files } = item;
+        written.push(...files);
+        if (files.length === 0) continue;
+        if (writesDirectly(move)) {
+          const longest = Math.max(...files.map((file) => file.longest));
+          sql.push(...directMoveSql(move, typedRowsSql(move.plan, await this.staging.ready(files), files[0]!.context, longest)));
+        } else {
+          // Through the TEMP staging table, before the transaction: a line that is not JSON is dropped there (`load`).
+          await this.staging.ingest(move.plan, files);
+          sql.push(...mergeStatements(this.dialect, move, false));
+        }
+      }
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        await commitInTransaction(this.sql, sql, states, 'duckdb');
+        await this.connection.run('COMMIT');
+      } catch (error) {
+        await this.connection.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      // Committed, or never to be: a failed commit fails the load, whose next run reads these rows again.
+      await this.staging.remove(written);
     }
+  }
+
+  /** Where the process's memory is after a commit (issue 13: what grows with consents): RSS, JS heap, DuckDB's pool by tag. */
+  private async debugMemory(): Promise<void> {
+    const tags = await this.query('SELECT tag, memory_usage_bytes AS bytes FROM duckdb_memory() WHERE memory_usage_bytes > 0 ORDER BY memory_usage_bytes DESC');
+    const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+    const { rss, heapUsed } = process.memoryUsage();
+    debugToStderr(`duckdb memory: rss ${mib(rss)}, js heap ${mib(heapUsed)}, duckdb ${tags.map((row) => `${String(row['tag'])} ${mib(Number(row['bytes']))}`).join(', ')}`);
   }
 
   async execute(statements: readonly string[]): Promise<void> {

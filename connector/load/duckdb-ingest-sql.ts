@@ -1,4 +1,4 @@
-import { SEQ_COLUMN, stagingTable } from './load-sql.js';
+import { SEQ_COLUMN, stagingColumnNames, stagingTable } from './load-sql.js';
 import { DUCKDB_DECIMAL, duckdbDialect, quoteIdent, quoteLiteral } from './sql-dialect.js';
 import { AIRBYTE_COLUMNS, type ColumnKind, type ColumnPlan, type TablePlan } from './table-mapping.js';
 
@@ -92,11 +92,12 @@ export interface IngestContext {
 }
 
 /**
- * `INSERT INTO` the stream's (typed) staging table `SELECT ...` the staged lines of `path`.
- * The inner query reads each field once and computes every value and NULL reason; the outer
- * one builds `_airbyte_meta` (the constant text when nothing was NULLed, as the typer writes it).
+ * The typed rows of the staged lines in `paths` (one read_json over them all), as the staging
+ * table's columns: `_airbyte_seq`, the Airbyte columns, then the data columns. The inner query
+ * reads each field once and computes every value and NULL reason; the outer one builds
+ * `_airbyte_meta` (the constant text when nothing was NULLed, as the typer writes it).
  */
-export function ingestSql(plan: TablePlan, path: string, context: IngestContext, longestLineBytes: number): string {
+export function typedRowsSql(plan: TablePlan, paths: readonly string[], context: IngestContext, longestLineBytes: number): string {
   const fields = plan.columns.map((column) => `${quoteIdent(column.name)} ${fieldType(column.kind)}`).join(', ');
   const typed = plan.columns.map((column, i) => ({ column, i, ...typedField(column, `d.${quoteIdent(column.name)}`) }));
   const inner = [
@@ -113,19 +114,25 @@ export function ingestSql(plan: TablePlan, path: string, context: IngestContext,
       ? clean
       : `CASE WHEN ${checked.map(({ i }) => `r${i} IS NULL`).join(' AND ')} THEN ${clean} ELSE CAST(json_object('changes', to_json(list_filter([${changes.join(', ')}], x -> x IS NOT NULL)), 'sync_id', ${context.syncId}) AS VARCHAR) END`;
   const [rawId, extractedAt, airbyteMeta, generation] = AIRBYTE_COLUMNS.map((column) => quoteIdent(column.name));
-  const target = [quoteIdent(SEQ_COLUMN), rawId, extractedAt, airbyteMeta, generation, ...plan.columns.map((column) => quoteIdent(column.name))].join(', ');
   const outer = [
-    's',
-    'uuid()',
-    'CAST(epoch_ms(e) AS TIMESTAMPTZ)',
-    `CAST(${meta} AS JSON)`,
-    String(context.generationId),
-    ...typed.map(({ i }) => `v${i}`),
+    `s AS ${quoteIdent(SEQ_COLUMN)}`,
+    `uuid() AS ${rawId}`,
+    `CAST(epoch_ms(e) AS TIMESTAMPTZ) AS ${extractedAt}`,
+    `CAST(${meta} AS JSON) AS ${airbyteMeta}`,
+    `${context.generationId} AS ${generation}`,
+    ...typed.map(({ column, i }) => `v${i} AS ${quoteIdent(column.name)}`),
   ].join(', ');
+  const files = paths.length === 1 ? quoteLiteral(paths[0]!) : `[${paths.map(quoteLiteral).join(', ')}]`;
   return (
-    `INSERT INTO ${quoteIdent(stagingTable(plan))} (${target}) SELECT ${outer} FROM (SELECT ${inner} FROM read_json(${quoteLiteral(path)}, ` +
+    `SELECT ${outer} FROM (SELECT ${inner} FROM read_json(${files}, ` +
     `format = 'newline_delimited', records = true, columns = {s: 'BIGINT', e: 'BIGINT', d: ${quoteLiteral(`STRUCT(${fields})`)}}, maximum_object_size = ${maximumObjectSize(longestLineBytes)}))`
   );
+}
+
+/** `INSERT INTO` the stream's (typed) staging table the typed rows of `paths` (typedRowsSql). */
+export function ingestSql(plan: TablePlan, paths: readonly string[], context: IngestContext, longestLineBytes: number): string {
+  const target = stagingColumnNames(plan).map(quoteIdent).join(', ');
+  return `INSERT INTO ${quoteIdent(stagingTable(plan))} (${target}) ${typedRowsSql(plan, paths, context, longestLineBytes)}`;
 }
 
 /**

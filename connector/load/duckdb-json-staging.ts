@@ -10,10 +10,12 @@ import type { MemoryBudget } from './memory-budget.js';
 import type { RecordContext } from './record-typer.js';
 import type { TablePlan } from './table-mapping.js';
 
-/** A staging file that is complete: it waits for the next commit's read_json. */
-interface WrittenFile {
+/** A staging file that is complete: it waits for the commit that takes it (see take). */
+export interface WrittenFile {
   readonly out: WriteStream;
   readonly rows: number;
+  /** Highest sequence number of its rows: a commit up to a STATE takes the files at or below it. */
+  readonly lastSeq: number;
   /** UTF-8 bytes of its longest line (read_json's maximum_object_size). */
   readonly longest: number;
   readonly context: IngestContext;
@@ -26,6 +28,9 @@ interface StagingFile {
   context: IngestContext;
   out: WriteStream;
   rows: number;
+  lastSeq: number;
+  /** A STATE covered every row of `out`: the next row starts a new file (see seal). */
+  sealed: boolean;
   /** UTF-8 bytes of the longest line in `out` (read_json's maximum_object_size). */
   longest: number;
   /** Lines not yet handed to `out`. */
@@ -33,7 +38,7 @@ interface StagingFile {
   /** Lines and text of `out`'s current read_json chunk (2,048 lines): past the budget's chunk size, `out` is cut. */
   chunkRows: number;
   chunkChars: number;
-  /** Earlier files of this commit, cut so that no read_json chunk outgrows DuckDB's share. */
+  /** Earlier files, cut at a STATE or so that no read_json chunk outgrows DuckDB's share. */
   written: WrittenFile[];
 }
 
@@ -44,9 +49,11 @@ const WRITE_CHARS = 2 ** 20;
 
 /**
  * DuckDB's staging: rows are written as JSON lines (`{"s":seq,"e":emitted_at,"d":<record data>}`,
- * typed by duckdb-ingest-sql.ts) to a scratch file per stream, and at a commit DuckDB's own bulk
- * JSON reader moves them into the stream's TEMP staging table (gone if the process dies, which
- * is what makes an uncommitted tail disappear). Measured on 113k fi_transactions: the appender
+ * typed by duckdb-ingest-sql.ts) to scratch files per stream, cut at every STATE, so a commit
+ * takes the whole files its STATE covers: DuckDB's own bulk JSON reader moves them straight into
+ * the final table where the mode allows (duckdb-direct-sql.ts), else into the stream's TEMP
+ * staging table first. The files after the last STATE wait for the next commit; the process
+ * dying drops them (the next open clears the directory), which makes an uncommitted tail disappear. Measured on 113k fi_transactions: the appender
  * cost 1.6 s of the single JS thread (one N-API call per value plus a blocking flush); read_json
  * parses the same rows in DuckDB's threads in ~0.8 s while JS only JSON.stringifies.
  */
@@ -68,13 +75,28 @@ export class DuckDbJsonStaging implements JsonStaging {
   async prepare(plan: TablePlan): Promise<void> {
     const previous = this.files.get(plan.table);
     if (previous !== undefined) await closeFile(previous);
-    this.files.set(plan.table, { plan, context: { syncId: 0, generationId: 0 }, out: this.newFile(plan), rows: 0, longest: 0, pending: '', chunkRows: 0, chunkChars: 0, written: [] });
+    this.files.set(plan.table, { plan, context: { syncId: 0, generationId: 0 }, out: this.newFile(plan), rows: 0, lastSeq: 0, sealed: false, longest: 0, pending: '', chunkRows: 0, chunkChars: 0, written: [] });
+  }
+
+  seal(plan: TablePlan): void {
+    const file = this.files.get(plan.table);
+    if (file !== undefined) file.sealed = true;
   }
 
   stage(plan: TablePlan, seq: number, dataJson: string, context: RecordContext): Promise<void> | undefined {
     const file = this.files.get(plan.table);
     if (file === undefined) throw new Error(`stream ${plan.stream} was not prepared`);
+    // Cut lazily, at the first row after a STATE: a burst of STATEs with no rows between them makes no empty files.
+    const sealedWrite = file.sealed && file.rows > 0 ? this.cut(file) : undefined;
+    file.sealed = false;
+    const write = this.stageLine(file, seq, dataJson, context);
+    if (sealedWrite === undefined) return write;
+    return write === undefined ? sealedWrite : Promise.all([sealedWrite, write]).then(() => undefined);
+  }
+
+  private stageLine(file: StagingFile, seq: number, dataJson: string, context: RecordContext): Promise<void> | undefined {
     file.rows += 1;
+    file.lastSeq = seq;
     if (file.context.syncId !== context.syncId || file.context.generationId !== context.generationId) file.context = { syncId: context.syncId, generationId: context.generationId };
     // Lines are gathered into ~1 MiB writes: one write per row cost 1.3 s of the JS thread on 120k rows.
     const line = `{"s":${seq},"e":${context.emittedAt},"d":${dataJson}}\n`;
@@ -99,7 +121,7 @@ export class DuckDbJsonStaging implements JsonStaging {
    */
   private cut(file: StagingFile): Promise<void> | undefined {
     const written = this.writePending(file);
-    file.written.push({ out: file.out, rows: file.rows, longest: file.longest, context: file.context });
+    file.written.push({ out: file.out, rows: file.rows, lastSeq: file.lastSeq, longest: file.longest, context: file.context });
     file.out.end();
     file.out = this.newFile(file.plan);
     file.rows = file.longest = file.chunkRows = file.chunkChars = 0;
@@ -125,44 +147,56 @@ export class DuckDbJsonStaging implements JsonStaging {
   }
 
   /**
-   * Moves a stream's written rows into its staging table through read_json. The files are swapped
-   * for a fresh one before anything is awaited: records staged meanwhile (the producer goes on
-   * while a commit runs) land in the next file, never in one being read.
+   * Takes the stream's files whose rows are all at or below `upToSeq` (a commit's share: files
+   * are cut at every STATE, so none holds rows on both sides). Synchronous, before anything is
+   * awaited: records staged meanwhile (the producer goes on while a commit runs) land in later
+   * files, never in one being read. The caller reads them (ready, ingest) and removes them.
    */
-  private swap(file: StagingFile): (() => Promise<void>)[] {
-    if (file.rows > 0) this.cut(file);
-    const written = file.written;
-    file.written = [];
-    return written.map(({ out, rows, longest, context }) => () => this.ingest(file.plan, context, out, rows, longest));
+  take(plan: TablePlan, upToSeq: number): WrittenFile[] {
+    const file = this.files.get(plan.table);
+    if (file === undefined) return [];
+    // Written out by the cut; the reader waits for each file to close, not for this write.
+    if (file.rows > 0 && file.lastSeq <= upToSeq) void this.cut(file);
+    const taken = file.written.filter((written) => written.lastSeq <= upToSeq);
+    file.written = file.written.filter((written) => written.lastSeq > upToSeq);
+    return taken;
   }
 
-  private async ingest(plan: TablePlan, context: IngestContext, out: WriteStream, rows: number, longest: number): Promise<void> {
-    const path = String(out.path);
-    if (!out.closed) await once(out, 'close');
-    const startedAt = Date.now();
-    try {
-      await this.connection.run(ingestSql(plan, path, context, longest));
-    } catch (error) {
-      // Records from stdin (`load`) reach this file unparsed, so a line whose data is not JSON
-      // is first seen here. Like any line that is not a protocol message, it is reported and
-      // skipped, not fatal: the rare failure path pays for finding it, the hot path does not.
-      // The failed INSERT left the staging table as it was (one statement, all or nothing).
-      const dropped = /malformed json/i.test(String(error)) ? await dropUnparsableLines(path) : 0;
-      if (dropped === 0) throw error;
-      this.onSkipped(`load: skipped ${dropped} ${plan.stream} record${dropped === 1 ? '' : 's'} whose data is not valid JSON`);
-      await this.connection.run(ingestSql(plan, path, context, longest));
+  /** Paths of the files, once each is closed (every line on disk) for read_json. */
+  async ready(files: readonly WrittenFile[]): Promise<string[]> {
+    const paths: string[] = [];
+    for (const { out } of files) paths.push(await closedPath(out));
+    return paths;
+  }
+
+  /** Moves the files' rows into the stream's TEMP staging table, one read_json per file (see cut), and removes them. */
+  async ingest(plan: TablePlan, files: readonly WrittenFile[]): Promise<void> {
+    for (const { out, rows, longest, context } of files) {
+      const path = await closedPath(out);
+      const startedAt = Date.now();
+      try {
+        await this.connection.run(ingestSql(plan, [path], context, longest));
+      } catch (error) {
+        // Records from stdin (`load`) reach this file unparsed, so a line whose data is not JSON
+        // is first seen here. Like any line that is not a protocol message, it is reported and
+        // skipped, not fatal: the rare failure path pays for finding it, the hot path does not.
+        // The failed INSERT left the staging table as it was (one statement, all or nothing).
+        const dropped = /malformed json/i.test(String(error)) ? await dropUnparsableLines(path) : 0;
+        if (dropped === 0) throw error;
+        this.onSkipped(`load: skipped ${dropped} ${plan.stream} record${dropped === 1 ? '' : 's'} whose data is not valid JSON`);
+        await this.connection.run(ingestSql(plan, [path], context, longest));
+      }
+      debugToStderr(`duckdb ${Date.now() - startedAt} ms: read_json ${rows} rows of ${plan.stream}`);
+      await rm(path, { force: true });
     }
-    debugToStderr(`duckdb ${Date.now() - startedAt} ms: read_json ${rows} rows of ${plan.stream}`);
-    await rm(path, { force: true });
   }
 
-  /**
-   * Every file is swapped first, synchronously; then ingested one by one on the one connection.
-   * Called by the commit before its transaction.
-   */
-  async ingestAll(): Promise<void> {
-    const ingests = [...this.files.values()].flatMap((file) => this.swap(file));
-    for (const ingest of ingests) await ingest();
+  /** Removes files whose rows a commit wrote (or that a failed commit leaves to the next load). */
+  async remove(files: readonly WrittenFile[]): Promise<void> {
+    for (const { out } of files) {
+      if (!out.closed) out.end();
+      await rm(String(out.path), { force: true });
+    }
   }
 
   /** Rows left in a staging file are dropped with it: they were never committed. */
@@ -173,6 +207,11 @@ export class DuckDbJsonStaging implements JsonStaging {
     }
     this.files.clear();
   }
+}
+
+async function closedPath(out: WriteStream): Promise<string> {
+  if (!out.closed) await once(out, 'close');
+  return String(out.path);
 }
 
 async function closeFile(file: StagingFile): Promise<void> {

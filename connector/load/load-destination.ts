@@ -5,11 +5,31 @@ import type { SqlDialect } from './sql-dialect.js';
 import type { TablePlan } from './table-mapping.js';
 
 /**
- * A statement of a commit, or a choice made in the transaction: `when` is a query of one
- * boolean row (load-sql's keyRepeatsSql) deciding between `then` and `otherwise`. Rows staged
- * as JSON text have keys JS never saw: the database says whether they repeat one.
+ * A stream's staged rows up to `upToSeq` (its latest STATE, or everything staged for an
+ * overwrite swapped in), to move into its final table. The commit carries the plan rather than
+ * ready SQL so that a destination may write the rows once, straight from its staging into the
+ * final table (DuckDB: from read_json, see duckdb-direct-sql.ts), where the mode allows;
+ * load-sql's mergeStatements gives the SQL through the staging table that every destination can run.
  */
-export type CommitStatement = string | { readonly when: string; readonly then: readonly string[]; readonly otherwise: readonly string[] };
+export interface StreamMove {
+  readonly plan: TablePlan;
+  readonly mode: LoadMode;
+  readonly upToSeq: number;
+  /**
+   * Whether those rows repeat a primary key (staged-keys.ts). Undefined when the loader never saw
+   * their data (`load` hands stdin's text on unparsed): neither their keys nor that they are JSON
+   * is known, and the database checks both.
+   */
+  readonly repeatsKey: boolean | undefined;
+}
+
+/**
+ * A statement of a commit; a choice made in the transaction: `when` is a query of one
+ * boolean row (load-sql's keyRepeatsSql) deciding between `then` and `otherwise` (rows staged
+ * as JSON text have keys JS never saw: the database says whether they repeat one); or a
+ * stream's rows to move into its final table, which the destination turns into SQL.
+ */
+export type CommitStatement = string | { readonly when: string; readonly then: readonly string[]; readonly otherwise: readonly string[] } | { readonly move: StreamMove };
 
 /** A way to run SQL, given by each destination (its own driver), for the pieces both share. */
 export interface SqlRunner {
@@ -42,6 +62,11 @@ export interface CellStaging {
 export interface JsonStaging {
   readonly format: 'json';
   stage(plan: TablePlan, seq: number, dataJson: string, context: RecordContext): Promise<void> | undefined;
+  /**
+   * The rows staged so far are covered by a STATE (or swapped in): the next row starts a new
+   * staging file, so that a commit takes whole files and never a file that holds rows past its STATE.
+   */
+  seal(plan: TablePlan): void;
   onSkipped: (message: string) => void;
 }
 
@@ -64,7 +89,7 @@ export interface LoadDestination {
   upserts(table: string): boolean;
   /** The states saved by earlier loads, as the STATE messages they came in. */
   readStates(): Promise<AirbyteStateMessage[]>;
-  /** Writes staged rows out, then runs `statements` and saves `states` in ONE transaction. */
+  /** Writes staged rows out, then runs `statements` (moves turned into SQL) and saves `states` in ONE transaction. */
   commit(statements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void>;
   /** Statements outside a load transaction (views). */
   execute(statements: readonly string[]): Promise<void>;

@@ -1,3 +1,4 @@
+import type { CommitStatement, StreamMove } from './load-destination.js';
 import { quoteIdent, type SqlDialect } from './sql-dialect.js';
 import { finalColumns, type ColumnKind, type ColumnPlan, type TablePlan } from './table-mapping.js';
 
@@ -67,9 +68,9 @@ function typedSelectList(dialect: SqlDialect, plan: TablePlan, alias: string): s
     .join(', ');
 }
 
-const columnList = (plan: TablePlan) => finalColumns(plan).map((column) => quoteIdent(column.name)).join(', ');
+export const columnList = (plan: TablePlan): string => finalColumns(plan).map((column) => quoteIdent(column.name)).join(', ');
 
-const pkMatch = (plan: TablePlan, left: string, right: string) =>
+export const pkMatch = (plan: TablePlan, left: string, right: string): string =>
   plan.primaryKey.map((field) => `${left}.${quoteIdent(field)} = ${right}.${quoteIdent(field)}`).join(' AND ');
 
 /** Staged rows up to `upToSeq`, one per primary key: the highest cursor, and of equal cursors the later record. */
@@ -112,7 +113,7 @@ function unbeatenSql(dialect: SqlDialect, plan: TablePlan, upToSeq: number): str
 }
 
 /** True when the incoming row `n` replaces the stored row `f`: its cursor is not lower (NULL cursors lose). */
-function incomingWins(plan: TablePlan, incoming = 'n'): string {
+export function incomingWins(plan: TablePlan, incoming = 'n'): string {
   if (plan.cursor === undefined) return 'TRUE';
   const f = `f.${quoteIdent(plan.cursor)}`;
   const n = `${incoming}.${quoteIdent(plan.cursor)}`;
@@ -186,4 +187,15 @@ export function discardStagedSql(plan: TablePlan): string {
 export function keyRepeatsSql(plan: TablePlan, upToSeq: number): string {
   const key = plan.primaryKey.map((field) => quoteIdent(field)).join(', ');
   return `SELECT count(*) <> count(DISTINCT (${key}, 0)) AS repeats FROM ${quoteIdent(stagingTable(plan))} WHERE ${quoteIdent(SEQ_COLUMN)} <= ${upToSeq}`;
+}
+
+/**
+ * The SQL of a move through the staging table, which every destination can run: mergeSql, and
+ * when the loader never saw the rows' keys (`repeatsKey` undefined) a choice that asks the
+ * database whether they repeat one.
+ */
+export function mergeStatements(dialect: SqlDialect, move: StreamMove, upsert: boolean): CommitStatement[] {
+  const { plan, mode, upToSeq, repeatsKey } = move;
+  if (repeatsKey !== undefined || plan.primaryKey.length === 0 || mode === 'append') return mergeSql(dialect, plan, mode, upToSeq, repeatsKey ?? true, upsert);
+  return [{ when: keyRepeatsSql(plan, upToSeq), then: mergeSql(dialect, plan, mode, upToSeq, true, upsert), otherwise: mergeSql(dialect, plan, mode, upToSeq, false, upsert) }];
 }

@@ -5,7 +5,7 @@ import { ConfigError, SystemError } from '../errors/connector-errors.js';
 import type { AirbyteStateMessage } from '../protocol/airbyte-message.js';
 import { debugToStderr } from '../protocol/stderr-logger.js';
 import type { DestinationTarget } from './destination-url.js';
-import { commitInTransaction } from './commit-transaction.js';
+import { commitInTransaction, throughStaging } from './commit-transaction.js';
 import { existingColumns, readSavedStates } from './destination-introspection.js';
 import type { CommitStatement, LoadDestination, PreparedTable, SqlRunner } from './load-destination.js';
 import { dropUniqueKeySql, prepareTableSql, stagingTable, uniqueKeySql } from './load-sql.js';
@@ -159,7 +159,8 @@ export class PostgresDestination implements LoadDestination {
     return this.enqueue(async () => {
       // A lost COPY would commit a state without its rows: no transaction after one failed.
       await stored;
-      await this.db.transaction().execute((trx) => commitInTransaction(runner(trx), statements, states, 'postgres'));
+      const sqlStatements = throughStaging(statements, this.dialect, (table) => this.upserts(table));
+      await this.db.transaction().execute((trx) => commitInTransaction(runner(trx), sqlStatements, states, 'postgres'));
     });
   }
 

@@ -9,5 +9,10 @@ export function logToStderr(message: string): void {
 }
 
 export function debugToStderr(message: string): void {
-  if (process.env['SOURCE_FINPRO_DEBUG'] === '1') logToStderr(`[debug] ${message}`);
+  if (debugEnabled()) logToStderr(`[debug] ${message}`);
+}
+
+/** For debug lines that cost work to compute (a query): skip the work when nobody reads them. */
+export function debugEnabled(): boolean {
+  return process.env['SOURCE_FINPRO_DEBUG'] === '1';
 }

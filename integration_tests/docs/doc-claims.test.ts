@@ -132,7 +132,7 @@ describe('staging (README-sync "How it loads")', () => {
     expect(postgresDialect.stagesTyped).toBe(false);
     expect(staging).toMatch(/Postgres: records are typed and checked in TypeScript .* staged as text/);
     expect(duckdbDialect.stagesTyped).toBe(true);
-    expect(staging).toMatch(/DuckDB's `read_json` types and checks every value on the way into the staging table/);
+    expect(staging).toMatch(/DuckDB's `read_json` types\s+and checks every value on the way in \(/);
   });
 });
 

@@ -1,0 +1,48 @@
+import type { StreamMove } from './load-destination.js';
+import { columnList, incomingWins, pkMatch } from './load-sql.js';
+import { quoteIdent } from './sql-dialect.js';
+
+/**
+ * DuckDB writes a commit's typed rows once, straight from read_json into the final table,
+ * where the mode allows: read_json into the TEMP staging table and then into the final table
+ * wrote every row twice (issue 13). The staging table stays for what one pass over the rows
+ * cannot settle: rows that repeat a key among themselves (the dedup pass picks one per key by
+ * cursor, then staging order), and rows JS never parsed (`load`: their keys are unknown, and a
+ * line that is not JSON must be dropped before the transaction).
+ */
+
+/** True when `move` can be written straight from the staged files (see above). */
+export function writesDirectly(move: StreamMove): boolean {
+  if (move.repeatsKey === undefined) return false;
+  const dedup = move.plan.primaryKey.length > 0 && move.mode !== 'append';
+  return !dedup || !move.repeatsKey;
+}
+
+/** The SQL variable holding the last stored rowid before a move's insert: rows past it are the move's. */
+const LAST_ROW = `getvariable('airbyte_last_row')`;
+
+/**
+ * The statements that move `rows` (duckdb-ingest-sql's typedRowsSql: the staging table's
+ * columns) into the final table, with load-sql's mergeSql semantics: an append inserts every
+ * row; an overwrite replaces the table. An append_dedup inserts every row too, then settles
+ * each key against the stored rows: a stored row the incoming one beats (incomingWins) is
+ * deleted, and an incoming row a stored row still holds its key against is deleted (the
+ * stored row won), as mergeSql's DELETE ... USING + INSERT ... WHERE NOT EXISTS do. The
+ * incoming rows are those past the table's last rowid before the insert (DuckDB appends,
+ * never reuses a rowid). Deleting by key and cursor only, not MERGE: MERGE's join held every
+ * incoming column (fi_data's documents) and ran the smallest budget out of memory.
+ */
+export function directMoveSql(move: StreamMove, rows: string): string[] {
+  const { plan, mode } = move;
+  const final = quoteIdent(plan.table);
+  const insert = `INSERT INTO ${final} (${columnList(plan)}) SELECT ${columnList(plan)} FROM (${rows}) AS n`;
+  if (mode === 'overwrite') return [`DELETE FROM ${final}`, insert];
+  if (mode === 'append' || plan.primaryKey.length === 0) return [insert];
+  const keyAndCursor = [...plan.primaryKey, ...(plan.cursor !== undefined && !plan.primaryKey.includes(plan.cursor) ? [plan.cursor] : [])].map(quoteIdent).join(', ');
+  return [
+    `SET VARIABLE airbyte_last_row = (SELECT coalesce(max(rowid), -1) FROM ${final})`,
+    insert,
+    `DELETE FROM ${final} AS f USING (SELECT ${keyAndCursor} FROM ${final} WHERE rowid > ${LAST_ROW}) AS n WHERE f.rowid <= ${LAST_ROW} AND ${pkMatch(plan, 'f', 'n')} AND ${incomingWins(plan)}`,
+    `DELETE FROM ${final} AS n WHERE n.rowid > ${LAST_ROW} AND EXISTS (SELECT 1 FROM ${final} AS f WHERE f.rowid <= ${LAST_ROW} AND ${pkMatch(plan, 'f', 'n')})`,
+  ];
+}
