@@ -106,8 +106,8 @@ export class FinproClient {
     this.maxAttempts = options.maxAttempts ?? 8;
     this.random = options.random ?? Math.random;
     this.timeoutMs = options.config.request_timeout_seconds * 1000;
-    this.governor = new RateLimitGovernor({ now: this.now, sleep: this.sleep });
     this.clock = new FinproClock(this.now);
+    this.governor = new RateLimitGovernor({ now: this.now, sleep: this.sleep, serverOffsetMs: () => this.clock.skewMs });
   }
 
   /** FinPro's now, from its answers' Date headers: what a range may end at. */
@@ -194,8 +194,9 @@ export class FinproClient {
         continue;
       }
       // The rate-limit headers count from here: a long body does not hold the window's books open.
-      this.governor.release({ get: (name) => response.header(name) });
+      // FinPro's time first: the governor reads the rate-limit reset, a time on FinPro's clock, through it.
       this.clock.observe(response.header('date'), this.now());
+      this.governor.release({ get: (name) => response.header(name) });
       let reason: string;
       try {
         if (response.status >= 200 && response.status < 300) return await readOk(response, timer);
@@ -224,7 +225,7 @@ export class FinproClient {
   private judgeError(path: string, response: HttpAnswer, text: string): 'again' | { reason: string } {
     const status = response.status;
     if (status === 429) {
-      const waitMs = parseRetryAfterMs(response.header('retry-after'), this.now()) ?? backoffDelayMs(0, 1000, 10_000, this.random);
+      const waitMs = parseRetryAfterMs(response.header('retry-after'), this.now() + this.clock.skewMs) ?? backoffDelayMs(0, 1000, 10_000, this.random);
       this.counters.rateLimited++;
       this.options.events?.onRateLimited?.(path, waitMs);
       this.governor.blockUntil(this.now() + waitMs);

@@ -59,10 +59,16 @@ function fixedWindowServer(limit: number, windowMs: number) {
 }
 
 /** `workers` loops each sending requests (arrive after `upMs`, answer after `downMs` more) until `total` are done. */
-async function drive(args: { limit: number; windowMs: number; total: number; workers: number; upMs: number; downMs: number; startMs: number }) {
+/**
+ * `serverSkewMs`: the server's clock minus ours. The governor learns it as the client does, from
+ * a Date header of whole seconds read on arrival, so the offset it is told jitters by up to a second.
+ */
+async function drive(args: { limit: number; windowMs: number; total: number; workers: number; upMs: number; downMs: number; startMs: number; serverSkewMs?: number }) {
   const clock = new VirtualClock(args.startMs);
   const server = fixedWindowServer(args.limit, args.windowMs);
-  const governor = new RateLimitGovernor({ now: clock.now, sleep: clock.sleep });
+  const skew = args.serverSkewMs ?? 0;
+  let toldOffsetMs = 0;
+  const governor = new RateLimitGovernor({ now: clock.now, sleep: clock.sleep, serverOffsetMs: () => toldOffsetMs });
   let sent = 0;
   let finished = 0;
   const sentAt: number[] = [];
@@ -72,8 +78,10 @@ async function drive(args: { limit: number; windowMs: number; total: number; wor
       await governor.acquire();
       sentAt.push(clock.now());
       await clock.sleep(args.upMs);
-      const headers = server.take(clock.now());
+      const serverNow = clock.now() + skew;
+      const headers = server.take(serverNow);
       await clock.sleep(args.downMs);
+      toldOffsetMs = Math.floor(serverNow / 1000) * 1000 - clock.now();
       governor.release({ get: (name) => headers.get(name) ?? null });
       finished++;
     }
@@ -90,6 +98,16 @@ describe('RateLimitGovernor', () => {
     expect(result.throttled).toBe(0);
     // The first window is only partly ours (we start 0.7 s into it), so 2,000 requests need 9.x windows after it.
     expect(result.elapsedMs).toBeLessThanOrEqual(20_000 * 1.05);
+  });
+
+  it.each([
+    ['a week ahead of ours', 7 * 86_400_000],
+    ['45 s behind ours', -45_000],
+    ['1.3 s ahead of ours', 1_300],
+  ])('keeps to the bound without a 429 when FinPro\'s clock is %s (its reset is a time on its clock)', async (_name, serverSkewMs) => {
+    const result = await drive({ limit: 200, windowMs: 2000, total: 2000, workers: 10, upMs: 2, downMs: 3, startMs: 1_700_000_000_700, serverSkewMs });
+    expect(result.throttled).toBe(0);
+    expect(result.elapsedMs).toBeLessThanOrEqual(20_000 * 1.1);
   });
 
   it('spreads a window\'s requests over it instead of sending them in one burst', async () => {

@@ -16,6 +16,11 @@
  *
  * A 429 still happens when another client shares the quota; the caller then waits for
  * `Retry-After` and calls `blockUntil`.
+ *
+ * `X-RateLimit-Reset` is a Unix time on FinPro's clock, which may be off from ours by hours or
+ * days (a FinPro a week ahead made every request wait days for its slot). Resets are kept on
+ * FinPro's clock for learning the window, and moved onto ours by the offset FinPro's answers
+ * tell (`serverOffsetMs`; see `followServerOffset` for why it is not simply the latest measure).
  */
 export interface RateLimitSnapshot {
   limit: number;
@@ -27,6 +32,8 @@ export interface RateLimitSnapshot {
 export interface GovernorClock {
   now(): number;
   sleep(ms: number): Promise<void>;
+  /** FinPro's clock minus ours, in ms, as its answers tell it (0 when unknown). */
+  serverOffsetMs?(): number;
 }
 
 /** Requests kept back in each window, for a request whose header we misread or a clock off by a hair. */
@@ -35,6 +42,8 @@ const MARGIN_REQUESTS = 1;
 const RESET_MARGIN_MIN_MS = 10;
 /** A reset within this of the known one is the same window (whole-second rounding). */
 const SAME_WINDOW_MS = 500;
+/** A move of FinPro's clock offset beyond this is a clock that changed (see `followServerOffset`). */
+const OFFSET_STEP_MS = 2_000;
 
 export class RateLimitGovernor {
   private limit: number | undefined;
@@ -47,6 +56,8 @@ export class RateLimitGovernor {
   private inFlight = 0;
   /** Earliest time of the next request, from the spacing. */
   private nextSlotMs = 0;
+  /** FinPro's clock minus ours, as the governor uses it (see `followServerOffset`). */
+  private offsetMs = 0;
 
   constructor(
     private readonly clock: GovernorClock,
@@ -89,8 +100,10 @@ export class RateLimitGovernor {
     const remaining = Number(headers.get('x-ratelimit-remaining'));
     const reset = Number(headers.get('x-ratelimit-reset'));
     if (!Number.isFinite(limit) || !Number.isFinite(remaining) || !Number.isFinite(reset) || limit <= 0) return;
-    const resetAtMs = reset * 1000;
-    this.learnWindow(resetAtMs);
+    this.followServerOffset();
+    const serverResetMs = reset * 1000;
+    this.learnWindow(serverResetMs);
+    const resetAtMs = serverResetMs - this.offsetMs;
     this.limit = limit;
     if (this.remaining === undefined || resetAtMs > this.resetAtMs + SAME_WINDOW_MS) {
       // A newer window than the one we count in.
@@ -116,6 +129,24 @@ export class RateLimitGovernor {
   snapshot(): RateLimitSnapshot | undefined {
     if (this.limit === undefined || this.remaining === undefined) return undefined;
     return { limit: this.limit, remaining: this.remaining, resetAtMs: this.resetAtMs };
+  }
+
+  /**
+   * Follows FinPro's clock offset. A Date header is cut to whole seconds and is written before
+   * the answer reaches us, so each measure falls short of the true offset by up to a second:
+   * within a step the largest measure is the best one, and a reset taken with less would look
+   * later than it is (a slower pace, a whole window lost when windows are short). A move of more
+   * than a step is a clock that changed, and is followed either way.
+   */
+  private followServerOffset(): void {
+    const seen = this.clock.serverOffsetMs?.() ?? 0;
+    const jump = Math.abs(seen - this.offsetMs) > OFFSET_STEP_MS;
+    const delta = jump ? seen - this.offsetMs : Math.max(0, seen - this.offsetMs);
+    if (delta === 0) return;
+    this.offsetMs += delta;
+    // Times kept on our clock move with it.
+    if (this.remaining !== undefined) this.resetAtMs -= delta;
+    if (jump) this.nextSlotMs = 0;
   }
 
   /** The clock passed the window's end: a full window begins (until a response says otherwise). */

@@ -360,6 +360,19 @@ describe('clocks that disagree', () => {
     expect(corrected.stats().getallfidata.requests).toBeGreaterThanOrEqual(completed);
     expect(two.recordsByStream.get('bulk_batches')?.length ?? 0).toBeGreaterThan(0);
   });
+
+  // X-RateLimit-Reset is a time on FinPro's clock: taken as ours, a reset a week away spread the
+  // window's quota over a week, one request every few seconds, and the read stalled.
+  it("FinPro's clock a week ahead: the read keeps the rate limit's pace and ends with every consent read", async () => {
+    const sandbox = await sandboxWith({ seed: 24, clockOffsetMs: 7 * 24 * HOUR, rateLimit: { limit: 1_000, windowMs: 60_000 } });
+    const ids = activeIds(sandbox, 15);
+    const output = await runRead({ config: sandboxConfig(sandbox, { consentIds: ids }), catalog: allCatalog() });
+    expect(output.exitCode, output.stderr).toBe(0);
+    const final = (output.recordsByStream.get('bulk_batch_rows') ?? []).filter((r) => r['is_final'] === true);
+    expect(final.filter((r) => r['row_status'] === 'COMPLETED').map((r) => r['consent_id']).sort()).toEqual([...ids].sort());
+    expect(sandbox.stats().getallfidata.requests).toBeGreaterThanOrEqual(ids.length);
+    expect(sandbox.stats().rate_limited).toBe(0);
+  }, 90_000);
 });
 
 const pgAvailable = await postgresAvailable();
