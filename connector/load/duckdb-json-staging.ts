@@ -169,26 +169,35 @@ export class DuckDbJsonStaging implements JsonStaging {
     return paths;
   }
 
-  /** Moves the files' rows into the stream's TEMP staging table, one read_json per file (see cut), and removes them. */
+  /**
+   * Moves the files' rows into the stream's TEMP staging table, one read_json for each run of
+   * files with the same context (each file keeps its chunks within DuckDB's share, see cut; a
+   * read_json per file cost `load` one per STATE), and removes them.
+   */
   async ingest(plan: TablePlan, files: readonly WrittenFile[]): Promise<void> {
-    for (const { out, rows, longest, context } of files) {
-      const path = await closedPath(out);
-      const startedAt = Date.now();
-      try {
-        await this.connection.run(ingestSql(plan, [path], context, longest));
-      } catch (error) {
-        // Records from stdin (`load`) reach this file unparsed, so a line whose data is not JSON
-        // is first seen here. Like any line that is not a protocol message, it is reported and
-        // skipped, not fatal: the rare failure path pays for finding it, the hot path does not.
-        // The failed INSERT left the staging table as it was (one statement, all or nothing).
-        const dropped = /malformed json/i.test(String(error)) ? await dropUnparsableLines(path) : 0;
-        if (dropped === 0) throw error;
-        this.onSkipped(`load: skipped ${dropped} ${plan.stream} record${dropped === 1 ? '' : 's'} whose data is not valid JSON`);
-        await this.connection.run(ingestSql(plan, [path], context, longest));
-      }
-      debugToStderr(`duckdb ${Date.now() - startedAt} ms: read_json ${rows} rows of ${plan.stream}`);
-      await rm(path, { force: true });
+    for (const group of runsOfSameContext(files)) await this.ingestGroup(plan, group);
+  }
+
+  private async ingestGroup(plan: TablePlan, files: readonly WrittenFile[]): Promise<void> {
+    const paths = await this.ready(files);
+    const longest = Math.max(...files.map((file) => file.longest));
+    const context = files[0]!.context;
+    const startedAt = Date.now();
+    try {
+      await this.connection.run(ingestSql(plan, paths, context, longest));
+    } catch (error) {
+      // Records from stdin (`load`) reach these files unparsed, so a line whose data is not JSON
+      // is first seen here. Like any line that is not a protocol message, it is reported and
+      // skipped, not fatal: the rare failure path pays for finding it, the hot path does not.
+      // The failed INSERT left the staging table as it was (one statement, all or nothing).
+      let dropped = 0;
+      if (/malformed json/i.test(String(error))) for (const path of paths) dropped += await dropUnparsableLines(path);
+      if (dropped === 0) throw error;
+      this.onSkipped(`load: skipped ${dropped} ${plan.stream} record${dropped === 1 ? '' : 's'} whose data is not valid JSON`);
+      await this.connection.run(ingestSql(plan, paths, context, longest));
     }
+    debugToStderr(`duckdb ${Date.now() - startedAt} ms: read_json ${files.reduce((sum, file) => sum + file.rows, 0)} rows of ${plan.stream} in ${files.length} files`);
+    for (const path of paths) await rm(path, { force: true });
   }
 
   /** Removes files whose rows a commit wrote (or that a failed commit leaves to the next load). */
@@ -207,6 +216,17 @@ export class DuckDbJsonStaging implements JsonStaging {
     }
     this.files.clear();
   }
+}
+
+/** Consecutive files that share a context (sync and generation id), in order. */
+function runsOfSameContext(files: readonly WrittenFile[]): WrittenFile[][] {
+  const runs: WrittenFile[][] = [];
+  for (const file of files) {
+    const last = runs.at(-1)?.[0];
+    if (last !== undefined && last.context.syncId === file.context.syncId && last.context.generationId === file.context.generationId) runs.at(-1)!.push(file);
+    else runs.push([file]);
+  }
+  return runs;
 }
 
 async function closedPath(out: WriteStream): Promise<string> {
