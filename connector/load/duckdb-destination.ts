@@ -142,8 +142,8 @@ export class DuckDbDestination implements LoadDestination {
         written.push(...files);
         if (files.length === 0) continue;
         if (writesDirectly(move)) {
-          const longest = Math.max(...files.map((file) => file.longest));
-          sql.push(...directMoveSql(move, typedRowsSql(move.plan, await this.staging.ready(files), files[0]!.context, longest)));
+          const { paths, context, longest } = await this.staging.readable(files);
+          sql.push(...directMoveSql(move, typedRowsSql(move.plan, paths, context, longest)));
         } else {
           // Through the TEMP staging table, before the transaction: a line that is not JSON is dropped there (`load`).
           await this.staging.ingest(move.plan, files);

@@ -162,26 +162,25 @@ export class DuckDbJsonStaging implements JsonStaging {
     return taken;
   }
 
-  /** Paths of the files, once each is closed (every line on disk) for read_json. */
-  async ready(files: readonly WrittenFile[]): Promise<string[]> {
+  /**
+   * What read_json needs to read a stream's `files` (at least one): their paths once each is
+   * closed (every line on disk), their context (one per stream and load: the loader's sync id
+   * and the stream's generation) and their longest line.
+   */
+  async readable(files: readonly WrittenFile[]): Promise<{ paths: string[]; context: IngestContext; longest: number }> {
     const paths: string[] = [];
     for (const { out } of files) paths.push(await closedPath(out));
-    return paths;
+    return { paths, context: files[0]!.context, longest: Math.max(...files.map((file) => file.longest)) };
   }
 
   /**
-   * Moves the files' rows into the stream's TEMP staging table, one read_json for each run of
-   * files with the same context (each file keeps its chunks within DuckDB's share, see cut; a
-   * read_json per file cost `load` one per STATE), and removes them.
+   * Moves the files' rows into the stream's TEMP staging table in one read_json (each file keeps
+   * its chunks within DuckDB's share, see cut; a read_json per file cost `load` one per STATE),
+   * and removes them.
    */
   async ingest(plan: TablePlan, files: readonly WrittenFile[]): Promise<void> {
-    for (const group of runsOfSameContext(files)) await this.ingestGroup(plan, group);
-  }
-
-  private async ingestGroup(plan: TablePlan, files: readonly WrittenFile[]): Promise<void> {
-    const paths = await this.ready(files);
-    const longest = Math.max(...files.map((file) => file.longest));
-    const context = files[0]!.context;
+    if (files.length === 0) return;
+    const { paths, context, longest } = await this.readable(files);
     const startedAt = Date.now();
     try {
       await this.connection.run(ingestSql(plan, paths, context, longest));
@@ -216,17 +215,6 @@ export class DuckDbJsonStaging implements JsonStaging {
     }
     this.files.clear();
   }
-}
-
-/** Consecutive files that share a context (sync and generation id), in order. */
-function runsOfSameContext(files: readonly WrittenFile[]): WrittenFile[][] {
-  const runs: WrittenFile[][] = [];
-  for (const file of files) {
-    const last = runs.at(-1)?.[0];
-    if (last !== undefined && last.context.syncId === file.context.syncId && last.context.generationId === file.context.generationId) runs.at(-1)!.push(file);
-    else runs.push([file]);
-  }
-  return runs;
 }
 
 async function closedPath(out: WriteStream): Promise<string> {
