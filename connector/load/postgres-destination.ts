@@ -79,11 +79,15 @@ export class PostgresDestination implements LoadDestination {
     const pool = connectionPool(target, connection);
     const copyPool = connectionPool(target, connection);
     const db = new Kysely<LoaderDatabase>({ dialect: new PostgresDialect({ pool }) });
+    // A failed open leaves nothing behind: both connections go (the lock, if taken, with them).
+    const abandon = async (): Promise<void> => {
+      await db.destroy();
+      await copyPool.end();
+    };
     try {
       await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(target.schema)}`.execute(db);
     } catch (error) {
-      await db.destroy();
-      await copyPool.end();
+      await abandon();
       const detail = error instanceof Error ? error.message : String(error);
       throw new ConfigError(`Cannot connect to ${target.description}: ${detail}`, { cause: error });
     }
@@ -92,15 +96,13 @@ export class PostgresDestination implements LoadDestination {
     // A session-level advisory lock lives as long as this process's one connection.
     const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(hashtext('source-finpro'), hashtext(${target.schema})) AS locked`.execute(db);
     if (rows[0]?.locked !== true) {
-      await db.destroy();
-      await copyPool.end();
+      await abandon();
       throw new ConfigError(`Another sync or load is writing to ${target.description} (it holds the schema's lock); wait for it to end or use another schema.`);
     }
     const migrator = new Migrator({ db, provider: stateMigrations, migrationTableSchema: target.schema });
     const { error } = await migrator.migrateToLatest();
     if (error !== undefined) {
-      await db.destroy();
-      await copyPool.end();
+      await abandon();
       throw new SystemError(`Cannot create the _airbyte_state table in ${target.description}.`, { cause: error });
     }
     return new PostgresDestination(db, copyPool, target.description, connection, target.memory.stagingChars, target.schema);
