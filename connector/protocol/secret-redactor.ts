@@ -32,9 +32,7 @@ export class SecretRedactor {
   }
 
   redact(text: string): string {
-    let out = text;
-    for (const needle of this.needles) if (out.includes(needle)) out = out.split(needle).join('**********');
-    return out;
+    return replaceNeedles(text, this.needles);
   }
 
   /**
@@ -45,10 +43,14 @@ export class SecretRedactor {
    * within one line.
    */
   redactJsonLines(text: string): string {
-    let out = text;
-    for (const needle of this.lineNeedles) if (out.includes(needle)) out = out.split(needle).join('**********');
-    return out;
+    return replaceNeedles(text, this.lineNeedles);
   }
+}
+
+function replaceNeedles(text: string, needles: readonly string[]): string {
+  let out = text;
+  for (const needle of needles) if (out.includes(needle)) out = out.split(needle).join('**********');
+  return out;
 }
 
 /** Process-wide redactor used by the stdout emitter and the stderr logger. */
