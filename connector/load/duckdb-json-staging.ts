@@ -4,7 +4,8 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { debugToStderr } from '../protocol/stderr-logger.js';
-import { DEFAULT_MAXIMUM_OBJECT_SIZE, ingestSql, type IngestContext } from './duckdb-ingest-sql.js';
+import { ingestSql, type IngestContext } from './duckdb-ingest-sql.js';
+import { LineBuffer, LineBufferPool } from './line-buffer-pool.js';
 import type { JsonStaging } from './load-destination.js';
 import type { MemoryBudget } from './memory-budget.js';
 import type { RecordContext } from './record-typer.js';
@@ -34,7 +35,7 @@ interface StagingFile {
   /** UTF-8 bytes of the longest line in `out` (read_json's maximum_object_size). */
   longest: number;
   /** Lines not yet handed to `out`. */
-  pending: string;
+  readonly lines: LineBuffer;
   /** Lines and text of `out`'s current read_json chunk (2,048 lines): past the budget's chunk size, `out` is cut. */
   chunkRows: number;
   chunkChars: number;
@@ -44,8 +45,6 @@ interface StagingFile {
 
 /** read_json's vector size: it reads a file in chunks of this many lines. */
 const READ_JSON_CHUNK_ROWS = 2048;
-
-const WRITE_CHARS = 2 ** 20;
 
 /**
  * DuckDB's staging: rows are written as JSON lines (`{"s":seq,"e":emitted_at,"d":<record data>}`,
@@ -63,6 +62,8 @@ export class DuckDbJsonStaging implements JsonStaging {
   onSkipped: (message: string) => void = () => undefined;
   private readonly files = new Map<string, StagingFile>();
   private fileCount = 0;
+  /** Lines are written ~1 MiB at a time: one write per row cost 1.3 s of the JS thread on 120k rows. */
+  private readonly buffers = new LineBufferPool();
 
   constructor(
     private readonly connection: DuckDBConnection,
@@ -75,7 +76,7 @@ export class DuckDbJsonStaging implements JsonStaging {
   async prepare(plan: TablePlan): Promise<void> {
     const previous = this.files.get(plan.table);
     if (previous !== undefined) await closeFile(previous);
-    this.files.set(plan.table, { plan, context: { syncId: 0, generationId: 0 }, out: this.newFile(plan), rows: 0, lastSeq: 0, sealed: false, longest: 0, pending: '', chunkRows: 0, chunkChars: 0, written: [] });
+    this.files.set(plan.table, { plan, context: { syncId: 0, generationId: 0 }, out: this.newFile(plan), rows: 0, lastSeq: 0, sealed: false, longest: 0, lines: new LineBuffer(this.buffers), chunkRows: 0, chunkChars: 0, written: [] });
   }
 
   seal(plan: TablePlan): void {
@@ -90,25 +91,30 @@ export class DuckDbJsonStaging implements JsonStaging {
     const sealedWrite = file.sealed && file.rows > 0 ? this.cut(file) : undefined;
     file.sealed = false;
     const write = this.stageLine(file, seq, dataJson, context);
-    if (sealedWrite === undefined) return write;
-    return write === undefined ? sealedWrite : Promise.all([sealedWrite, write]).then(() => undefined);
+    return both(sealedWrite, write);
   }
 
   private stageLine(file: StagingFile, seq: number, dataJson: string, context: RecordContext): Promise<void> | undefined {
     file.rows += 1;
     file.lastSeq = seq;
     if (file.context.syncId !== context.syncId || file.context.generationId !== context.generationId) file.context = { syncId: context.syncId, generationId: context.generationId };
-    // Lines are gathered into ~1 MiB writes: one write per row cost 1.3 s of the JS thread on 120k rows.
     const line = `{"s":${seq},"e":${context.emittedAt},"d":${dataJson}}\n`;
-    // A UTF-16 unit is 1-3 UTF-8 bytes: only a line that may be the longest and may outgrow
-    // read_json's default object size is measured (ordinary records never are).
-    const most = line.length * 3;
-    if (most + 1024 > DEFAULT_MAXIMUM_OBJECT_SIZE && most > file.longest) file.longest = Math.max(file.longest, Buffer.byteLength(line));
-    file.pending += line;
+    let write: Promise<void> | undefined;
+    let bytes = file.lines.add(line);
+    if (bytes === undefined) {
+      write = this.writePending(file);
+      bytes = file.lines.add(line);
+      if (bytes === undefined) {
+        // Longer than a buffer (a large document): written on its own.
+        const whole = Buffer.from(line);
+        bytes = whole.length;
+        write = both(write, writeChunk(file.out, whole));
+      }
+    }
+    if (bytes > file.longest) file.longest = bytes;
     if (++file.chunkRows === READ_JSON_CHUNK_ROWS) file.chunkRows = file.chunkChars = 0;
-    else if ((file.chunkChars += line.length) > this.memory.duckdbChunkChars) return this.cut(file);
-    if (file.pending.length < WRITE_CHARS) return undefined;
-    return this.writePending(file);
+    else if ((file.chunkChars += line.length) > this.memory.duckdbChunkChars) return both(write, this.cut(file));
+    return write;
   }
 
   private newFile(plan: TablePlan): WriteStream {
@@ -128,22 +134,10 @@ export class DuckDbJsonStaging implements JsonStaging {
     return written;
   }
 
-  /** Writes the gathered lines; when the file's buffer is full the producer waits for it to drain (backpressure). */
+  /** Writes the gathered lines (see writeChunk). */
   private writePending(file: StagingFile): Promise<void> | undefined {
-    const out = file.out;
-    const text = file.pending;
-    file.pending = '';
-    if (text === '' || out.write(text)) return undefined;
-    // A commit may swap and end this file meanwhile; an ending stream never emits 'drain', only 'close'.
-    return new Promise((resolve) => {
-      const done = () => {
-        out.off('drain', done);
-        out.off('close', done);
-        resolve();
-      };
-      out.on('drain', done);
-      out.on('close', done);
-    });
+    const taken = file.lines.takeChunk();
+    return taken === undefined ? undefined : writeChunk(file.out, taken.chunk, taken.release);
   }
 
   /**
@@ -215,6 +209,27 @@ export class DuckDbJsonStaging implements JsonStaging {
     }
     this.files.clear();
   }
+}
+
+/** Writes `chunk`; when the file's buffer is full the producer waits for it to drain (backpressure). */
+function writeChunk(out: WriteStream, chunk: Buffer, written?: () => void): Promise<void> | undefined {
+  if (out.write(chunk, written)) return undefined;
+  // A commit may swap and end this file meanwhile; an ending stream never emits 'drain', only 'close'.
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
+}
+
+function both(a: Promise<void> | undefined, b: Promise<void> | undefined): Promise<void> | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Promise.all([a, b]).then(() => undefined);
 }
 
 async function closedPath(out: WriteStream): Promise<string> {
