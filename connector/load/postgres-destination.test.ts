@@ -63,3 +63,31 @@ describe.skipIf(!available)('Postgres staging (UNLOGGED tables, COPY on a second
     }
   });
 });
+
+describe.skipIf(!available)('Postgres shared with other sessions', () => {
+  it('opens while another session creates and drops schemas and tables in the same database', async () => {
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    let churning = true;
+    // Another tenant of the database (or another sync's test): schemas with tables come and go.
+    const churn = (async () => {
+      for (let i = 0; churning; i++) {
+        const other = `${uniqueSchema('finpro_churn')}_${i}`;
+        await admin.query(`CREATE SCHEMA "${other}"; CREATE TABLE "${other}".t (id serial, a text, b text, c jsonb)`);
+        await admin.query(`DROP SCHEMA "${other}" CASCADE`);
+      }
+    })();
+    try {
+      for (let i = 0; i < 15; i++) {
+        const schema = uniqueSchema('finpro_shared');
+        schemas.push(schema);
+        const destination = await open(schema);
+        await destination.close();
+      }
+    } finally {
+      churning = false;
+      await churn;
+      await admin.end();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { CompiledQuery, Kysely, Migrator, PostgresDialect, sql, type ColumnType } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, sql, type ColumnType } from 'kysely';
 import PQueue from 'p-queue';
 import pg from 'pg';
 import { ConfigError, SystemError } from '../errors/connector-errors.js';
@@ -10,6 +10,7 @@ import { existingColumns, readSavedStates } from './destination-introspection.js
 import type { CommitStatement, LoadDestination, PreparedTable, SqlRunner } from './load-destination.js';
 import { dropUniqueKeySql, prepareTableSql, stagingTable, uniqueKeySql } from './load-sql.js';
 import { PostgresCopyStaging } from './postgres-copy-staging.js';
+import { SchemaPostgresDialect } from './postgres-schema-introspector.js';
 import { stateMigrations } from './postgres-migrations.js';
 import { postgresDialect, primaryKeyIndexName, quoteIdent } from './sql-dialect.js';
 import type { TablePlan } from './table-mapping.js';
@@ -78,7 +79,7 @@ export class PostgresDestination implements LoadDestination {
     const connection: ConnectionHealth = {};
     const pool = connectionPool(target, connection);
     const copyPool = connectionPool(target, connection);
-    const db = new Kysely<LoaderDatabase>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<LoaderDatabase>({ dialect: new SchemaPostgresDialect({ pool }, target.schema) });
     // A failed open leaves nothing behind: both connections go (the lock, if taken, with them).
     const abandon = async (): Promise<void> => {
       await db.destroy();
