@@ -5,7 +5,7 @@ import type { MessageSink } from '../protocol/message-emitter.js';
 import { stateStreamName, type CommitStatement, type LoadDestination } from './load-destination.js';
 import type { LoadMode } from './load-sql.js';
 import { rawRecordJson } from './jsonl-message-reader.js';
-import { keyOf, keyOfData, StagedKeys } from './staged-keys.js';
+import { keyOf, StagedKeys } from './staged-keys.js';
 import { stagingCells } from './record-typer.js';
 import type { TablePlan } from './table-mapping.js';
 
@@ -61,10 +61,10 @@ interface StreamProgress {
   recordsReceived: number;
   recordsCommitted: number;
   swapped: boolean;
-  /** Primary keys of the staged rows, to skip the dedup pass of a checkpoint whose rows repeat no key. */
+  /** Primary keys of rows staged as cells, to skip the dedup pass of a checkpoint whose rows repeat no key. */
   keys: StagedKeys;
-  /** Rows staged as JSON text since the last full commit: their keys are checked by the database. */
-  unseenKeys: boolean;
+  /** Rows staged as the source's unparsed text since the last full commit (StreamMove.rawLines). */
+  rawLines: boolean;
 }
 
 export interface LoaderStats {
@@ -108,7 +108,7 @@ export class AirbyteLoader implements MessageSink {
         recordsCommitted: 0,
         swapped: false,
         keys: new StagedKeys(),
-        unseenKeys: false,
+        rawLines: false,
       });
     }
     this.now = options.now ?? Date.now;
@@ -168,9 +168,10 @@ export class AirbyteLoader implements MessageSink {
     const staging = this.destination.staging;
     let stage: () => Promise<void> | undefined;
     if (staging.format === 'json') {
-      // Unparsed data has no key for JS to compare: the commit asks the database (merge()).
-      if (raw === undefined) progress.keys.add(keyOfData(plan, message.record.data));
-      else progress.unseenKeys = true;
+      // No key is tracked: the database checks a commit's rows for repeats as it writes them
+      // (duckdb-direct-sql.ts); building and keeping each row's key cost ~1 s of the JS thread
+      // and a map of every uncommitted row's key on a 20,000-consent sync.
+      if (raw !== undefined) progress.rawLines = true;
       const json = raw ?? JSON.stringify(message.record.data);
       stage = () => staging.stage(plan, seq, json, context);
     } else {
@@ -286,15 +287,16 @@ export class AirbyteLoader implements MessageSink {
 
   /**
    * The move of a stream's rows up to `upToSeq`; the destination turns it into SQL. Whether they
-   * repeat a key is left to the database (undefined) when JS never saw their data.
+   * repeat a key is left to the database (undefined) for rows staged as JSON.
    */
   private merge(progress: StreamProgress, mode: LoadMode, upToSeq: number): CommitStatement[] {
     const { plan } = progress.stream;
-    const unseen = progress.unseenKeys;
-    if (progress.stagedRows === 0 || upToSeq >= progress.lastSeq) progress.unseenKeys = false;
+    const rawLines = progress.rawLines;
+    if (progress.stagedRows === 0 || upToSeq >= progress.lastSeq) progress.rawLines = false;
+    const json = this.destination.staging.format === 'json';
     // An overwrite swapped in takes every row staged: the next one starts a new staging file (onState seals the others).
-    if (upToSeq >= progress.lastSeq && this.destination.staging.format === 'json') this.destination.staging.seal(plan);
-    return [{ move: { plan, mode, upToSeq, repeatsKey: unseen ? undefined : progress.keys.repeatsUpTo(upToSeq) } }];
+    if (upToSeq >= progress.lastSeq && json) this.destination.staging.seal(plan);
+    return [{ move: { plan, mode, upToSeq, repeatsKey: json ? undefined : progress.keys.repeatsUpTo(upToSeq), rawLines } }];
   }
 
   private throwIfCommitFailed(): void {

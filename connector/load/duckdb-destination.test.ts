@@ -188,4 +188,32 @@ describe('DuckDB direct writes (rows that repeat no key go straight into the fin
       await second.close();
     }
   });
+  it('finds rows of one commit that repeat a key (JS tracks no key) and keeps the staged merge\'s winner: cursor, then staging order', async () => {
+    const path = join(dir, `direct-${++files}.duckdb`);
+    const streams = [loadStream('fi_transactions')];
+    const destination = await DuckDbDestination.open(path);
+    try {
+      await feed(destination, streams, [
+        record('fi_transactions', txn('t1', '2025-06-01T00:00:01Z', { narration: 'stored' })),
+        record('fi_transactions', txn('t2', '2025-06-01T00:00:09Z', { narration: 'stored, newest' })),
+        state('fi_transactions', { n: 1 }, 2),
+      ]);
+      await feed(destination, streams, [
+        record('fi_transactions', txn('t1', '2025-06-01T00:00:03Z', { narration: 'incoming, first of two equal cursors' })),
+        record('fi_transactions', txn('t1', '2025-06-01T00:00:03Z', { narration: 'incoming, later of two equal cursors' })),
+        record('fi_transactions', txn('t1', '2025-06-01T00:00:02Z', { narration: 'incoming, lower cursor, last' })),
+        record('fi_transactions', txn('t2', '2025-06-01T00:00:05Z', { narration: 'incoming, older than stored' })),
+        record('fi_transactions', txn('t3', '2025-06-01T00:00:05Z', { narration: 'new' })),
+        state('fi_transactions', { n: 2 }, 5),
+      ]);
+      expect(await destination.query('SELECT txn_id, narration FROM fi_transactions ORDER BY txn_id')).toEqual([
+        { txn_id: 't1', narration: 'incoming, later of two equal cursors' },
+        { txn_id: 't2', narration: 'stored, newest' },
+        { txn_id: 't3', narration: 'new' },
+      ]);
+      expect(await destination.query('SELECT count(*) AS n FROM _airbyte_stage_fi_transactions')).toEqual([{ n: '0' }]);
+    } finally {
+      await destination.close();
+    }
+  });
 });

@@ -8,7 +8,7 @@ import { debugEnabled, debugToStderr } from '../protocol/stderr-logger.js';
 import { commitInTransaction } from './commit-transaction.js';
 import { existingColumns, readSavedStates } from './destination-introspection.js';
 import { directMoveSql, writesDirectly } from './duckdb-direct-sql.js';
-import { typedRowsSql } from './duckdb-ingest-sql.js';
+import { ingestSql, typedRowsSql } from './duckdb-ingest-sql.js';
 import { DuckDbJsonStaging, type WrittenFile } from './duckdb-json-staging.js';
 import type { CommitStatement, LoadDestination, PreparedTable, SqlRunner } from './load-destination.js';
 import { DUCKDB_ALLOCATOR_FLUSH_BYTES, formatBytes, memoryBudget, type MemoryBudget } from './memory-budget.js';
@@ -143,7 +143,7 @@ export class DuckDbDestination implements LoadDestination {
         if (files.length === 0) continue;
         if (writesDirectly(move)) {
           const { paths, context, longest } = await this.staging.readable(files);
-          sql.push(...directMoveSql(move, typedRowsSql(move.plan, paths, context, longest)));
+          sql.push(...directMoveSql(move, typedRowsSql(move.plan, paths, context, longest), ingestSql(move.plan, paths, context, longest)));
         } else {
           // Through the TEMP staging table, before the transaction: a line that is not JSON is dropped there (`load`).
           await this.staging.ingest(move.plan, files);

@@ -1,21 +1,21 @@
-import type { StreamMove } from './load-destination.js';
-import { columnList, incomingWins, pkMatch } from './load-sql.js';
-import { quoteIdent } from './sql-dialect.js';
+import type { CommitStatement, StreamMove } from './load-destination.js';
+import { columnList, incomingWins, mergeSql, pkMatch } from './load-sql.js';
+import { duckdbDialect, quoteIdent } from './sql-dialect.js';
 
 /**
  * DuckDB writes a commit's typed rows once, straight from read_json into the final table,
  * where the mode allows: read_json into the TEMP staging table and then into the final table
  * wrote every row twice (issue 13). The staging table stays for what one pass over the rows
  * cannot settle: rows that repeat a key among themselves (the dedup pass picks one per key by
- * cursor, then staging order), and rows JS never parsed (`load`: their keys are unknown, and a
- * line that is not JSON must be dropped before the transaction).
+ * cursor, then staging order, which the final table does not keep), and rows JS never parsed
+ * (`load`: a line that is not JSON must be dropped before the transaction).
  */
 
 /** True when `move` can be written straight from the staged files (see above). */
 export function writesDirectly(move: StreamMove): boolean {
-  if (move.repeatsKey === undefined) return false;
+  if (move.rawLines) return false;
   const dedup = move.plan.primaryKey.length > 0 && move.mode !== 'append';
-  return !dedup || !move.repeatsKey;
+  return !dedup || move.repeatsKey !== true;
 }
 
 /** The SQL variable holding the last stored rowid before a move's insert: rows past it are the move's. */
@@ -31,18 +31,37 @@ const LAST_ROW = `getvariable('airbyte_last_row')`;
  * incoming rows are those past the table's last rowid before the insert (DuckDB appends,
  * never reuses a rowid). Deleting by key and cursor only, not MERGE: MERGE's join held every
  * incoming column (fi_data's documents) and ran the smallest budget out of memory.
+ *
+ * When JS did not track the rows' keys (`repeatsKey` undefined), the transaction asks whether
+ * the inserted rows repeat one: a count over their key columns, where tracking each key in JS
+ * cost ~1 s of the read's thread per 20,000 consents. They rarely do (a row's status updates,
+ * within one commit); then they are taken out again and go through `stagedIngest` (the same
+ * files into the staging table) and the staged merge.
  */
-export function directMoveSql(move: StreamMove, rows: string): string[] {
-  const { plan, mode } = move;
+export function directMoveSql(move: StreamMove, rows: string, stagedIngest: string): CommitStatement[] {
+  const { plan, mode, upToSeq } = move;
   const final = quoteIdent(plan.table);
   const insert = `INSERT INTO ${final} (${columnList(plan)}) SELECT ${columnList(plan)} FROM (${rows}) AS n`;
-  if (mode === 'overwrite') return [`DELETE FROM ${final}`, insert];
-  if (mode === 'append' || plan.primaryKey.length === 0) return [insert];
+  const dedup = plan.primaryKey.length > 0 && mode !== 'append';
+  if (!dedup) return mode === 'overwrite' ? [`DELETE FROM ${final}`, insert] : [insert];
   const keyAndCursor = [...plan.primaryKey, ...(plan.cursor !== undefined && !plan.primaryKey.includes(plan.cursor) ? [plan.cursor] : [])].map(quoteIdent).join(', ');
+  const settle =
+    mode === 'overwrite'
+      ? []
+      : [
+          `DELETE FROM ${final} AS f USING (SELECT ${keyAndCursor} FROM ${final} WHERE rowid > ${LAST_ROW}) AS n WHERE f.rowid <= ${LAST_ROW} AND ${pkMatch(plan, 'f', 'n')} AND ${incomingWins(plan)}`,
+          `DELETE FROM ${final} AS n WHERE n.rowid > ${LAST_ROW} AND EXISTS (SELECT 1 FROM ${final} AS f WHERE f.rowid <= ${LAST_ROW} AND ${pkMatch(plan, 'f', 'n')})`,
+        ];
+  const written = [...(mode === 'overwrite' ? [`DELETE FROM ${final}`] : []), `SET VARIABLE airbyte_last_row = (SELECT coalesce(max(rowid), -1) FROM ${final})`, insert];
+  if (move.repeatsKey === false) return [...written, ...settle];
+  const key = plan.primaryKey.map(quoteIdent).join(', ');
   return [
-    `SET VARIABLE airbyte_last_row = (SELECT coalesce(max(rowid), -1) FROM ${final})`,
-    insert,
-    `DELETE FROM ${final} AS f USING (SELECT ${keyAndCursor} FROM ${final} WHERE rowid > ${LAST_ROW}) AS n WHERE f.rowid <= ${LAST_ROW} AND ${pkMatch(plan, 'f', 'n')} AND ${incomingWins(plan)}`,
-    `DELETE FROM ${final} AS n WHERE n.rowid > ${LAST_ROW} AND EXISTS (SELECT 1 FROM ${final} AS f WHERE f.rowid <= ${LAST_ROW} AND ${pkMatch(plan, 'f', 'n')})`,
+    ...written,
+    {
+      // NULL key parts compare equal, as in the staged merge's dedup pass.
+      when: `SELECT count(*) <> count(DISTINCT (${key}, 0)) AS repeats FROM ${final} WHERE rowid > ${LAST_ROW}`,
+      then: [`DELETE FROM ${final} WHERE rowid > ${LAST_ROW}`, stagedIngest, ...mergeSql(duckdbDialect, plan, mode, upToSeq, true, false)],
+      otherwise: settle,
+    },
   ];
 }

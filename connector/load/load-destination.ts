@@ -16,11 +16,16 @@ export interface StreamMove {
   readonly mode: LoadMode;
   readonly upToSeq: number;
   /**
-   * Whether those rows repeat a primary key (staged-keys.ts). Undefined when the loader never saw
-   * their data (`load` hands stdin's text on unparsed): neither their keys nor that they are JSON
-   * is known, and the database checks both.
+   * Whether those rows repeat a primary key (staged-keys.ts); undefined when JS did not look
+   * (rows staged as JSON text: the database checks, see duckdb-direct-sql.ts).
    */
   readonly repeatsKey: boolean | undefined;
+  /**
+   * Some of those rows are the source's own text, never parsed (`load` hands stdin's lines on):
+   * whether each is JSON is not known yet, so they go through the staging table, where a line
+   * that is not is dropped before the transaction (duckdb-json-staging.ts ingest).
+   */
+  readonly rawLines: boolean;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { errorClassFor } from '../errors/connector-errors.js';
+import { debugToStderr } from '../protocol/stderr-logger.js';
 import type { AirbyteStateMessage, FailureType } from '../protocol/airbyte-message.js';
 import type { MessageSink } from '../protocol/message-emitter.js';
 import type { ConfiguredStream } from '../read-input.js';
@@ -90,12 +91,15 @@ export async function runLoadSession(options: LoadSessionOptions, produce: (cont
     } catch (error) {
       failure = error;
     }
+    const producedAt = Date.now();
     try {
       // Checkpoints already received are committed even when the source failed: each covers only records before it.
       await activeLoader.finish(failure === undefined && sourceFailures.length === 0);
     } finally {
       display.stop();
     }
+    // How long the load trails the source (issue 13: a sync should take little more than its read).
+    debugToStderr(`load: source done after ${((producedAt - startedAt) / 1000).toFixed(1)} s, last commit ${((Date.now() - producedAt) / 1000).toFixed(1)} s later, ${activeLoader.stats().commits} commits`);
     const tables = new Set((await destination.query(TABLES_SQL)).map((row) => String(row['table_name'])));
     await destination.execute(analysisViewSql(tables));
     const summary = await collectSummary(destination, activeLoader.stats(), (Date.now() - startedAt) / 1000, options.withSample);

@@ -72,15 +72,3 @@ export function keyOf(plan: TablePlan, cells: readonly Cell[]): string | null | 
   }
   return key;
 }
-
-/** As keyOf, from a record's data (rows staged as JSON): only string values compare exactly. */
-export function keyOfData(plan: TablePlan, data: Record<string, unknown>): string | null | undefined {
-  if (plan.primaryKey.length === 0) return undefined;
-  let key = '';
-  for (const field of plan.primaryKey) {
-    const value = data[field];
-    if (typeof value !== 'string' || plan.columns.find((column) => column.name === field)?.kind !== 'string') return null;
-    key += `${value.length}:${value}`;
-  }
-  return key;
-}
