@@ -8,7 +8,6 @@ import type { FreshKeys } from './fresh-keys.js';
 import type { CellStaging } from './load-destination.js';
 import { SEQ_COLUMN, stagingColumnNames, stagingTable } from './load-sql.js';
 import type { Cell } from './record-typer.js';
-import { keyOf } from './staged-keys.js';
 import { postgresDialect, quoteIdent } from './sql-dialect.js';
 import { finalColumns, type TablePlan } from './table-mapping.js';
 
@@ -75,7 +74,7 @@ export class PostgresCopyStaging implements CellStaging {
   stage(plan: TablePlan, seq: number, cells: readonly Cell[]): Promise<void> | undefined {
     const buffer = this.buffers.get(plan.table);
     if (buffer === undefined) throw new Error(`stream ${plan.stream} was not prepared`);
-    if (this.freshKeys.tracks(plan.table)) this.freshKeys.add(plan.table, seq, keyOf(plan, cells));
+    this.freshKeys.add(plan.table, seq, cells);
     let line = String(seq);
     for (const cell of cells) line += cell === null ? '\t\\N' : `\t${copyText(cell)}`;
     buffer.lines.push(line);

@@ -143,7 +143,7 @@ export class PostgresDestination implements LoadDestination {
       await this.execute([`DROP INDEX IF EXISTS ${quoteIdent(primaryKeyIndexName(plan.table))}`]);
       // Under the schema lock nobody else writes it: empty now, it holds only this load's rows.
       const [row] = await this.query(`SELECT NOT EXISTS (SELECT 1 FROM ${quoteIdent(plan.table)}) AS empty`);
-      if (row?.['empty'] === true) this.freshKeys.track(plan.table);
+      if (row?.['empty'] === true) this.freshKeys.track(plan);
     } catch (error) {
       // 23505 unique_violation: repeated keys already stored. Anything else is a real failure.
       if ((error as { code?: string }).code !== '23505') throw error;
