@@ -165,6 +165,20 @@ export function mergeSql(dialect: SqlDialect, plan: TablePlan, mode: LoadMode, u
   return statements;
 }
 
+/**
+ * The move of staged rows that no stored row and no other staged row shares a key with
+ * (fresh-keys.ts): a plain INSERT, which skips the upsert's conflict check on each row. The
+ * unique index still guards it: a conflict would fail the commit, never store a key twice.
+ */
+export function freshInsertSql(dialect: SqlDialect, plan: TablePlan, upToSeq: number): string[] {
+  const stage = quoteIdent(stagingTable(plan));
+  const seq = quoteIdent(SEQ_COLUMN);
+  return [
+    `INSERT INTO ${quoteIdent(plan.table)} (${columnList(plan)}) SELECT ${typedSelectList(dialect, plan, 's')} FROM ${stage} AS s WHERE s.${seq} <= ${upToSeq}`,
+    `DELETE FROM ${stage} WHERE ${seq} <= ${upToSeq}`,
+  ];
+}
+
 /** The unique index an upsert needs. Only append_dedup tables get it: append tables keep repeated keys. */
 export function uniqueKeySql(plan: TablePlan): string {
   return `CREATE UNIQUE INDEX IF NOT EXISTS ${quoteIdent(uniqueKeyIndex(plan))} ON ${quoteIdent(plan.table)} (${plan.primaryKey.map(quoteIdent).join(', ')})`;

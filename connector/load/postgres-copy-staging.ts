@@ -4,6 +4,7 @@ import PQueue from 'p-queue';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { debugToStderr } from '../protocol/stderr-logger.js';
+import type { FreshKeys } from './fresh-keys.js';
 import type { CellStaging } from './load-destination.js';
 import { SEQ_COLUMN, stagingColumnNames, stagingTable } from './load-sql.js';
 import type { Cell } from './record-typer.js';
@@ -13,12 +14,21 @@ import { finalColumns, type TablePlan } from './table-mapping.js';
 /** Staged rows are sent at this many rows or the budget's staging text (memory-budget.ts), whichever comes first: bounded memory, few round trips. */
 const BULK_ROWS = 20_000;
 
-/** Rows of one stream waiting for their COPY, as lines of COPY text format. */
+/** Rows of one stream waiting for their COPY, as COPY text format, UTF-8 encoded as they are staged. */
 interface StagingBuffer {
   readonly plan: TablePlan;
-  lines: string[];
+  /** Filled buffers, then `current` up to `used`. */
+  filled: Buffer[];
+  current: Buffer;
+  used: number;
+  rows: number;
+  /** Characters of text staged (the budget counts text, as the DuckDB staging does). */
   chars: number;
 }
+
+/** Buffers of encoded rows are this large (64 KiB first, so a stream of a few rows holds little); a longer row gets one of its own size. */
+const BUFFER_BYTES = 2 ** 20;
+const FIRST_BUFFER_BYTES = 2 ** 16;
 
 /** COPY text format escapes backslash and the three separators; everything else goes as is. */
 const COPY_SPECIAL = /[\\\t\n\r]/;
@@ -53,6 +63,8 @@ export class PostgresCopyStaging implements CellStaging {
     private readonly bulkChars: number,
     /** Throws when a connection of the destination was lost. */
     private readonly throwIfLost: () => void,
+    /** Told every staged row's key, for the commits that may skip the upsert. */
+    private readonly freshKeys: FreshKeys,
   ) {}
 
   /**
@@ -63,7 +75,7 @@ export class PostgresCopyStaging implements CellStaging {
    * 1.9 s (its JSONB parse moved into the COPY). The typer checked every value, so no parse fails.
    */
   prepare(plan: TablePlan): string[] {
-    this.buffers.set(plan.table, { plan, lines: [], chars: 0 });
+    this.buffers.set(plan.table, emptyBuffer(plan));
     const columns = [`${quoteIdent(SEQ_COLUMN)} BIGINT`, ...finalColumns(plan).map((column) => `${quoteIdent(column.name)} ${postgresDialect.columnType(column.kind)}`)];
     return postgresDialect.createTempTable(stagingTable(plan), columns.join(', '));
   }
@@ -71,11 +83,11 @@ export class PostgresCopyStaging implements CellStaging {
   stage(plan: TablePlan, seq: number, cells: readonly Cell[]): Promise<void> | undefined {
     const buffer = this.buffers.get(plan.table);
     if (buffer === undefined) throw new Error(`stream ${plan.stream} was not prepared`);
+    this.freshKeys.add(plan.table, seq, cells);
     let line = String(seq);
     for (const cell of cells) line += cell === null ? '\t\\N' : `\t${copyText(cell)}`;
-    buffer.lines.push(line);
-    buffer.chars += line.length;
-    if (buffer.lines.length < BULK_ROWS && buffer.chars < this.bulkChars) return undefined;
+    append(buffer, `${line}\n`);
+    if (buffer.rows < BULK_ROWS && buffer.chars < this.bulkChars) return undefined;
     const previous = this.copying;
     const copy = this.flush(buffer);
     this.copying = copy;
@@ -109,10 +121,10 @@ export class PostgresCopyStaging implements CellStaging {
 
   /** Queues a COPY of the buffer's rows; the buffer is emptied at once, so rows staged meanwhile wait for the next one. */
   private flush(buffer: StagingBuffer): Promise<void> {
-    if (buffer.lines.length === 0) return Promise.resolve();
-    const lines = buffer.lines;
-    buffer.lines = [];
-    buffer.chars = 0;
+    if (buffer.rows === 0) return Promise.resolve();
+    const rows = buffer.rows;
+    const encoded = [...buffer.filled, buffer.current.subarray(0, buffer.used)];
+    Object.assign(buffer, emptyBuffer(buffer.plan));
     return this.queue.add(async () => {
       if (this.copyFailure !== undefined) return;
       const startedAt = Date.now();
@@ -122,7 +134,7 @@ export class PostgresCopyStaging implements CellStaging {
         try {
           const columns = stagingColumnNames(buffer.plan).map(quoteIdent).join(', ');
           const copy = client.query(copyFrom(`COPY ${quoteIdent(stagingTable(buffer.plan))} (${columns}) FROM STDIN`));
-          await pipeline(Readable.from(chunks(lines)), copy);
+          await pipeline(Readable.from(encoded), copy);
         } finally {
           client.release();
         }
@@ -130,20 +142,27 @@ export class PostgresCopyStaging implements CellStaging {
         this.copyFailure ??= { error };
         throw error;
       }
-      debugToStderr(`postgres ${Date.now() - startedAt} ms: copied ${lines.length} rows of ${buffer.plan.stream}`);
+      debugToStderr(`postgres ${Date.now() - startedAt} ms: copied ${rows} rows of ${buffer.plan.stream}`);
     });
   }
 }
 
-/** COPY text in chunks of ~1 MiB: few writes, no single huge string. */
-function* chunks(lines: readonly string[]): Generator<string> {
-  let chunk = '';
-  for (const line of lines) {
-    chunk += `${line}\n`;
-    if (chunk.length >= 2 ** 20) {
-      yield chunk;
-      chunk = '';
-    }
+const emptyBuffer = (plan: TablePlan): StagingBuffer => ({ plan, filled: [], current: Buffer.alloc(0), used: 0, rows: 0, chars: 0 });
+
+/**
+ * Encodes one row's line into the stream's buffers at once. Joining the lines of a COPY into
+ * strings and encoding those (the former way) flattened a deep tree of concatenated strings: 3.9 s
+ * of CPU (Buffer.from) in a 400k-record load; this was 2-3x faster in a micro-benchmark.
+ */
+function append(buffer: StagingBuffer, line: string): void {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8.
+  const worst = line.length * 3;
+  if (buffer.used + worst > buffer.current.length) {
+    if (buffer.used > 0) buffer.filled.push(buffer.current.subarray(0, buffer.used));
+    buffer.current = Buffer.allocUnsafe(Math.max(worst, buffer.filled.length === 0 ? FIRST_BUFFER_BYTES : BUFFER_BYTES));
+    buffer.used = 0;
   }
-  if (chunk !== '') yield chunk;
+  buffer.used += buffer.current.write(line, buffer.used);
+  buffer.rows += 1;
+  buffer.chars += line.length;
 }

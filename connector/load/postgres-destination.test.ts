@@ -91,3 +91,32 @@ describe.skipIf(!available)('Postgres shared with other sessions', () => {
     }
   });
 });
+
+describe.skipIf(!available)('Postgres plain inserts into a table empty at the start (fresh-keys.ts)', () => {
+  it('a key repeated in a later commit of the same load still goes through the upsert: the higher cursor wins', async () => {
+    const schema = uniqueSchema('finpro_fresh');
+    schemas.push(schema);
+    const stream = loadStream('fi_transactions');
+    const destination = await open(schema);
+    try {
+      // minCommitIntervalMs 0: each STATE is committed at the next record, so three commits.
+      await feed(destination, [stream], [
+        record('fi_transactions', txn('t1', '2025-06-01T00:00:02Z', { narration: 'first, higher' })),
+        record('fi_transactions', txn('t2', '2025-06-01T00:00:02Z', { narration: 'first, lower' })),
+        state('fi_transactions', { n: 1 }, 2),
+        record('fi_transactions', txn('t1', '2025-06-01T00:00:01Z', { narration: 'second, older' })),
+        record('fi_transactions', txn('t2', '2025-06-01T00:00:03Z', { narration: 'second, newer' })),
+        state('fi_transactions', { n: 2 }, 2),
+        record('fi_transactions', txn('t3', '2025-06-01T00:00:01Z', { narration: 'third, new key' })),
+        state('fi_transactions', { n: 3 }, 1),
+      ]);
+      expect(await destination.query('SELECT txn_id, narration FROM fi_transactions ORDER BY txn_id')).toEqual([
+        { txn_id: 't1', narration: 'first, higher' },
+        { txn_id: 't2', narration: 'second, newer' },
+        { txn_id: 't3', narration: 'third, new key' },
+      ]);
+    } finally {
+      await destination.close();
+    }
+  });
+});
