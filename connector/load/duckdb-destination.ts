@@ -153,7 +153,9 @@ export class DuckDbDestination implements LoadDestination {
       await this.connection.run('BEGIN TRANSACTION');
       try {
         await commitInTransaction(this.sql, sql, states, 'duckdb');
+        const committing = Date.now();
         await this.connection.run('COMMIT');
+        debugToStderr(`duckdb ${Date.now() - committing} ms: COMMIT`);
       } catch (error) {
         await this.connection.run('ROLLBACK').catch(() => undefined);
         throw error;
