@@ -99,7 +99,8 @@ export async function runLoadSession(options: LoadSessionOptions, produce: (cont
       display.stop();
     }
     // How long the load trails the source (issue 13: a sync should take little more than its read).
-    debugToStderr(`load: source done after ${((producedAt - startedAt) / 1000).toFixed(1)} s, last commit ${((Date.now() - producedAt) / 1000).toFixed(1)} s later, ${activeLoader.stats().commits} commits`);
+    const finishedAt = Date.now();
+    debugToStderr(`load: source done after ${((producedAt - startedAt) / 1000).toFixed(1)} s, last commit ${((finishedAt - producedAt) / 1000).toFixed(1)} s later, ${activeLoader.stats().commits} commits`);
     const tables = new Set((await destination.query(TABLES_SQL)).map((row) => String(row['table_name'])));
     await destination.execute(analysisViewSql(tables));
     const summary = await collectSummary(destination, activeLoader.stats(), (Date.now() - startedAt) / 1000, options.withSample);
@@ -110,7 +111,9 @@ export async function runLoadSession(options: LoadSessionOptions, produce: (cont
       const ErrorClass = errorClassFor(first.failureType);
       throw new ErrorClass(`The source failed: ${first.message} (records up to its last checkpoint are loaded; run again to resume).`);
     }
+    const closing = Date.now();
     await destination.close();
+    debugToStderr(`load: views and summary ${((closing - finishedAt) / 1000).toFixed(1)} s, close ${((Date.now() - closing) / 1000).toFixed(1)} s`);
     return summary;
   } catch (error) {
     // A dead connection may fail to close too: the first failure is the one to report, typed.
