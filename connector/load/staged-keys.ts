@@ -62,25 +62,25 @@ const COMPARABLE = new Set(['string']);
 /** The primary key of a staged row as one string, from its cells (what the database stores); null when JS cannot compare it exactly. */
 export function keyOf(plan: TablePlan, cells: readonly Cell[]): string | null | undefined {
   if (plan.primaryKey.length === 0) return undefined;
-  let key = '';
+  const parts: string[] = [];
   for (const field of plan.primaryKey) {
     const index = plan.columns.findIndex((column) => column.name === field);
     const column = plan.columns[index];
     const cell = cells[AIRBYTE_COLUMNS.length + index];
     if (column === undefined || !COMPARABLE.has(column.kind) || cell === null || cell === undefined) return null;
-    key += `${cell.length}:${cell}`;
+    parts.push(`${cell.length}:`, cell);
   }
-  return key;
+  return parts.join('');
 }
 
 /** As keyOf, from a record's data (rows staged as JSON): only string values compare exactly. */
 export function keyOfData(plan: TablePlan, data: Record<string, unknown>): string | null | undefined {
   if (plan.primaryKey.length === 0) return undefined;
-  let key = '';
+  const parts: string[] = [];
   for (const field of plan.primaryKey) {
     const value = data[field];
     if (typeof value !== 'string' || plan.columns.find((column) => column.name === field)?.kind !== 'string') return null;
-    key += `${value.length}:${value}`;
+    parts.push(`${value.length}:`, value);
   }
-  return key;
+  return parts.join('');
 }
