@@ -52,6 +52,18 @@ describe('consent IDs file', () => {
     expect(() => parseConsentIdsText('c-1\nbad id\n', 'x.txt')).toThrow(/config\.consent_ids_file: line 2 of x\.txt is not a valid consent ID/);
   });
 
+  it('reads a bare list as the CSV reader does: a header line, mixed line breaks, the header name later as an ID', () => {
+    expect(parseConsentIdsText('consent_id\r\nc-1\rc-2\n\nconsent_id\n', 'h.txt')).toEqual(['c-1', 'c-2', 'consent_id']);
+    expect(parseConsentIdsText('c-1\nconsentId\n', 'h.txt')).toEqual(['c-1', 'consentId']);
+    expect(parseConsentIdsText('\uFEFFconsentId\nc-1', 'h.txt')).toEqual(['c-1']);
+  });
+
+  it('reads a 100,000-line file to its last ID', () => {
+    const ids = Array.from({ length: 100_000 }, (_, i) => `c-${i}`);
+    expect(parseConsentIdsText(`consent_id\n${ids.join('\n')}\n`, 'big.txt')).toEqual(ids);
+    expect(parseConsentIdsText(`name,consent_id\n${ids.map((id) => `n,${id}`).join('\n')}\n`, 'big.csv')).toEqual(ids);
+  });
+
   it('rejects an empty file', () => {
     expect(() => parseConsentIdsText('\n\n', 'empty.txt')).toThrow(/holds no consent IDs/);
   });

@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 import type { z } from 'zod';
-import { CONSENT_ID_PATTERN, ConfigSchema, isRedactableSecret, type Config } from './config.js';
+import { ConfigSchema, isRedactableSecret, type Config } from './config.js';
 import { ConfigError } from './errors/connector-errors.js';
+import { parseConsentIdsText } from './consent-ids-text.js';
 import { processRedactor } from './protocol/secret-redactor.js';
+
+export { parseConsentIdsText } from './consent-ids-text.js';
 
 /**
  * I/O around the config: read the file, parse JSON, validate with zod, register the secret
@@ -84,11 +86,7 @@ export function dedupeConsentIds(ids: readonly string[]): { consents: string[]; 
   return { consents: [...firstSpelling.values()], warnings };
 }
 
-/**
- * One ID a line, or an RFC 4180 CSV whose header has a `consent_id`/`consentId` column
- * (quoted fields, commas inside quotes, CRLF). Blank lines and a UTF-8 BOM are tolerated; an
- * invalid ID is an error naming the line.
- */
+/** Reads `consent_ids_file` (its formats: consent-ids-text.ts). */
 export async function readConsentIdsFile(path: string): Promise<string[]> {
   let text: string;
   try {
@@ -98,36 +96,6 @@ export async function readConsentIdsFile(path: string): Promise<string[]> {
     throw new ConfigError(`config.consent_ids_file: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code ?? 'read failed'}.`);
   }
   return parseConsentIdsText(text, path);
-}
-
-const CONSENT_COLUMNS = new Set(['consent_id', 'consentId']);
-
-export function parseConsentIdsText(text: string, source: string): string[] {
-  let rows: Array<{ record: string[]; info: { lines: number } }>;
-  try {
-    // With `info`, each record comes with where it ended in the file (the library's typing does not follow the option).
-    rows = parseCsv(text, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, record_delimiter: ['\r\n', '\n', '\r'], info: true }) as unknown as typeof rows;
-  } catch (error) {
-    const where = error instanceof CsvError && typeof (error as CsvError & { lines?: number }).lines === 'number' ? ` near line ${(error as CsvError & { lines: number }).lines}` : '';
-    throw new ConfigError(`config.consent_ids_file: ${source} is not a readable CSV${where}: ${error instanceof CsvError ? error.code : 'parse failed'}.`);
-  }
-  const header = rows[0]?.record ?? [];
-  const column = header.findIndex((cell) => CONSENT_COLUMNS.has(cell));
-  const isCsv = column >= 0;
-  if (!isCsv && rows.some((row) => row.record.length > 1)) {
-    throw new ConfigError(`config.consent_ids_file: ${source} looks like a CSV but has no consent_id or consentId column.`);
-  }
-  const ids: string[] = [];
-  for (const { record, info } of isCsv ? rows.slice(1) : rows) {
-    const id = record[column < 0 ? 0 : column] ?? '';
-    // A data row may leave other columns empty, but never its consent.
-    if (!CONSENT_ID_PATTERN.test(id)) {
-      throw new ConfigError(`config.consent_ids_file: line ${info.lines} of ${source} is not a valid consent ID (1-128 of A-Z a-z 0-9 _ - .).`);
-    }
-    ids.push(id);
-  }
-  if (ids.length === 0) throw new ConfigError(`config.consent_ids_file: ${source} holds no consent IDs.`);
-  return ids;
 }
 
 function registerSecrets(raw: unknown): void {

@@ -9,7 +9,7 @@ import { ConfigError } from '../errors/connector-errors.js';
  * shares below are fixed fractions of it, so one number is all a user sets.
  */
 export const DEFAULT_MEMORY_BUDGET_BYTES = 400 * 1e6;
-/** Below this the read alone (~120-170 MB at any consent count) does not fit beside a database. */
+/** Below this the read alone (~100 MiB at 1,000 consents, ~145 MiB at 100,000) does not fit beside a database. */
 export const MIN_MEMORY_BUDGET_BYTES = 256 * 1e6;
 
 export interface MemoryBudget {
@@ -80,7 +80,7 @@ export function parseMemoryLimit(text: string): number {
   }
   const bytes = Math.floor(Number(match[1]) * factor);
   if (bytes < MIN_MEMORY_BUDGET_BYTES) {
-    throw new ConfigError(`--to: memory_limit "${text}" is below the ${MIN_MEMORY_BUDGET_BYTES / 1e6} MB a sync needs (the read alone uses ~150 MB).`);
+    throw new ConfigError(`--to: memory_limit "${text}" is below the ${MIN_MEMORY_BUDGET_BYTES / 1e6} MB a sync needs (the read alone uses up to ~150 MB).`);
   }
   return bytes;
 }

@@ -62,13 +62,13 @@ const COMPARABLE = new Set(['string']);
 /** The primary key of a staged row as one string, from its cells (what the database stores); null when JS cannot compare it exactly. */
 export function keyOf(plan: TablePlan, cells: readonly Cell[]): string | null | undefined {
   if (plan.primaryKey.length === 0) return undefined;
-  let key = '';
+  const parts: string[] = [];
   for (const field of plan.primaryKey) {
     const index = plan.columns.findIndex((column) => column.name === field);
     const column = plan.columns[index];
     const cell = cells[AIRBYTE_COLUMNS.length + index];
     if (column === undefined || !COMPARABLE.has(column.kind) || cell === null || cell === undefined) return null;
-    key += `${cell.length}:${cell}`;
+    parts.push(`${cell.length}:`, cell);
   }
-  return key;
+  return parts.join('');
 }

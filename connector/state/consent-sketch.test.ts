@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { consentSketch, consentsNotIn, isConsentSketch } from './consent-sketch.js';
 
@@ -25,6 +26,12 @@ describe('consent sketch', () => {
     expect(sketch.length).toBeLessThan(60_000);
     const after = [...before.slice(1_000), ...ids(1_000, 200_000)];
     expect(consentsNotIn(sketch, after)).toEqual(new Set(ids(1_000, 200_000)));
+  });
+
+  it('keeps the very sketch states already hold (same keys, same cells)', () => {
+    const digest = (sketch: string) => createHash('sha256').update(sketch).digest('hex').slice(0, 16);
+    expect(digest(consentSketch(ids(40)))).toBe('7bc9f089d4ec010f');
+    expect(digest(consentSketch(ids(5_000)))).toBe('3685d034b16d1d78');
   });
 
   it('answers "unknown" when more changed than it can resolve, or the sketch is malformed', () => {

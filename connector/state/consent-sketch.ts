@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Which consents of a list a base has not covered, without storing every consent it did.
@@ -25,9 +25,18 @@ interface Key {
   lo: number;
 }
 
+/**
+ * The first 8 bytes of the id's SHA-256, as two little-endian words. Every consent of the list
+ * is hashed in one synchronous step at the end of a sync: a Hash object and a digest Buffer per
+ * consent (native memory, freed only when a GC finds them) added ~27 MiB of RSS at 100,000
+ * consents. The one-shot hash as a 'binary' (latin1) string, a char per byte, leaves young-generation garbage only.
+ */
 function keyOf(consentId: string): Key {
-  const digest = createHash('sha256').update(consentId).digest();
-  return { hi: digest.readUInt32LE(0), lo: digest.readUInt32LE(4) };
+  const d = hash('sha256', consentId, 'binary');
+  return {
+    hi: (d.charCodeAt(0) | (d.charCodeAt(1) << 8) | (d.charCodeAt(2) << 16) | (d.charCodeAt(3) << 24)) >>> 0,
+    lo: (d.charCodeAt(4) | (d.charCodeAt(5) << 8) | (d.charCodeAt(6) << 16) | (d.charCodeAt(7) << 24)) >>> 0,
+  };
 }
 
 /** A 32-bit mix of a key and a salt (murmur3's finalizer over both halves). */
@@ -50,16 +59,21 @@ class Table {
     this.data = data ?? new Uint32Array(cells * 3);
   }
 
+  /** The i-th of a key's three distinct cells, one in each third of the table. */
+  private cellOf(key: Key, i: number): number {
+    const part = this.cells / HASHES;
+    return i * part + (mix(key, i) % part);
+  }
+
   /** Three distinct cells, one in each third of the table. */
   private cellsOf(key: Key): number[] {
-    const part = this.cells / HASHES;
-    return Array.from({ length: HASHES }, (_, i) => i * part + (mix(key, i) % part));
+    return [this.cellOf(key, 0), this.cellOf(key, 1), this.cellOf(key, 2)];
   }
 
   toggle(key: Key): void {
     const check = mix(key, CHECK_SALT);
-    for (const cell of this.cellsOf(key)) {
-      const at = cell * 3;
+    for (let i = 0; i < HASHES; i++) {
+      const at = this.cellOf(key, i) * 3;
       this.data[at] = this.data[at]! ^ key.hi;
       this.data[at + 1] = this.data[at + 1]! ^ key.lo;
       this.data[at + 2] = this.data[at + 2]! ^ check;
