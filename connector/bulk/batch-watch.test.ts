@@ -122,6 +122,20 @@ describe('BatchWatch over the bulk backend', () => {
     expect(h.sync().batches[0]!.done).toBe('1-5');
   });
 
+  it('reads again a page that only repeats rows an earlier page of the pass listed, so the rows it should hold are not lost', async () => {
+    const { fake, batch, entry } = bulkBatch(['c1', 'c2', 'c3', 'c4', 'c5']);
+    for (const c of ['c1', 'c2', 'c3', 'c4', 'c5']) fake.end('ref-0', c, 'COMPLETED');
+    batch.batch_status = 'COMPLETED';
+    // Two rows a page: the next four answers for pages 2 and 3 are copies of page 1, enough to
+    // blind both the first pass and the full pass at the batch's end when nothing is read again.
+    fake.repeatFirstPage = 4;
+    const h = watchHarness(fake, entry);
+    expect(await h.watch.poll()).toEqual({ kind: 'finished', retry: [], finalFailures: {} });
+    expect(h.harvests.map((t) => t.consentId).sort()).toEqual(['c1', 'c2', 'c3', 'c4', 'c5']);
+    expect(h.sync().batches[0]!.done).toBe('1-5');
+    expect(h.warnings.filter((k) => k.startsWith('totals:'))).toEqual([]);
+  });
+
   it('lets a COMPLETED batch go whose summary counts a row listed twice: each row settled once, one WARN', async () => {
     const { fake, batch, entry } = bulkBatch(['c1', 'c2', 'c3', 'c4', 'c5']);
     for (const c of ['c1', 'c2', 'c3', 'c4', 'c5']) fake.end('ref-0', c, 'COMPLETED');

@@ -158,10 +158,18 @@ export class BulkBackend implements BatchBackend {
     });
     this.lastPassAt[status] = this.deps.now();
     const nowIso = this.deps.client.clock.nowIso();
+    const listedInPass = new Set<number>();
     for (let page = walk.next(); page !== undefined; page = walk.next()) {
-      const data = page === 1 && head !== undefined ? head : await this.page(view, status, page);
+      let data = page === 1 && head !== undefined ? head : await this.page(view, status, page);
+      // A page listing only rows an earlier page of this pass listed is not what a stable server
+      // sends (a page repeated, or rows moving while they are paged): read it again, so the rows
+      // it should have held are not taken as absent. Twice at most; then it is taken as sent.
+      for (let again = 0; again < PAGE_REREADS && page > 1 && repeatsEarlierPage(data.records, listedInPass); again++) {
+        data = await this.page(view, status, page);
+      }
       if (data.metadata?.global_config) this.globalConfig = data.metadata.global_config;
       const rows = data.records ?? [];
+      for (const row of rows) listedInPass.add(rowIdOf(row));
       const outcomes: RowOutcome[] = [];
       for (const row of rows) {
         if (!KNOWN_ROW_STATUSES.includes(row.status)) this.deps.warnOnce(`row_status:${row.status}`, `Unknown row status "${row.status}" from FinPro (kept as sent).`);
@@ -210,6 +218,14 @@ export class BulkBackend implements BatchBackend {
       failedNow: false,
     };
   }
+}
+
+/** Times a page that only repeats rows listed earlier in the same pass is read again. */
+const PAGE_REREADS = 2;
+
+/** Every row of the page was listed by an earlier page of the pass (an empty page repeats nothing). */
+function repeatsEarlierPage(records: readonly BulkStatusRow[] | null | undefined, listed: ReadonlySet<number>): boolean {
+  return records !== null && records !== undefined && records.length > 0 && records.every((row) => listed.has(rowIdOf(row)));
 }
 
 interface Decided {

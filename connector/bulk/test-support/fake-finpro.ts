@@ -35,6 +35,8 @@ export class FakeFinpro {
   readonly sessions = new Map<string, { sessionId: string; eventStatus: string }[]>();
   readonly calls: { path: string; body: Record<string, unknown> }[] = [];
   readonly faults = new Map<string, Fault[]>();
+  /** The next this-many /bulk/status answers for a page past the first list the first page's rows instead (a lying server). */
+  repeatFirstPage = 0;
   private nextId = 1;
 
   client(now: () => number = Date.now): FinproClient {
@@ -124,7 +126,7 @@ export class FakeFinpro {
         summary: { total: batch.rows.length, ready: count('READY'), in_progress: count('IN_PROGRESS'), completed: count('COMPLETED'), failed: count('FAILED'), ...batch.summary },
         metadata: { last_updated_at: '2024-06-01T00:00:00.000Z' },
         pagination: { page, limit, total: rows.length, total_pages: totalPages, has_next: page < totalPages },
-        records: rows.slice((page - 1) * limit, page * limit),
+        records: page > 1 && this.repeatFirstPage-- > 0 ? rows.slice(0, limit) : rows.slice((page - 1) * limit, page * limit),
       },
     });
   }
