@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../integration_tests/support/temp-files.js';
-import { dedupeConsentIds, loadConfig, parseConsentIdsText, readConsentIdsFile, resolveConsents } from './config-reader.js';
+import { dedupeConsentIds, loadConfig, readConsentIdsFile, resolveConsents } from './config-reader.js';
+import { parseConsentIdsText } from './consent-ids-text.js';
 import { ConfigError } from './errors/connector-errors.js';
 
 /** The consent list: inline + file, the file one-per-line or CSV, merged and de-duplicated. */

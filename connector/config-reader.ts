@@ -5,8 +5,6 @@ import { ConfigError } from './errors/connector-errors.js';
 import { parseConsentIdsText } from './consent-ids-text.js';
 import { processRedactor } from './protocol/secret-redactor.js';
 
-export { parseConsentIdsText } from './consent-ids-text.js';
-
 /**
  * I/O around the config: read the file, parse JSON, validate with zod, register the secret
  * with the redactor, and gather the consent list (inline + file) de-duplicated.

@@ -67,7 +67,7 @@ class Table {
 
   /** Three distinct cells, one in each third of the table. */
   private cellsOf(key: Key): number[] {
-    return [this.cellOf(key, 0), this.cellOf(key, 1), this.cellOf(key, 2)];
+    return Array.from({ length: HASHES }, (_, i) => this.cellOf(key, i));
   }
 
   toggle(key: Key): void {
