@@ -1,5 +1,5 @@
 import type { CommitStatement, StreamMove } from './load-destination.js';
-import { columnList, incomingWins, mergeSql, pkMatch } from './load-sql.js';
+import { columnList, incomingWins, mergeSql, pkMatch, rowsRepeatKeySql } from './load-sql.js';
 import { duckdbDialect, quoteIdent } from './sql-dialect.js';
 
 /**
@@ -11,11 +11,9 @@ import { duckdbDialect, quoteIdent } from './sql-dialect.js';
  * (`load`: a line that is not JSON must be dropped before the transaction).
  */
 
-/** True when `move` can be written straight from the staged files (see above). */
+/** True when `move` can be written straight from the staged files (see above): rows that repeat a key are found in the transaction. */
 export function writesDirectly(move: StreamMove): boolean {
-  if (move.rawLines) return false;
-  const dedup = move.plan.primaryKey.length > 0 && move.mode !== 'append';
-  return !dedup || move.repeatsKey !== true;
+  return !move.rawLines;
 }
 
 /** The SQL variable holding the last stored rowid before a move's insert: rows past it are the move's. */
@@ -32,9 +30,9 @@ const LAST_ROW = `getvariable('airbyte_last_row')`;
  * never reuses a rowid). Deleting by key and cursor only, not MERGE: MERGE's join held every
  * incoming column (fi_data's documents) and ran the smallest budget out of memory.
  *
- * When JS did not track the rows' keys (`repeatsKey` undefined), the transaction asks whether
- * the inserted rows repeat one: a count over their key columns, where tracking each key in JS
- * cost ~1 s of the read's thread per 20,000 consents. They rarely do (a row's status updates,
+ * JS does not track the rows' keys (the loader leaves `repeatsKey` to the database for JSON
+ * staging), so the transaction asks whether the inserted rows repeat one: a count over their
+ * key columns, where tracking each key in JS cost ~1 s of the read's thread per 20,000 consents. They rarely do (a row's status updates,
  * within one commit); then they are taken out again and go through `stagedIngest` (the same
  * files into the staging table) and the staged merge.
  */
@@ -53,13 +51,10 @@ export function directMoveSql(move: StreamMove, rows: string, stagedIngest: stri
           `DELETE FROM ${final} AS n WHERE n.rowid > ${LAST_ROW} AND EXISTS (SELECT 1 FROM ${final} AS f WHERE f.rowid <= ${LAST_ROW} AND ${pkMatch(plan, 'f', 'n')})`,
         ];
   const written = [...(mode === 'overwrite' ? [`DELETE FROM ${final}`] : []), `SET VARIABLE airbyte_last_row = (SELECT coalesce(max(rowid), -1) FROM ${final})`, insert];
-  if (move.repeatsKey === false) return [...written, ...settle];
-  const key = plan.primaryKey.map(quoteIdent).join(', ');
   return [
     ...written,
     {
-      // NULL key parts compare equal, as in the staged merge's dedup pass.
-      when: `SELECT count(*) <> count(DISTINCT (${key}, 0)) AS repeats FROM ${final} WHERE rowid > ${LAST_ROW}`,
+      when: rowsRepeatKeySql(plan, final, `rowid > ${LAST_ROW}`),
       then: [`DELETE FROM ${final} WHERE rowid > ${LAST_ROW}`, stagedIngest, ...mergeSql(duckdbDialect, plan, mode, upToSeq, true, false)],
       otherwise: settle,
     },

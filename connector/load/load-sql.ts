@@ -131,7 +131,7 @@ export function mergeSql(dialect: SqlDialect, plan: TablePlan, mode: LoadMode, u
   const seq = quoteIdent(SEQ_COLUMN);
   const statements: string[] = [];
   const dedup = plan.primaryKey.length > 0;
-  const everyStaged = `SELECT ${typedSelectList(dialect, plan, 's')} FROM ${stage} AS s WHERE s.${seq} <= ${upToSeq}`;
+  const everyStaged = stagedRowsSql(dialect, plan, upToSeq);
   const onePerKey = repeatsKey ? latestPerKeySql(dialect, plan, upToSeq) : everyStaged;
   if (mode === 'overwrite') {
     // Only called when the stream completed: the new generation replaces the old one at once.
@@ -161,8 +161,18 @@ export function mergeSql(dialect: SqlDialect, plan: TablePlan, mode: LoadMode, u
       `INSERT INTO ${final} (${columnList(plan)}) SELECT ${columnList(plan)} FROM (${onePerKey}) AS n WHERE NOT EXISTS (SELECT 1 FROM ${final} AS f WHERE ${pkMatch(plan, 'f', 'n')})`,
     );
   }
-  statements.push(`DELETE FROM ${stage} WHERE ${seq} <= ${upToSeq}`);
+  statements.push(discardMovedSql(plan, upToSeq));
   return statements;
+}
+
+/** The staged rows up to `upToSeq`, typed as the final table's columns (alias `s`). */
+function stagedRowsSql(dialect: SqlDialect, plan: TablePlan, upToSeq: number): string {
+  return `SELECT ${typedSelectList(dialect, plan, 's')} FROM ${quoteIdent(stagingTable(plan))} AS s WHERE s.${quoteIdent(SEQ_COLUMN)} <= ${upToSeq}`;
+}
+
+/** Drops the staged rows a commit moved (up to `upToSeq`). */
+function discardMovedSql(plan: TablePlan, upToSeq: number): string {
+  return `DELETE FROM ${quoteIdent(stagingTable(plan))} WHERE ${quoteIdent(SEQ_COLUMN)} <= ${upToSeq}`;
 }
 
 /**
@@ -171,12 +181,7 @@ export function mergeSql(dialect: SqlDialect, plan: TablePlan, mode: LoadMode, u
  * unique index still guards it: a conflict would fail the commit, never store a key twice.
  */
 export function freshInsertSql(dialect: SqlDialect, plan: TablePlan, upToSeq: number): string[] {
-  const stage = quoteIdent(stagingTable(plan));
-  const seq = quoteIdent(SEQ_COLUMN);
-  return [
-    `INSERT INTO ${quoteIdent(plan.table)} (${columnList(plan)}) SELECT ${typedSelectList(dialect, plan, 's')} FROM ${stage} AS s WHERE s.${seq} <= ${upToSeq}`,
-    `DELETE FROM ${stage} WHERE ${seq} <= ${upToSeq}`,
-  ];
+  return [`INSERT INTO ${quoteIdent(plan.table)} (${columnList(plan)}) ${stagedRowsSql(dialect, plan, upToSeq)}`, discardMovedSql(plan, upToSeq)];
 }
 
 /** The unique index an upsert needs. Only append_dedup tables get it: append tables keep repeated keys. */
@@ -199,8 +204,13 @@ export function discardStagedSql(plan: TablePlan): string {
 
 /** One boolean row `repeats`: whether the staged rows up to `upToSeq` repeat a primary key (NULL parts compare equal, as in the window). */
 export function keyRepeatsSql(plan: TablePlan, upToSeq: number): string {
+  return rowsRepeatKeySql(plan, quoteIdent(stagingTable(plan)), `${quoteIdent(SEQ_COLUMN)} <= ${upToSeq}`);
+}
+
+/** One boolean row `repeats`: whether the rows of `table` that match `where` repeat a primary key (NULL parts compare equal). */
+export function rowsRepeatKeySql(plan: TablePlan, table: string, where: string): string {
   const key = plan.primaryKey.map((field) => quoteIdent(field)).join(', ');
-  return `SELECT count(*) <> count(DISTINCT (${key}, 0)) AS repeats FROM ${quoteIdent(stagingTable(plan))} WHERE ${quoteIdent(SEQ_COLUMN)} <= ${upToSeq}`;
+  return `SELECT count(*) <> count(DISTINCT (${key}, 0)) AS repeats FROM ${table} WHERE ${where}`;
 }
 
 /**
