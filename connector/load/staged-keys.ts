@@ -61,14 +61,33 @@ const COMPARABLE = new Set(['string']);
 
 /** The primary key of a staged row as one string, from its cells (what the database stores); null when JS cannot compare it exactly. */
 export function keyOf(plan: TablePlan, cells: readonly Cell[]): string | null | undefined {
-  if (plan.primaryKey.length === 0) return undefined;
+  const keyCells = keyCellsOf(plan);
+  if (keyCells === undefined) return undefined;
+  if (keyCells === null) return null;
   const parts: string[] = [];
-  for (const field of plan.primaryKey) {
-    const index = plan.columns.findIndex((column) => column.name === field);
-    const column = plan.columns[index];
-    const cell = cells[AIRBYTE_COLUMNS.length + index];
-    if (column === undefined || !COMPARABLE.has(column.kind) || cell === null || cell === undefined) return null;
+  for (const index of keyCells) {
+    const cell = cells[index];
+    if (cell === null || cell === undefined) return null;
     parts.push(`${cell.length}:`, cell);
   }
   return parts.join('');
+}
+
+/** Each plan's key cells, found once rather than per row: this runs for every staged row. */
+const keyCellsByPlan = new WeakMap<TablePlan, readonly number[] | null | undefined>();
+
+/** Where a staged row's key parts are; undefined without a primary key, null when a part is not text JS can compare. */
+function keyCellsOf(plan: TablePlan): readonly number[] | null | undefined {
+  if (keyCellsByPlan.has(plan)) return keyCellsByPlan.get(plan);
+  let keyCells: number[] | null | undefined = plan.primaryKey.length === 0 ? undefined : [];
+  for (const field of plan.primaryKey) {
+    const index = plan.columns.findIndex((column) => column.name === field);
+    if (index < 0 || !COMPARABLE.has(plan.columns[index]!.kind)) {
+      keyCells = null;
+      break;
+    }
+    keyCells!.push(AIRBYTE_COLUMNS.length + index);
+  }
+  keyCellsByPlan.set(plan, keyCells);
+  return keyCells;
 }
