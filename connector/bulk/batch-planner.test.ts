@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planSync } from './batch-planner.js';
+import { distinctSyncTime, planSync } from './batch-planner.js';
 import { REFERENCE_ID_PATTERN } from './reference-id.js';
 import { scheduleBody } from './batch-scheduler.js';
 
@@ -50,5 +50,15 @@ describe('planSync', () => {
     ]);
     expect(body).toMatchObject({ fiDataRangeFrom: 'F1', fiDataRangeTo: 'T' });
     expect(body.consents_list).toEqual([{ consent_id: 'a' }, { consent_id: 'b' }, { consent_id: 'c', fiDataRangeFrom: 'F2' }]);
+  });
+});
+
+describe('distinctSyncTime', () => {
+  it('moves a sync time that equals an earlier sync time a millisecond on, past every one it meets', () => {
+    const now = '2026-12-02T01:11:09.003Z';
+    expect(distinctSyncTime(now, [])).toBe(now);
+    expect(distinctSyncTime(now, ['2026-12-02T01:11:08.003Z'])).toBe(now);
+    expect(distinctSyncTime(now, ['2026-12-02T01:11:09.003Z'])).toBe('2026-12-02T01:11:09.004Z');
+    expect(distinctSyncTime(now, ['2026-12-02T01:11:09.004Z', '2026-12-02T01:11:09.003Z'])).toBe('2026-12-02T01:11:09.005Z');
   });
 });

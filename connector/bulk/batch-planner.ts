@@ -64,6 +64,19 @@ export function toIso(value: string): string {
 
 const minIso = (a: string, b: string): string => (Date.parse(a) <= Date.parse(b) ? a : b);
 
+/**
+ * A new sync's time, never equal to an earlier sync's. FinPro's now comes from a `Date` header
+ * of whole seconds (finpro-clock.ts), so two syncs that start within one second of FinPro's
+ * clock, the same number of milliseconds after their first answer, read the same instant; the
+ * time names the batches, and the second sync would adopt the first one's batch as its own.
+ * One millisecond later is still before FinPro's real now: time has passed since the earlier sync.
+ */
+export function distinctSyncTime(now: string, earlier: readonly string[]): string {
+  let ms = Date.parse(now);
+  while (earlier.some((time) => Date.parse(time) === ms)) ms++;
+  return new Date(ms).toISOString();
+}
+
 export function planSync(input: PlanInput): SyncPlan {
   const now = toIso(input.syncTime);
   const defaultTo = input.fiDataRangeTo !== undefined ? minIso(toIso(input.fiDataRangeTo), now) : now;

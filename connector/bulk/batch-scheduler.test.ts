@@ -40,6 +40,17 @@ describe('scheduleBatch after an ambiguous write', () => {
     await expect(schedule(fake, 'ref-1')).rejects.toThrow(/reference_id_prefix/);
   });
 
+  it('does not adopt a batch of the planned consents over another range (an earlier sync of the same instant)', async () => {
+    const fake = new FakeFinpro();
+    fake.addBatch('ref-0', ['c1', 'c2', 'c3'], { from: '2024-05-31T00:00:00.000Z', to: '2024-06-01T00:00:00.000Z' });
+    await expect(schedule(fake)).rejects.toThrow(/consents or ranges this sync did not plan/);
+    fake.addBatch('ref-1', ['c1', 'c2', 'c3'], { from: '2024-01-01T00:00:00.000Z', to: '2024-06-02T00:00:00.000Z' });
+    await expect(schedule(fake, 'ref-1')).rejects.toBeInstanceOf(ConfigError);
+    // The same instants written another way are the same range.
+    const same = fake.addBatch('ref-2', ['c1', 'c2', 'c3'], { from: '2024-01-01T00:00:00Z', to: '2024-06-01T05:30:00+05:30' });
+    expect(await schedule(fake, 'ref-2')).toEqual({ batchId: same.batch_id, adopted: true });
+  });
+
   it('gives up after the one write limit with a transient error', async () => {
     const fake = new FakeFinpro();
     fake.faults.set('/v2/schedule/fi/requests', Array.from({ length: MAX_WRITE_ATTEMPTS }, () => '503' as const));

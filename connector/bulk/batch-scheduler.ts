@@ -11,7 +11,7 @@ import { scheduleForm } from './schedule-upload-form.js';
  * Schedules one batch so that it exists exactly once. A schedule call that times out, fails
  * with a 5xx or a reset, or answers 409 DuplicateReferenceId may have taken effect: the
  * reference is looked up with `/bulk/status` and the batch found there is adopted if it holds
- * the planned consents; only when the server does not know the reference is the call sent
+ * the planned consents and ranges; only when the server does not know the reference is the call sent
  * again, under the same name (ambiguous-write.ts).
  */
 export interface ScheduledBatch {
@@ -42,12 +42,13 @@ export async function scheduleBatch(
 
 /**
  * The batch id FinPro holds under a reference, or undefined when it knows none (404). A batch
- * there that holds other consents than the plan is not ours: another connection with the same
- * reference_id_prefix began a sync at the same instant, and adopting its batch would read its
- * consents as ours and leave ours unread.
+ * there that holds other consents or ranges than the plan is not ours: another sync under the
+ * same reference_id_prefix began at the same instant, and adopting its batch would read its
+ * consents and ranges as ours and leave ours unread. A row that does not say its range (nor
+ * the batch's defaults) is taken on its consent alone.
  */
 export async function lookUpBatch(client: FinproClient, referenceId: string, consents: readonly PlannedConsent[], pageSize: number): Promise<string | undefined> {
-  const planned = new Set(consents.map((c) => c.consentId));
+  const planned = new Map(consents.map((c) => [c.consentId, c]));
   let batchId: string | undefined;
   let total: number | undefined;
   let read = 0;
@@ -63,7 +64,11 @@ export async function lookUpBatch(client: FinproClient, referenceId: string, con
     total ??= data.summary?.total ?? data.pagination?.total ?? undefined;
     const rows = data.records ?? [];
     read += rows.length;
-    const stranger = rows.find((row) => !planned.has(row.consent_id));
+    const defaults = data.metadata?.global_config;
+    const stranger = rows.find((row) => {
+      const plan = planned.get(row.consent_id);
+      return plan === undefined || !sameInstant(row.fiDataRangeFrom ?? defaults?.['fiDataRangeFrom'], plan.from) || !sameInstant(row.fiDataRangeTo ?? defaults?.['fiDataRangeTo'], plan.to);
+    });
     if (stranger !== undefined || (total !== undefined && total !== planned.size)) throw notOurs(referenceId);
     const hasNext = hasNextPage(data.pagination, page, rows.length, pageSize);
     // A loop guard: a server that always says "more" cannot hold more rows than the plan.
@@ -72,9 +77,15 @@ export async function lookUpBatch(client: FinproClient, referenceId: string, con
   return batchId;
 }
 
+/** Whether FinPro's range end is the planned instant; one it does not state (or not as a time) cannot disagree. */
+function sameInstant(sent: unknown, planned: string): boolean {
+  const ms = typeof sent === 'string' ? Date.parse(sent) : Number.NaN;
+  return Number.isNaN(ms) || ms === Date.parse(planned);
+}
+
 function notOurs(referenceId: string): ConfigError {
   return new ConfigError(
-    `FinPro holds batch ${referenceId} with consents this sync did not plan: another connection uses the same reference_id_prefix. Give each connection its own prefix.`,
+    `FinPro holds batch ${referenceId} with consents or ranges this sync did not plan: another sync with the same reference_id_prefix (another connection, or this one before its state was reset) began at the same instant. Give each connection its own prefix.`,
   );
 }
 

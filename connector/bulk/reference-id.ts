@@ -1,6 +1,7 @@
 /**
  * Deterministic batch names: `<prefix>-<sync time>-<n>`, retries `-r<k>`. The sync time is
- * kept to the millisecond so two syncs never share a name, and the whole name stays within
+ * kept to the millisecond, and differs from every earlier sync's of the same state
+ * (distinctSyncTime); a name another sync holds is refused (lookUpBatch). The name stays within
  * FinPro's 5-60 characters of `[A-Za-z0-9_-]` (prefix <= 30, time 19, index and retry <= 10).
  */
 export const REFERENCE_ID_PATTERN = /^[A-Za-z0-9_-]{5,60}$/;

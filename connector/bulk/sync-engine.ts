@@ -2,7 +2,7 @@ import { consentListHash, consentSetSignature, baseAfterSync, leastProgress, wat
 import { isSyncFinished, orphanChunks } from '../state/sync-progress-transitions.js';
 import type { Base, InFlightBatch, SyncProgress } from '../state/stream-state.js';
 import type { MessageEmitter } from '../protocol/message-emitter.js';
-import { planSync, type SyncPlan } from './batch-planner.js';
+import { distinctSyncTime, planSync, type SyncPlan } from './batch-planner.js';
 import { BatchLauncher } from './batch-launcher.js';
 import type { BatchWatch } from './batch-watch.js';
 import type { EngineContext } from './engine-context.js';
@@ -102,7 +102,8 @@ export class SyncEngine {
     if (Math.abs(skewMs) > 60_000) {
       this.ctx.log('WARN', `FinPro's clock is ${Math.round(Math.abs(skewMs) / 1000)} s ${skewMs > 0 ? 'ahead of' : 'behind'} this machine's: ranges end at the earlier of the two.`);
     }
-    const syncTime = this.ctx.client.clock.nowIso();
+    const earlier = state.allStates().flatMap((s) => (s.base !== null ? [s.base.id] : []));
+    const syncTime = distinctSyncTime(this.ctx.client.clock.nowIso(), sync === undefined ? earlier : [...earlier, sync.time]);
     const plan = this.plan(syncTime, base);
     const started: SyncProgress = {
       time: plan.syncTime,

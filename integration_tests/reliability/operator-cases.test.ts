@@ -335,7 +335,9 @@ describe('clocks that disagree', () => {
     // every transaction and account an uninterrupted read of the grown list delivers.
     const three = await runRead({ config: sandboxConfig(sandbox, { consentIds: grown }), catalog: allCatalog(), state: StateBuilder.fromEmitted([...one.states, ...two.states]).build() });
     expect(three.exitCode, three.stderr).toBe(0);
-    const reference = await runRead({ config: sandboxConfig(sandbox, { consentIds: grown }), catalog: allCatalog() });
+    // The reference is another connection, so it has its own prefix: with this one's, a read that
+    // starts in the same FinPro instant as the third names its batch alike, and must refuse it.
+    const reference = await runRead({ config: sandboxConfig(sandbox, { consentIds: grown, extra: { reference_id_prefix: 'reference' } }), catalog: allCatalog() });
     expect(reference.exitCode, reference.stderr).toBe(0);
     const got = deliveredData([one, two, three]);
     const want = deliveredData([reference]);
