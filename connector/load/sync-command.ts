@@ -54,7 +54,8 @@ export async function runSync(options: SyncCommandOptions, out: Writable = proce
     // on the connection the load then uses, so the destination is opened once.
     const purgeFirst = async (destination: LoadDestination) => logToStderr(`sync: ${formatPurgeReport(await purgeExpiredFiData(destination, Date.now()), describeTarget(target))}`);
 
-    await runLoadSession({ target, streams, syncId, withSample: true, out, beforeLoad: purgeFirst }, async ({ sink, display, savedStates }) => {
+    // The sample reads every transaction in the destination: a demo's few, but not a warehouse's on every sync.
+    await runLoadSession({ target, streams, syncId, withSample: options.sandbox === true, out, beforeLoad: purgeFirst }, async ({ sink, display, savedStates }) => {
       const warnings: string[] = [...config.consentWarnings];
       // A full refresh starts over: its streams get no state; incremental ones resume from the last commit.
       const incremental = new Set(streams.filter((s) => s.syncMode === 'incremental').map((s) => s.name as string));

@@ -71,6 +71,9 @@ describe('sync into DuckDB', () => {
     expect(loadedNow(first.stdout, 'fi_transactions')).toBeGreaterThanOrEqual(baseline['fi_transactions']!.length);
     expect(baseline['consent_status']).toHaveLength(200);
     expect(baseline['fi_transactions_monthly']!.length).toBeGreaterThan(0);
+    // The summary reads the tables; only the demo adds a sample, which reads every transaction.
+    expect(first.stdout).toContain('FI data in the tables by fi_type');
+    expect(first.stdout).not.toContain('Sample:');
     expect((await duckdbQuery(db, 'SELECT stream_name FROM _airbyte_state ORDER BY 1')).map((row) => row['stream_name'])).toEqual([
       'bulk_batch_rows',
       'bulk_batches',
@@ -90,6 +93,13 @@ describe('sync into DuckDB', () => {
     expect(loadedNow(second.stdout, 'fi_transactions')).toBe(0);
     expect(sandbox.stats().getallfidata.requests - requestsBefore).toBeLessThan(30);
     expect(sizes(await duckdbBusinessTables(db))).toEqual(sizes(baseline));
+  });
+
+  it('the demo (sync --sandbox) ends with a sample of fi_transactions_monthly', async () => {
+    const db = join(dir.path, 'demo.duckdb');
+    const demo = await runCli(['sync', '--sandbox', '--consents', '30', '--to', `duckdb:${db}`]);
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(demo.stdout).toContain('Sample: SELECT * FROM fi_transactions_monthly');
   });
 
   it('`read | load` gives the same tables as `sync`', async () => {
