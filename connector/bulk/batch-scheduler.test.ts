@@ -46,9 +46,13 @@ describe('scheduleBatch after an ambiguous write', () => {
     await expect(schedule(fake)).rejects.toThrow(/consents or ranges this sync did not plan/);
     fake.addBatch('ref-1', ['c1', 'c2', 'c3'], { from: '2024-01-01T00:00:00.000Z', to: '2024-06-02T00:00:00.000Z' });
     await expect(schedule(fake, 'ref-1')).rejects.toBeInstanceOf(ConfigError);
-    // The same instants written another way are the same range.
+    // The same instants written another way, or kept to whole seconds, are the same range.
     const same = fake.addBatch('ref-2', ['c1', 'c2', 'c3'], { from: '2024-01-01T00:00:00Z', to: '2024-06-01T05:30:00+05:30' });
     expect(await schedule(fake, 'ref-2')).toEqual({ batchId: same.batch_id, adopted: true });
+    const planned = consents.map((c) => ({ ...c, to: '2024-06-01T00:00:00.750Z' }));
+    const truncated = fake.addBatch('ref-3', ['c1', 'c2', 'c3'], { from: '2024-01-01T00:00:00Z', to: '2024-06-01T00:00:00Z' });
+    const adopted = await scheduleBatch(fake.client(), { referenceId: 'ref-3', consents: planned, submission: 'json', pageSize: 2 }, async () => undefined);
+    expect(adopted).toEqual({ batchId: truncated.batch_id, adopted: true });
   });
 
   it('gives up after the one write limit with a transient error', async () => {

@@ -77,10 +77,14 @@ export async function lookUpBatch(client: FinproClient, referenceId: string, con
   return batchId;
 }
 
-/** Whether FinPro's range end is the planned instant; one it does not state (or not as a time) cannot disagree. */
+/**
+ * Whether FinPro's range end is the planned instant, within the second: a server may keep
+ * ranges to whole seconds, and another sync's range differs by far more (it starts at that
+ * sync's watermark). One FinPro does not state (or not as a time) cannot disagree.
+ */
 function sameInstant(sent: unknown, planned: string): boolean {
   const ms = typeof sent === 'string' ? Date.parse(sent) : Number.NaN;
-  return Number.isNaN(ms) || ms === Date.parse(planned);
+  return Number.isNaN(ms) || Math.abs(ms - Date.parse(planned)) < 1000;
 }
 
 function notOurs(referenceId: string): ConfigError {
