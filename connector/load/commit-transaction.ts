@@ -34,7 +34,14 @@ export async function chosenStatements(statement: CommitStatement, ask: (sql: st
   return (await ask(statement.when)) ? statement.then : statement.otherwise;
 }
 
-/** `statements` with each move turned into its merge through the staging table (load-sql's mergeStatements). */
-export function throughStaging(statements: readonly CommitStatement[], dialect: SqlDialect, upserts: (table: string) => boolean): CommitStatement[] {
-  return statements.flatMap((statement) => (typeof statement !== 'string' && 'move' in statement ? mergeStatements(dialect, statement.move, upserts(statement.move.plan.table)) : [statement]));
+/**
+ * `statements` with each move turned into its merge through the staging table (load-sql's
+ * mergeStatements), given whether each table upserts and whether it held no rows when the load began.
+ */
+export function throughStaging(statements: readonly CommitStatement[], dialect: SqlDialect, table: (name: string) => { upsert: boolean; startedEmpty: boolean }): CommitStatement[] {
+  return statements.flatMap((statement) => {
+    if (typeof statement === 'string' || !('move' in statement)) return [statement];
+    const { upsert, startedEmpty } = table(statement.move.plan.table);
+    return mergeStatements(dialect, statement.move, upsert, startedEmpty);
+  });
 }

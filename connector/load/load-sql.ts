@@ -177,10 +177,11 @@ function discardMovedSql(plan: TablePlan, upToSeq: number): string {
 
 /**
  * The move of staged rows that no stored row and no other staged row shares a key with
- * (fresh-keys.ts): a plain INSERT, which skips the upsert's conflict check on each row. The
- * unique index still guards it: a conflict would fail the commit, never store a key twice.
+ * (staged-keys.ts, into a table empty at the load's start): a plain INSERT, which skips the
+ * upsert's conflict check on each row. The unique index still guards it: a conflict would fail
+ * the commit, never store a key twice.
  */
-export function freshInsertSql(dialect: SqlDialect, plan: TablePlan, upToSeq: number): string[] {
+function freshInsertSql(dialect: SqlDialect, plan: TablePlan, upToSeq: number): string[] {
   return [`INSERT INTO ${quoteIdent(plan.table)} (${columnList(plan)}) ${stagedRowsSql(dialect, plan, upToSeq)}`, discardMovedSql(plan, upToSeq)];
 }
 
@@ -216,10 +217,13 @@ export function rowsRepeatKeySql(plan: TablePlan, table: string, where: string):
 /**
  * The SQL of a move through the staging table, which every destination can run: mergeSql, and
  * when the loader never saw the rows' keys (`repeatsKey` undefined) a choice that asks the
- * database whether they repeat one.
+ * database whether they repeat one. `upsert`: the table has the unique key index (mergeSql);
+ * `startedEmpty`: it also held no rows when the load began, so rows with keys new to the load
+ * (`keysNew`) are inserted plainly.
  */
-export function mergeStatements(dialect: SqlDialect, move: StreamMove, upsert: boolean): CommitStatement[] {
+export function mergeStatements(dialect: SqlDialect, move: StreamMove, upsert: boolean, startedEmpty = false): CommitStatement[] {
   const { plan, mode, upToSeq, repeatsKey } = move;
+  if (upsert && startedEmpty && move.keysNew && mode === 'append_dedup' && plan.primaryKey.length > 0) return freshInsertSql(dialect, plan, upToSeq);
   if (repeatsKey !== undefined || plan.primaryKey.length === 0 || mode === 'append') return mergeSql(dialect, plan, mode, upToSeq, repeatsKey ?? true, upsert);
   return [{ when: keyRepeatsSql(plan, upToSeq), then: mergeSql(dialect, plan, mode, upToSeq, true, upsert), otherwise: mergeSql(dialect, plan, mode, upToSeq, false, upsert) }];
 }

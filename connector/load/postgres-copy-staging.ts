@@ -4,7 +4,6 @@ import PQueue from 'p-queue';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { debugToStderr } from '../protocol/stderr-logger.js';
-import type { FreshKeys } from './fresh-keys.js';
 import type { CellStaging } from './load-destination.js';
 import { SEQ_COLUMN, stagingColumnNames, stagingTable } from './load-sql.js';
 import type { Cell } from './record-typer.js';
@@ -63,8 +62,6 @@ export class PostgresCopyStaging implements CellStaging {
     private readonly bulkChars: number,
     /** Throws when a connection of the destination was lost. */
     private readonly throwIfLost: () => void,
-    /** Told every staged row's key, for the commits that may skip the upsert. */
-    private readonly freshKeys: FreshKeys,
   ) {}
 
   /**
@@ -83,7 +80,6 @@ export class PostgresCopyStaging implements CellStaging {
   stage(plan: TablePlan, seq: number, cells: readonly Cell[]): Promise<void> | undefined {
     const buffer = this.buffers.get(plan.table);
     if (buffer === undefined) throw new Error(`stream ${plan.stream} was not prepared`);
-    this.freshKeys.add(plan.table, seq, cells);
     let line = String(seq);
     for (const cell of cells) line += cell === null ? '\t\\N' : `\t${copyText(cell)}`;
     append(buffer, `${line}\n`);

@@ -92,7 +92,7 @@ describe.skipIf(!available)('Postgres shared with other sessions', () => {
   });
 });
 
-describe.skipIf(!available)('Postgres plain inserts into a table empty at the start (fresh-keys.ts)', () => {
+describe.skipIf(!available)('Postgres plain inserts into a table empty at the start (staged-keys.ts keysNew)', () => {
   it('a key repeated in a later commit of the same load still goes through the upsert: the higher cursor wins', async () => {
     const schema = uniqueSchema('finpro_fresh');
     schemas.push(schema);
