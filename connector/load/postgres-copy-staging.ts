@@ -16,6 +16,8 @@ const BULK_ROWS = 20_000;
 /** Rows of one stream waiting for their COPY, as COPY text format, UTF-8 encoded as they are staged. */
 interface StagingBuffer {
   readonly plan: TablePlan;
+  /** Per staging cell: whether its text may hold a character COPY must escape (see escapedCells). */
+  readonly escaped: readonly boolean[];
   /** Filled buffers, then `current` up to `used`. */
   filled: Buffer[];
   current: Buffer;
@@ -33,6 +35,14 @@ const FIRST_BUFFER_BYTES = 2 ** 16;
 const COPY_SPECIAL = /[\\\t\n\r]/;
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 const copyText = (cell: string) => (COPY_SPECIAL.test(cell) ? cell.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : cell);
+
+/**
+ * Which cells of a stream's staging rows may need escaping: text and JSON (a JSON document
+ * holds backslashes). The typer let every other kind through only as digits, dates, `true` and
+ * the like (record-typer.ts), so its cells go as they are: the test per cell was ~0.65 s of a
+ * 20,000-consent sync.
+ */
+const escapedCells = (plan: TablePlan): readonly boolean[] => finalColumns(plan).map((column) => column.kind === 'string' || column.kind === 'json');
 
 /**
  * Postgres staging: typed cells as COPY text, sent by `COPY ... FROM STDIN` (pg-copy-streams),
@@ -80,8 +90,12 @@ export class PostgresCopyStaging implements CellStaging {
   stage(plan: TablePlan, seq: number, cells: readonly Cell[]): Promise<void> | undefined {
     const buffer = this.buffers.get(plan.table);
     if (buffer === undefined) throw new Error(`stream ${plan.stream} was not prepared`);
+    const escaped = buffer.escaped;
     let line = String(seq);
-    for (const cell of cells) line += cell === null ? '\t\\N' : `\t${copyText(cell)}`;
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i]!;
+      line += cell === null ? '\t\\N' : escaped[i] === true ? `\t${copyText(cell)}` : `\t${cell}`;
+    }
     append(buffer, `${line}\n`);
     if (buffer.rows < BULK_ROWS && buffer.chars < this.bulkChars) return undefined;
     const previous = this.copying;
@@ -120,7 +134,7 @@ export class PostgresCopyStaging implements CellStaging {
     if (buffer.rows === 0) return Promise.resolve();
     const rows = buffer.rows;
     const encoded = [...buffer.filled, buffer.current.subarray(0, buffer.used)];
-    Object.assign(buffer, emptyBuffer(buffer.plan));
+    Object.assign(buffer, emptyBuffer(buffer.plan, buffer.escaped));
     return this.queue.add(async () => {
       if (this.copyFailure !== undefined) return;
       const startedAt = Date.now();
@@ -143,7 +157,7 @@ export class PostgresCopyStaging implements CellStaging {
   }
 }
 
-const emptyBuffer = (plan: TablePlan): StagingBuffer => ({ plan, filled: [], current: Buffer.alloc(0), used: 0, rows: 0, chars: 0 });
+const emptyBuffer = (plan: TablePlan, escaped = escapedCells(plan)): StagingBuffer => ({ plan, escaped, filled: [], current: Buffer.alloc(0), used: 0, rows: 0, chars: 0 });
 
 /**
  * Encodes one row's line into the stream's buffers at once. Joining the lines of a COPY into
