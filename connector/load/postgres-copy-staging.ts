@@ -5,10 +5,10 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { debugToStderr } from '../protocol/stderr-logger.js';
 import type { CellStaging } from './load-destination.js';
-import { SEQ_COLUMN, stagingColumnNames, stagingTable } from './load-sql.js';
+import { SEQ_COLUMN, stagingTable } from './load-sql.js';
 import type { Cell } from './record-typer.js';
 import { postgresDialect, quoteIdent } from './sql-dialect.js';
-import { finalColumns, type TablePlan } from './table-mapping.js';
+import { cellColumns, finalColumns, type TablePlan } from './table-mapping.js';
 
 /** Staged rows are sent at this many rows or the budget's staging text (memory-budget.ts), whichever comes first: bounded memory, few round trips. */
 const BULK_ROWS = 20_000;
@@ -42,7 +42,7 @@ const copyText = (cell: string) => (COPY_SPECIAL.test(cell) ? cell.replace(/[\\\
  * the like (record-typer.ts), so its cells go as they are: the test per cell was ~0.65 s of a
  * 20,000-consent sync.
  */
-const escapedCells = (plan: TablePlan): readonly boolean[] => finalColumns(plan).map((column) => column.kind === 'string' || column.kind === 'json');
+const escapedCells = (plan: TablePlan): readonly boolean[] => cellColumns(plan).map((column) => column.kind === 'string' || column.kind === 'json');
 
 /**
  * Postgres staging: typed cells as COPY text, sent by `COPY ... FROM STDIN` (pg-copy-streams),
@@ -83,7 +83,9 @@ export class PostgresCopyStaging implements CellStaging {
    */
   prepare(plan: TablePlan): string[] {
     this.buffers.set(plan.table, emptyBuffer(plan));
-    const columns = [`${quoteIdent(SEQ_COLUMN)} BIGINT`, ...finalColumns(plan).map((column) => `${quoteIdent(column.name)} ${postgresDialect.columnType(column.kind)}`)];
+    // The raw id is generated here, by the server, as each row is copied in (record-typer.ts leaves it out).
+    const rawId = (name: string) => (name === '_airbyte_raw_id' ? ' DEFAULT gen_random_uuid()' : '');
+    const columns = [`${quoteIdent(SEQ_COLUMN)} BIGINT`, ...finalColumns(plan).map((column) => `${quoteIdent(column.name)} ${postgresDialect.columnType(column.kind)}${rawId(column.name)}`)];
     return postgresDialect.createTempTable(stagingTable(plan), columns.join(', '));
   }
 
@@ -142,7 +144,7 @@ export class PostgresCopyStaging implements CellStaging {
         this.throwIfLost();
         const client = await this.pool.connect();
         try {
-          const columns = stagingColumnNames(buffer.plan).map(quoteIdent).join(', ');
+          const columns = [SEQ_COLUMN, ...cellColumns(buffer.plan).map((column) => column.name)].map(quoteIdent).join(', ');
           const copy = client.query(copyFrom(`COPY ${quoteIdent(stagingTable(buffer.plan))} (${columns}) FROM STDIN`));
           await pipeline(Readable.from(encoded), copy);
         } finally {
