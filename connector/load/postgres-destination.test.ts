@@ -120,3 +120,21 @@ describe.skipIf(!available)('Postgres plain inserts into a table empty at the st
     }
   });
 });
+
+describe.skipIf(!available)('Postgres JSON documents', () => {
+  it('are compressed with lz4 where the server has it, in staging and so in the final table, and read back whole', async () => {
+    const schema = uniqueSchema('finpro_lz4');
+    schemas.push(schema);
+    const destination = await open(schema);
+    try {
+      const [support] = await destination.query("SELECT 'lz4' = ANY(enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'");
+      // A document large enough for TOAST to compress (over ~2 KB), as fi_data's accounts are.
+      const data = { Transactions: Array.from({ length: 60 }, (_, i) => ({ txnId: `t${i}`, narration: `payment number ${i} to a merchant`, amount: `${i}.25` })) };
+      const fiData = { session_id: 's-1', consent_id: 'c-1', link_reference_number: 'L-1', data, fetched_at: '2025-06-01T00:00:00Z' };
+      await feed(destination, [loadStream('fi_data')], [record('fi_data', fiData), state('fi_data', { n: 1 }, 1)]);
+      expect(await destination.query('SELECT pg_column_compression(data) AS compression, data FROM fi_data')).toEqual([{ compression: support?.['lz4'] === true ? 'lz4' : 'pglz', data }]);
+    } finally {
+      await destination.close();
+    }
+  });
+});

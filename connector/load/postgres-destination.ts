@@ -113,10 +113,13 @@ export class PostgresDestination implements LoadDestination {
 
   async prepare(tables: readonly PreparedTable[]): Promise<void> {
     const existing = await existingColumns(runner(this.db));
+    // Servers built without lz4 (or before 14) list no such value: their documents keep pglz.
+    const [compression] = await this.query("SELECT 'lz4' = ANY(enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'");
+    const lz4 = compression?.['lz4'] === true;
     for (const { plan, mode } of tables) {
       await this.execute(prepareTableSql(this.dialect, plan, existing.get(plan.table), { keyIndex: false, staging: false }));
       this.stagingTables.add(stagingTable(plan));
-      await this.execute(this.staging.prepare(plan));
+      await this.execute(this.staging.prepare(plan, { lz4 }));
       await this.prepareUpsert(plan, mode);
     }
   }
