@@ -6,14 +6,14 @@ import type { SqlDialect } from './sql-dialect.js';
 
 /**
  * The commit both databases do the same way, inside the caller's transaction (each database
- * has its own driver and BEGIN/COMMIT): every statement (a choice asks the database whether the
- * staged rows repeat a key: rows staged as JSON text have keys JS never saw), then each state,
+ * has its own driver and BEGIN/COMMIT): every statement (a choice asks the database, see
+ * CommitStatement), then each state,
  * replacing its stream's row of `_airbyte_state`. A state is thus never saved without the rows
  * before it, nor rows without their state.
  */
 export async function commitInTransaction(tx: SqlRunner, statements: readonly CommitStatement[], states: readonly AirbyteStateMessage[], label: string): Promise<void> {
   for (const choice of statements) {
-    for (const statement of await chosenStatements(choice, async (sql) => (await tx.rows(sql))[0]?.['repeats'] !== false)) {
+    for (const statement of await chosenStatements(choice, async (sql) => (await tx.rows(sql))[0]?.['answer'] !== false)) {
       const startedAt = Date.now();
       await tx.run(statement);
       debugToStderr(`${label} ${Date.now() - startedAt} ms: ${statement.slice(0, 100)}`);

@@ -37,8 +37,9 @@ export interface StreamMove {
 
 /**
  * A statement of a commit; a choice made in the transaction: `when` is a query of one
- * boolean row (load-sql's keyRepeatsSql) deciding between `then` and `otherwise` (rows staged
- * as JSON text have keys JS never saw: the database says whether they repeat one); or a
+ * boolean row `answer` deciding between `then` and `otherwise` (load-sql's keyRepeatsSql:
+ * rows staged as JSON text have keys JS never saw, the database says whether they repeat one;
+ * discardMovedLockedSql: whether staging holds rows past the commit); or a
  * stream's rows to move into its final table, which the destination turns into SQL.
  */
 export type CommitStatement = string | { readonly when: string; readonly then: readonly string[]; readonly otherwise: readonly string[] } | { readonly move: StreamMove };

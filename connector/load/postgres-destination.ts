@@ -8,7 +8,7 @@ import type { DestinationTarget } from './destination-url.js';
 import { commitInTransaction, throughStaging } from './commit-transaction.js';
 import { existingColumns, readSavedStates } from './destination-introspection.js';
 import type { CommitStatement, LoadDestination, PreparedTable, SqlRunner } from './load-destination.js';
-import { dropUniqueKeySql, prepareTableSql, stagingTable, uniqueKeySql } from './load-sql.js';
+import { discardMovedLockedSql, discardMovedSql, dropUniqueKeySql, prepareTableSql, stagingTable, uniqueKeySql } from './load-sql.js';
 import { PostgresCopyStaging } from './postgres-copy-staging.js';
 import { SchemaPostgresDialect } from './postgres-schema-introspector.js';
 import { stateMigrations } from './postgres-migrations.js';
@@ -171,7 +171,14 @@ export class PostgresDestination implements LoadDestination {
     return this.enqueue(async () => {
       // A lost COPY would commit a state without its rows: no transaction after one failed.
       await stored;
-      const sqlStatements = throughStaging(statements, this.dialect, (table) => ({ upsert: this.upserts(table), startedEmpty: this.startedEmpty.has(table) }));
+      // Each move's staged rows are dropped last, where the lock on its staging table (see
+      // discardMovedLockedSql) holds the next COPY back only for the end of the transaction.
+      const moves = statements.flatMap((statement) => (typeof statement !== 'string' && 'move' in statement ? [statement.move] : []));
+      const discards = new Set(moves.map((move) => discardMovedSql(move.plan, move.upToSeq)));
+      const sqlStatements = [
+        ...throughStaging(statements, this.dialect, (table) => ({ upsert: this.upserts(table), startedEmpty: this.startedEmpty.has(table) })).filter((statement) => typeof statement !== 'string' || !discards.has(statement)),
+        ...moves.flatMap((move) => discardMovedLockedSql(move.plan, move.upToSeq)),
+      ];
       await this.db.transaction().execute((trx) => commitInTransaction(runner(trx), sqlStatements, states, 'postgres'));
     });
   }
