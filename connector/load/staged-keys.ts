@@ -1,4 +1,4 @@
-import { CELL_AIRBYTE_COLUMNS, type TablePlan } from './table-mapping.js';
+import { AIRBYTE_COLUMNS, type TablePlan } from './table-mapping.js';
 import type { Cell } from './record-typer.js';
 
 /**
@@ -102,7 +102,7 @@ function keyCellsOf(plan: TablePlan): readonly number[] | null | undefined {
     const index = plan.columns.findIndex((column) => column.name === field);
     // Only text compares in JS as in the database (a timestamp or number has many spellings of one value).
     if (index < 0 || plan.columns[index]!.kind !== 'string') return null;
-    cells.push(CELL_AIRBYTE_COLUMNS.length + index);
+    cells.push(AIRBYTE_COLUMNS.length + index);
   }
   return cells;
 }

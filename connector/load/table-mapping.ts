@@ -41,18 +41,6 @@ export function finalColumns(plan: TablePlan): ColumnPlan[] {
   return [...AIRBYTE_COLUMNS, ...plan.columns];
 }
 
-/**
- * The Airbyte columns of a row typed in JS (record-typer's stagingCells): all but
- * `_airbyte_raw_id`, which the database generates as the row is staged (Postgres: the staging
- * column's default; DuckDB's ingest: uuid()).
- */
-export const CELL_AIRBYTE_COLUMNS: readonly ColumnPlan[] = AIRBYTE_COLUMNS.filter((column) => column.name !== '_airbyte_raw_id');
-
-/** The columns of a row typed in JS, in the order of its cells: CELL_AIRBYTE_COLUMNS, then the data. */
-export function cellColumns(plan: TablePlan): ColumnPlan[] {
-  return [...CELL_AIRBYTE_COLUMNS, ...plan.columns];
-}
-
 const PropertySchema = z.looseObject({
   type: z.union([z.string(), z.array(z.string())]).optional(),
   format: z.string().optional(),
