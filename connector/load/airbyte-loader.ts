@@ -5,7 +5,7 @@ import type { MessageSink } from '../protocol/message-emitter.js';
 import { stateStreamName, type CommitStatement, type LoadDestination } from './load-destination.js';
 import type { LoadMode } from './load-sql.js';
 import { rawRecordJson } from './jsonl-message-reader.js';
-import { keyOf, StagedKeys } from './staged-keys.js';
+import { StagedKeys } from './staged-keys.js';
 import { stagingCells } from './record-typer.js';
 import type { TablePlan } from './table-mapping.js';
 
@@ -61,7 +61,7 @@ interface StreamProgress {
   recordsReceived: number;
   recordsCommitted: number;
   swapped: boolean;
-  /** Primary keys of rows staged as cells, to skip the dedup pass of a checkpoint whose rows repeat no key. */
+  /** Primary keys of rows staged as cells: whether a commit's rows repeat a key, or are new to the load (StreamMove). */
   keys: StagedKeys;
   /** Rows staged as the source's unparsed text since the last full commit (StreamMove.rawLines). */
   rawLines: boolean;
@@ -107,7 +107,7 @@ export class AirbyteLoader implements MessageSink {
         recordsReceived: 0,
         recordsCommitted: 0,
         swapped: false,
-        keys: new StagedKeys(),
+        keys: StagedKeys.of(stream.plan, stream.mode !== 'append'),
         rawLines: false,
       });
     }
@@ -177,7 +177,7 @@ export class AirbyteLoader implements MessageSink {
     } else {
       const data = raw === undefined ? message.record.data : (JSON.parse(raw) as Record<string, unknown>);
       const cells = stagingCells(plan, data, context, this.destination.dialect.decimalLimits);
-      progress.keys.add(keyOf(plan, cells));
+      progress.keys.add(seq, cells);
       stage = () => staging.stage(plan, seq, cells);
     }
     // Pending checkpoints are committed when the next record shows the burst of STATEs is over;
@@ -196,7 +196,6 @@ export class AirbyteLoader implements MessageSink {
     progress.pendingState = state;
     progress.sealedSeq = progress.lastSeq;
     progress.sealedRows = progress.stagedRows;
-    progress.keys.seal(progress.sealedSeq);
     if (this.destination.staging.format === 'json') this.destination.staging.seal(progress.stream.plan);
   }
 
@@ -251,7 +250,6 @@ export class AirbyteLoader implements MessageSink {
         statements.push(...this.merge(progress, 'overwrite', progress.lastSeq));
         if (progress.pendingState !== undefined) states.push(progress.pendingState);
         committed.push([progress, progress.stagedRows]);
-        progress.keys.committedUpTo(progress.lastSeq);
         progress.stagedRows = 0;
         progress.sealedRows = 0;
         progress.pendingState = undefined;
@@ -259,12 +257,10 @@ export class AirbyteLoader implements MessageSink {
         continue;
       }
       if (progress.pendingState === undefined) continue;
-      if (progress.sealedRows > 0) {
-        statements.push(...this.merge(progress, mode, progress.sealedSeq));
-      }
+      if (progress.sealedRows > 0) statements.push(...this.merge(progress, mode, progress.sealedSeq));
+      else progress.keys.commit(progress.sealedSeq);
       states.push(progress.pendingState);
       committed.push([progress, progress.sealedRows]);
-      progress.keys.committedUpTo(progress.sealedSeq);
       progress.stagedRows -= progress.sealedRows;
       progress.sealedRows = 0;
       progress.pendingState = undefined;
@@ -286,8 +282,8 @@ export class AirbyteLoader implements MessageSink {
   }
 
   /**
-   * The move of a stream's rows up to `upToSeq`; the destination turns it into SQL. Whether they
-   * repeat a key is left to the database (undefined) for rows staged as JSON.
+   * The move of a stream's rows up to `upToSeq`, which are committed with it; the destination
+   * turns it into SQL. Whether they repeat a key is left to the database (undefined) for rows staged as JSON.
    */
   private merge(progress: StreamProgress, mode: LoadMode, upToSeq: number): CommitStatement[] {
     const { plan } = progress.stream;
@@ -296,7 +292,8 @@ export class AirbyteLoader implements MessageSink {
     const json = this.destination.staging.format === 'json';
     // An overwrite swapped in takes every row staged: the next one starts a new staging file (onState seals the others).
     if (upToSeq >= progress.lastSeq && json) this.destination.staging.seal(plan);
-    return [{ move: { plan, mode, upToSeq, repeatsKey: json ? undefined : progress.keys.repeatsUpTo(upToSeq), rawLines } }];
+    const keys = progress.keys.commit(upToSeq);
+    return [{ move: { plan, mode, upToSeq, repeatsKey: json ? undefined : keys.repeatsKey, keysNew: !json && keys.keysNew, rawLines } }];
   }
 
   private throwIfCommitFailed(): void {

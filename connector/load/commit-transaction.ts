@@ -6,14 +6,14 @@ import type { SqlDialect } from './sql-dialect.js';
 
 /**
  * The commit both databases do the same way, inside the caller's transaction (each database
- * has its own driver and BEGIN/COMMIT): every statement (a choice asks the database whether the
- * staged rows repeat a key: rows staged as JSON text have keys JS never saw), then each state,
+ * has its own driver and BEGIN/COMMIT): every statement (a choice asks the database, see
+ * CommitStatement), then each state,
  * replacing its stream's row of `_airbyte_state`. A state is thus never saved without the rows
  * before it, nor rows without their state.
  */
 export async function commitInTransaction(tx: SqlRunner, statements: readonly CommitStatement[], states: readonly AirbyteStateMessage[], label: string): Promise<void> {
   for (const choice of statements) {
-    for (const statement of await chosenStatements(choice, async (sql) => (await tx.rows(sql))[0]?.['repeats'] !== false)) {
+    for (const statement of await chosenStatements(choice, async (sql) => (await tx.rows(sql))[0]?.['answer'] !== false)) {
       const startedAt = Date.now();
       await tx.run(statement);
       debugToStderr(`${label} ${Date.now() - startedAt} ms: ${statement.slice(0, 100)}`);
@@ -34,7 +34,14 @@ export async function chosenStatements(statement: CommitStatement, ask: (sql: st
   return (await ask(statement.when)) ? statement.then : statement.otherwise;
 }
 
-/** `statements` with each move turned into its merge through the staging table (load-sql's mergeStatements). */
-export function throughStaging(statements: readonly CommitStatement[], dialect: SqlDialect, upserts: (table: string) => boolean): CommitStatement[] {
-  return statements.flatMap((statement) => (typeof statement !== 'string' && 'move' in statement ? mergeStatements(dialect, statement.move, upserts(statement.move.plan.table)) : [statement]));
+/**
+ * `statements` with each move turned into its merge through the staging table (load-sql's
+ * mergeStatements), given whether each table upserts and whether it held no rows when the load began.
+ */
+export function throughStaging(statements: readonly CommitStatement[], dialect: SqlDialect, table: (name: string) => { upsert: boolean; startedEmpty: boolean }): CommitStatement[] {
+  return statements.flatMap((statement) => {
+    if (typeof statement === 'string' || !('move' in statement)) return [statement];
+    const { upsert, startedEmpty } = table(statement.move.plan.table);
+    return mergeStatements(dialect, statement.move, upsert, startedEmpty);
+  });
 }

@@ -21,6 +21,13 @@ export interface StreamMove {
    */
   readonly repeatsKey: boolean | undefined;
   /**
+   * None of those rows has the primary key of any row staged before it in this load, nor a NULL
+   * part (staged-keys.ts); false when JS did not look. Into a table that held no rows when the
+   * load began (the one writer: the schema lock), they conflict with nothing and may be inserted
+   * plainly (load-sql's mergeStatements).
+   */
+  readonly keysNew: boolean;
+  /**
    * Some of those rows are the source's own text, never parsed (`load` hands stdin's lines on):
    * whether each is JSON is not known yet, so they go through the staging table, where a line
    * that is not is dropped before the transaction (duckdb-json-staging.ts ingest).
@@ -30,8 +37,9 @@ export interface StreamMove {
 
 /**
  * A statement of a commit; a choice made in the transaction: `when` is a query of one
- * boolean row (load-sql's keyRepeatsSql) deciding between `then` and `otherwise` (rows staged
- * as JSON text have keys JS never saw: the database says whether they repeat one); or a
+ * boolean row `answer` deciding between `then` and `otherwise` (load-sql's keyRepeatsSql:
+ * rows staged as JSON text have keys JS never saw, the database says whether they repeat one;
+ * discardMovedLockedSql: whether staging holds rows past the commit); or a
  * stream's rows to move into its final table, which the destination turns into SQL.
  */
 export type CommitStatement = string | { readonly when: string; readonly then: readonly string[]; readonly otherwise: readonly string[] } | { readonly move: StreamMove };

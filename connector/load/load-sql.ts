@@ -171,16 +171,17 @@ function stagedRowsSql(dialect: SqlDialect, plan: TablePlan, upToSeq: number): s
 }
 
 /** Drops the staged rows a commit moved (up to `upToSeq`). */
-function discardMovedSql(plan: TablePlan, upToSeq: number): string {
+export function discardMovedSql(plan: TablePlan, upToSeq: number): string {
   return `DELETE FROM ${quoteIdent(stagingTable(plan))} WHERE ${quoteIdent(SEQ_COLUMN)} <= ${upToSeq}`;
 }
 
 /**
  * The move of staged rows that no stored row and no other staged row shares a key with
- * (fresh-keys.ts): a plain INSERT, which skips the upsert's conflict check on each row. The
- * unique index still guards it: a conflict would fail the commit, never store a key twice.
+ * (staged-keys.ts, into a table empty at the load's start): a plain INSERT, which skips the
+ * upsert's conflict check on each row. The unique index still guards it: a conflict would fail
+ * the commit, never store a key twice.
  */
-export function freshInsertSql(dialect: SqlDialect, plan: TablePlan, upToSeq: number): string[] {
+function freshInsertSql(dialect: SqlDialect, plan: TablePlan, upToSeq: number): string[] {
   return [`INSERT INTO ${quoteIdent(plan.table)} (${columnList(plan)}) ${stagedRowsSql(dialect, plan, upToSeq)}`, discardMovedSql(plan, upToSeq)];
 }
 
@@ -202,24 +203,43 @@ export function discardStagedSql(plan: TablePlan): string {
 }
 
 
-/** One boolean row `repeats`: whether the staged rows up to `upToSeq` repeat a primary key (NULL parts compare equal, as in the window). */
+/** One boolean row `answer`: whether the staged rows up to `upToSeq` repeat a primary key (NULL parts compare equal, as in the window). */
 export function keyRepeatsSql(plan: TablePlan, upToSeq: number): string {
   return rowsRepeatKeySql(plan, quoteIdent(stagingTable(plan)), `${quoteIdent(SEQ_COLUMN)} <= ${upToSeq}`);
 }
 
-/** One boolean row `repeats`: whether the rows of `table` that match `where` repeat a primary key (NULL parts compare equal). */
+/** One boolean row `answer`: whether the rows of `table` that match `where` repeat a primary key (NULL parts compare equal). */
 export function rowsRepeatKeySql(plan: TablePlan, table: string, where: string): string {
   const key = plan.primaryKey.map((field) => quoteIdent(field)).join(', ');
-  return `SELECT count(*) <> count(DISTINCT (${key}, 0)) AS repeats FROM ${table} WHERE ${where}`;
+  return `SELECT count(*) <> count(DISTINCT (${key}, 0)) AS answer FROM ${table} WHERE ${where}`;
 }
 
 /**
  * The SQL of a move through the staging table, which every destination can run: mergeSql, and
  * when the loader never saw the rows' keys (`repeatsKey` undefined) a choice that asks the
- * database whether they repeat one.
+ * database whether they repeat one. `upsert`: the table has the unique key index (mergeSql);
+ * `startedEmpty`: it also held no rows when the load began, so rows with keys new to the load
+ * (`keysNew`) are inserted plainly.
  */
-export function mergeStatements(dialect: SqlDialect, move: StreamMove, upsert: boolean): CommitStatement[] {
+export function mergeStatements(dialect: SqlDialect, move: StreamMove, upsert: boolean, startedEmpty = false): CommitStatement[] {
   const { plan, mode, upToSeq, repeatsKey } = move;
+  if (upsert && startedEmpty && move.keysNew && mode === 'append_dedup' && plan.primaryKey.length > 0) return freshInsertSql(dialect, plan, upToSeq);
   if (repeatsKey !== undefined || plan.primaryKey.length === 0 || mode === 'append') return mergeSql(dialect, plan, mode, upToSeq, repeatsKey ?? true, upsert);
   return [{ when: keyRepeatsSql(plan, upToSeq), then: mergeSql(dialect, plan, mode, upToSeq, true, upsert), otherwise: mergeSql(dialect, plan, mode, upToSeq, false, upsert) }];
+}
+
+/**
+ * Postgres: drops the staged rows a commit moved (up to `upToSeq`), at the end of its
+ * transaction, in place of discardMovedSql. The COPY connection writes the same staging table,
+ * so it is locked first: a COPY under way finishes, the next one waits for the commit. Holding
+ * no row past `upToSeq` then (the usual case: a commit flushes what was staged before it), the
+ * table is truncated (a new empty file) instead of every row deleted (dead rows that later
+ * scans read and vacuum clears).
+ */
+export function discardMovedLockedSql(plan: TablePlan, upToSeq: number): CommitStatement[] {
+  const stage = quoteIdent(stagingTable(plan));
+  return [
+    `LOCK TABLE ${stage} IN ACCESS EXCLUSIVE MODE`,
+    { when: `SELECT EXISTS (SELECT 1 FROM ${stage} WHERE ${quoteIdent(SEQ_COLUMN)} > ${upToSeq}) AS answer`, then: [discardMovedSql(plan, upToSeq)], otherwise: [`TRUNCATE ${stage}`] },
+  ];
 }

@@ -4,6 +4,8 @@ import { parseDestinationTarget } from './destination-url.js';
 import { stagingTable } from './load-sql.js';
 import { PostgresDestination } from './postgres-destination.js';
 import { stagingCells } from './record-typer.js';
+import type { AirbyteStateMessage } from '../protocol/airbyte-message.js';
+import type { CommitStatement } from './load-destination.js';
 import { feed, loadStream, record, state, txn } from './test-support/load-fixtures.js';
 import { loaderCases } from './test-support/loader-cases.js';
 import { dropSchemas, PG_URL, postgresAvailable, uniqueSchema } from './test-support/postgres-test-db.js';
@@ -92,7 +94,7 @@ describe.skipIf(!available)('Postgres shared with other sessions', () => {
   });
 });
 
-describe.skipIf(!available)('Postgres plain inserts into a table empty at the start (fresh-keys.ts)', () => {
+describe.skipIf(!available)('Postgres plain inserts into a table empty at the start (staged-keys.ts keysNew)', () => {
   it('a key repeated in a later commit of the same load still goes through the upsert: the higher cursor wins', async () => {
     const schema = uniqueSchema('finpro_fresh');
     schemas.push(schema);
@@ -115,6 +117,53 @@ describe.skipIf(!available)('Postgres plain inserts into a table empty at the st
         { txn_id: 't2', narration: 'second, newer' },
         { txn_id: 't3', narration: 'third, new key' },
       ]);
+    } finally {
+      await destination.close();
+    }
+  });
+});
+
+describe.skipIf(!available)('Postgres JSON documents', () => {
+  it('are compressed with lz4 where the server has it, in staging and so in the final table, and read back whole', async () => {
+    const schema = uniqueSchema('finpro_lz4');
+    schemas.push(schema);
+    const destination = await open(schema);
+    try {
+      const [support] = await destination.query("SELECT 'lz4' = ANY(enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'");
+      // A document large enough for TOAST to compress (over ~2 KB), as fi_data's accounts are.
+      const data = { Transactions: Array.from({ length: 60 }, (_, i) => ({ txnId: `t${i}`, narration: `payment number ${i} to a merchant`, amount: `${i}.25` })) };
+      const fiData = { session_id: 's-1', consent_id: 'c-1', link_reference_number: 'L-1', data, fetched_at: '2025-06-01T00:00:00Z' };
+      await feed(destination, [loadStream('fi_data')], [record('fi_data', fiData), state('fi_data', { n: 1 }, 1)]);
+      expect(await destination.query('SELECT pg_column_compression(data) AS compression, data FROM fi_data')).toEqual([{ compression: support?.['lz4'] === true ? 'lz4' : 'pglz', data }]);
+    } finally {
+      await destination.close();
+    }
+  });
+});
+
+describe.skipIf(!available)('Postgres staging after a commit', () => {
+  it('is truncated when the commit moved every row in it, and keeps the rows past the commit otherwise', async () => {
+    const schema = uniqueSchema('finpro_truncate');
+    schemas.push(schema);
+    const stream = loadStream('fi_transactions');
+    const destination = await open(schema);
+    try {
+      await destination.prepare([stream]);
+      const stage = stagingTable(stream.plan);
+      const stageRow = (seq: number, id: string) => destination.staging.stage(stream.plan, seq, stagingCells(stream.plan, txn(id, '2025-06-01T00:00:00Z'), { emittedAt: 0, syncId: 1, generationId: 0 }, destination.dialect.decimalLimits));
+      const file = async () => (await destination.query(`SELECT relfilenode FROM pg_class WHERE oid = '${schema}.${stage}'::regclass`))[0]?.['relfilenode'];
+      const move = (upToSeq: number): CommitStatement => ({ move: { plan: stream.plan, mode: 'append_dedup', upToSeq, repeatsKey: false, keysNew: true, rawLines: false } });
+      const stateOf = (n: number) => (state('fi_transactions', { n }, 1) as { state: AirbyteStateMessage }).state;
+      for (const [seq, id] of [[1, 't1'], [2, 't2'], [3, 't3']] as const) void stageRow(seq, id);
+      const before = await file();
+      // Row 3 was staged (and copied) before the commit of rows 1-2: it stays, in the same file.
+      await destination.commit([move(2)], [stateOf(1)]);
+      expect(await destination.query(`SELECT _airbyte_seq FROM ${stage}`)).toEqual([{ _airbyte_seq: '3' }]);
+      expect(await file()).toBe(before);
+      await destination.commit([move(3)], [stateOf(2)]);
+      expect(await destination.query(`SELECT count(*)::int AS n FROM ${stage}`)).toEqual([{ n: 0 }]);
+      expect(await file()).not.toBe(before);
+      expect(await destination.query('SELECT txn_id FROM fi_transactions ORDER BY txn_id')).toEqual([{ txn_id: 't1' }, { txn_id: 't2' }, { txn_id: 't3' }]);
     } finally {
       await destination.close();
     }

@@ -8,8 +8,7 @@ import type { DestinationTarget } from './destination-url.js';
 import { commitInTransaction, throughStaging } from './commit-transaction.js';
 import { existingColumns, readSavedStates } from './destination-introspection.js';
 import type { CommitStatement, LoadDestination, PreparedTable, SqlRunner } from './load-destination.js';
-import { FreshKeys } from './fresh-keys.js';
-import { dropUniqueKeySql, freshInsertSql, prepareTableSql, stagingTable, uniqueKeySql } from './load-sql.js';
+import { discardMovedLockedSql, discardMovedSql, dropUniqueKeySql, prepareTableSql, stagingTable, uniqueKeySql } from './load-sql.js';
 import { PostgresCopyStaging } from './postgres-copy-staging.js';
 import { SchemaPostgresDialect } from './postgres-schema-introspector.js';
 import { stateMigrations } from './postgres-migrations.js';
@@ -54,8 +53,8 @@ export class PostgresDestination implements LoadDestination {
   private readonly queue = new PQueue({ concurrency: 1 });
   /** Staging tables this load created: dropped at close. */
   private readonly stagingTables = new Set<string>();
-  /** Upsert tables empty at the load's start: rows with keys new to the load are inserted plainly. */
-  private readonly freshKeys = new FreshKeys();
+  /** Upsert tables empty when prepared (the load's start): rows with keys new to the load (StreamMove.keysNew) are inserted plainly. */
+  private readonly startedEmpty = new Set<string>();
 
   private constructor(
     private readonly db: Kysely<LoaderDatabase>,
@@ -68,7 +67,7 @@ export class PostgresDestination implements LoadDestination {
     /** Whose advisory lock this connection holds. */
     private readonly schema: string,
   ) {
-    this.staging = new PostgresCopyStaging(copyPool, bulkChars, () => this.throwIfLost(), this.freshKeys);
+    this.staging = new PostgresCopyStaging(copyPool, bulkChars, () => this.throwIfLost());
   }
 
   private enqueue<T>(operation: () => Promise<T>): Promise<T> {
@@ -114,10 +113,13 @@ export class PostgresDestination implements LoadDestination {
 
   async prepare(tables: readonly PreparedTable[]): Promise<void> {
     const existing = await existingColumns(runner(this.db));
+    // Servers built without lz4 (or before 14) list no such value: their documents keep pglz.
+    const [compression] = await this.query("SELECT 'lz4' = ANY(enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'");
+    const lz4 = compression?.['lz4'] === true;
     for (const { plan, mode } of tables) {
       await this.execute(prepareTableSql(this.dialect, plan, existing.get(plan.table), { keyIndex: false, staging: false }));
       this.stagingTables.add(stagingTable(plan));
-      await this.execute(this.staging.prepare(plan));
+      await this.execute(this.staging.prepare(plan, { lz4 }));
       await this.prepareUpsert(plan, mode);
     }
   }
@@ -130,7 +132,7 @@ export class PostgresDestination implements LoadDestination {
    */
   private async prepareUpsert(plan: TablePlan, mode: PreparedTable['mode']): Promise<void> {
     this.upsertTables.delete(plan.table);
-    this.freshKeys.forget(plan.table);
+    this.startedEmpty.delete(plan.table);
     if (plan.primaryKey.length === 0) return;
     // Either index serves the merge's key lookups; keeping both would double every row's index writes.
     const keyIndex = this.dialect.primaryKeyIndex(plan.table, plan.primaryKey);
@@ -144,7 +146,7 @@ export class PostgresDestination implements LoadDestination {
       await this.execute([`DROP INDEX IF EXISTS ${quoteIdent(primaryKeyIndexName(plan.table))}`]);
       // Under the schema lock nobody else writes it: empty now, it holds only this load's rows.
       const [row] = await this.query(`SELECT NOT EXISTS (SELECT 1 FROM ${quoteIdent(plan.table)}) AS empty`);
-      if (row?.['empty'] === true) this.freshKeys.track(plan);
+      if (row?.['empty'] === true) this.startedEmpty.add(plan.table);
     } catch (error) {
       // 23505 unique_violation: repeated keys already stored. Anything else is a real failure.
       if ((error as { code?: string }).code !== '23505') throw error;
@@ -166,16 +168,17 @@ export class PostgresDestination implements LoadDestination {
     // Buffers are queued now, in call order, so the transaction sees every row staged before it.
     const stored = this.staging.flushAll();
     stored.catch(() => undefined);
-    // Decided now, in commit order, while the staged rows are exactly those staged before this call.
-    const moves = statements.flatMap((statement): CommitStatement[] => {
-      if (typeof statement === 'string' || !('move' in statement)) return [statement];
-      const { plan, upToSeq } = statement.move;
-      return this.freshKeys.commitFresh(plan.table, upToSeq) ? freshInsertSql(this.dialect, plan, upToSeq) : [statement];
-    });
     return this.enqueue(async () => {
       // A lost COPY would commit a state without its rows: no transaction after one failed.
       await stored;
-      const sqlStatements = throughStaging(moves, this.dialect, (table) => this.upserts(table));
+      // Each move's staged rows are dropped last, where the lock on its staging table (see
+      // discardMovedLockedSql) holds the next COPY back only for the end of the transaction.
+      const moves = statements.flatMap((statement) => (typeof statement !== 'string' && 'move' in statement ? [statement.move] : []));
+      const discards = new Set(moves.map((move) => discardMovedSql(move.plan, move.upToSeq)));
+      const sqlStatements = [
+        ...throughStaging(statements, this.dialect, (table) => ({ upsert: this.upserts(table), startedEmpty: this.startedEmpty.has(table) })).filter((statement) => typeof statement !== 'string' || !discards.has(statement)),
+        ...moves.flatMap((move) => discardMovedLockedSql(move.plan, move.upToSeq)),
+      ];
       await this.db.transaction().execute((trx) => commitInTransaction(runner(trx), sqlStatements, states, 'postgres'));
     });
   }

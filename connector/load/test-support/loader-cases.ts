@@ -434,4 +434,26 @@ export function loaderCases(fresh: FreshStore): void {
       ]);
     });
   });
+
+  it('stores text and JSON holding COPY separators and backslashes as sent', async () => {
+    const open = await fresh();
+    const narration = 'tab\there\nnew line\r\\back\\slash \\N';
+    const data = { note: 'a\\b\t"c"\n', nested: { path: 'C:\\dir\\N' } };
+    const fiData = { session_id: 's-1', consent_id: 'c-1', link_reference_number: 'L-1', data, fetched_at: '2025-06-01T00:00:00Z' };
+    await withDestination(open, async (destination) => {
+      await feed(destination, [loadStream('fi_transactions'), loadStream('fi_data', 'append')], [
+        record('fi_transactions', txn('t1', '2025-06-01T00:00:00Z', { narration })),
+        record('fi_transactions', txn('t2', '2025-06-01T00:00:00Z', { narration: '\\', reference: '\t' })),
+        record('fi_data', fiData),
+        record('fi_data', fiData),
+        state('fi_transactions', { n: 1 }, 2),
+        state('fi_data', { n: 1 }, 2),
+      ]);
+      expect(await rows(destination, 'SELECT txn_id, narration, reference FROM fi_transactions ORDER BY txn_id')).toEqual([
+        { txn_id: 't1', narration, reference: null },
+        { txn_id: 't2', narration: '\\', reference: '\t' },
+      ]);
+      expect(await rows(destination, 'SELECT data FROM fi_data')).toEqual([{ data }, { data }]);
+    });
+  });
 }
