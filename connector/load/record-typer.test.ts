@@ -25,6 +25,8 @@ describe('cellOf', () => {
     expect(cellOf('2025-02-30', 'date', duck)).toBe('DESTINATION_TYPECAST_ERROR');
     expect(cellOf('2025-01-02T03:04:05.123+05:30', 'timestamptz', duck)).toBe('2025-01-02T03:04:05.123+05:30');
     expect(cellOf('yesterday', 'timestamptz', duck)).toBe('DESTINATION_TYPECAST_ERROR');
+    expect(cellOf('2025-02-30T10:00:00Z', 'timestamptz', duck)).toBe('DESTINATION_TYPECAST_ERROR');
+    expect(cellOf('2024-02-29 10:00:00+05:30', 'timestamptz', duck)).toBe('2024-02-29 10:00:00+05:30');
     expect(cellOf(42, 'bigint', duck)).toBe('42');
     expect(cellOf(4.2, 'bigint', duck)).toBe('DESTINATION_TYPECAST_ERROR');
     expect(cellOf('99999999999999999999', 'bigint', duck)).toBe('DESTINATION_TYPECAST_ERROR');

@@ -58,20 +58,11 @@ export function cellOf(value: unknown, kind: ColumnKind, limits: DecimalLimits):
       return text!;
     }
     case 'timestamptz':
-      if (typeof value !== 'string' || !DATE_TIME.test(value) || Number.isNaN(Date.parse(value.replace(' ', 'T')))) return 'DESTINATION_TYPECAST_ERROR';
+      // Date.parse takes February 30th (it rolls over); the database does not, so the day is checked as a date's.
+      if (typeof value !== 'string' || !DATE_TIME.test(value) || !isCalendarDate(value.slice(0, 10)) || Number.isNaN(Date.parse(value.replace(' ', 'T')))) return 'DESTINATION_TYPECAST_ERROR';
       return value;
-    case 'date': {
-      // A load holds a few hundred distinct dates over and over: each is checked once.
-      if (typeof value === 'string' && validDates.has(value)) return value;
-      const match = typeof value === 'string' ? DATE.exec(value) : null;
-      if (match === null) return 'DESTINATION_TYPECAST_ERROR';
-      const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-      const date = new Date(Date.UTC(year, month - 1, day));
-      if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return 'DESTINATION_TYPECAST_ERROR';
-      if (validDates.size >= VALID_DATES_MAX) validDates.clear();
-      validDates.add(value as string);
-      return value as string;
-    }
+    case 'date':
+      return typeof value === 'string' && isCalendarDate(value) ? value : 'DESTINATION_TYPECAST_ERROR';
     case 'bigint': {
       const text = typeof value === 'number' && Number.isInteger(value) ? String(value) : typeof value === 'string' ? value : undefined;
       if (text === undefined || !INTEGER.test(text)) return 'DESTINATION_TYPECAST_ERROR';
@@ -86,6 +77,19 @@ export function cellOf(value: unknown, kind: ColumnKind, limits: DecimalLimits):
     case 'uuid':
       return typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ? value : 'DESTINATION_TYPECAST_ERROR';
   }
+}
+
+/** `YYYY-MM-DD` naming a day of the calendar. A load holds a few hundred distinct dates over and over: each is checked once. */
+function isCalendarDate(text: string): boolean {
+  if (validDates.has(text)) return true;
+  const match = DATE.exec(text);
+  if (match === null) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return false;
+  if (validDates.size >= VALID_DATES_MAX) validDates.clear();
+  validDates.add(text);
+  return true;
 }
 
 function isReason(verdict: Verdict): verdict is MetaChange['reason'] {

@@ -187,7 +187,7 @@ export function loaderCases(fresh: FreshStore): void {
         [loadStream('fi_transactions'), loadStream('bulk_batch_rows'), loadStream('bulk_batches')],
         [
           record('fi_transactions', txn('t1', '2025-06-01T00:00:00Z', { amount: '12345678901234.56', current_balance: '-0.01' })),
-          record('fi_transactions', txn('t2', '2025-06-01T00:00:00.123456+05:30', { amount: 'twelve', value_date: '2025-02-30', transaction_timestamp: null })),
+          record('fi_transactions', txn('t2', '2025-06-01T00:00:00.123456+05:30', { amount: 'twelve', value_date: '2025-02-30', transaction_timestamp: '2025-02-30T10:00:00Z' })),
           // A seventh place (an FX rate) and ten places past 9 integer digits (the slow exact cast) stay exact.
           record('fi_transactions', txn('t3', '2025-06-01T00:00:00Z', { amount: '0.1234567', current_balance: '-123456789.0123456789' })),
           record('bulk_batch_rows', { batch_id: 'b1', reference_id: 'r1', consent_id: 'c-1', row_id: 7, is_final: true, retry_attempt: 0, row_status: 'FAILED', error_code: 'ConsentRevoked', updated_at: '2025-06-01T00:00:00Z' }),
@@ -215,6 +215,7 @@ export function loaderCases(fresh: FreshStore): void {
       expect(txns[1]).toMatchObject({ txn_id: 't2', amount: null, value_date: null, transaction_timestamp: null, fetched_at: '2025-05-31 18:30:00.123456+00' });
       expect((txns[1]!['_airbyte_meta'] as { changes: unknown[] }).changes).toEqual([
         { field: 'amount', change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' },
+        { field: 'transaction_timestamp', change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' },
         { field: 'value_date', change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' },
       ]);
       const decimalType = destination.dialect.columnType('decimal');
