@@ -11,7 +11,7 @@ import { directMoveSql, writesDirectly } from './duckdb-direct-sql.js';
 import { ingestSql, typedRowsSql } from './duckdb-ingest-sql.js';
 import { DuckDbJsonStaging, type WrittenFile } from './duckdb-json-staging.js';
 import type { CommitStatement, LoadDestination, PreparedTable, SqlRunner } from './load-destination.js';
-import { DUCKDB_ALLOCATOR_FLUSH_BYTES, DUCKDB_CHECKPOINT_WAL_BYTES, formatBytes, memoryBudget, type MemoryBudget } from './memory-budget.js';
+import { DUCKDB_ALLOCATOR_FLUSH_BYTES, formatBytes, memoryBudget, type MemoryBudget } from './memory-budget.js';
 import { mergeStatements, prepareTableSql } from './load-sql.js';
 import { DUCKDB_DECIMAL, duckdbDialect, quoteIdent } from './sql-dialect.js';
 
@@ -60,10 +60,6 @@ export class DuckDbDestination implements LoadDestination {
         // Keeping insertion order makes INSERT ... SELECT buffer rows to emit them in order; no
         // table here has an order but its columns (dedup goes by _airbyte_seq and the cursor).
         preserve_insertion_order: 'false',
-        // A commit's rows stay in memory (IN_MEMORY_TABLE, ~80 MiB for a commit of a 100,000-consent
-        // sync) until a checkpoint writes them out. At the default 16 MiB of WAL that came at every
-        // other commit, so the next commit ran with the pool already full of the previous one's rows.
-        checkpoint_threshold: `${DUCKDB_CHECKPOINT_WAL_BYTES / 2 ** 20}MiB`,
       });
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);

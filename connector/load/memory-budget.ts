@@ -36,9 +36,6 @@ const DUCKDB_BYTES_PER_THREAD = 125 * 1e6;
 /** DuckDB hands memory back to the system after a task that peaked above this (its default, 128 MB, is most of a small pool). */
 export const DUCKDB_ALLOCATOR_FLUSH_BYTES = 16 * 2 ** 20;
 
-/** WAL size past which a DuckDB commit checkpoints (its default is 16 MiB): small enough that every commit that wrote rows does. */
-export const DUCKDB_CHECKPOINT_WAL_BYTES = 2 ** 20;
-
 /**
  * DuckDB holds one read_json chunk (up to 2,048 lines) several times over: the parsed struct, the
  * typed projection, the JSON text of the documents. Measured with a 114 MiB pool and one thread,
