@@ -57,10 +57,10 @@ const DUCKDB_MIN_BYTES = 0.3 * MIN_MEMORY_BUDGET_BYTES;
  * 100,000 consents) and what DuckDB holds outside its pool (its code, allocator caches, ~150 MB
  * more at 100,000 consents). What the sync's peak gains with consents is mostly DuckDB's: at
  * 100,000 consents the memory outside the JS heap and glibc's arenas reaches ~170-200 MiB during
- * commits, and a pool 40 MB smaller took ~38 MiB off the peak. A 100,000-consent sync into
+ * commits, and a pool 40 MB smaller took 30-34 MiB off the peak. A 100,000-consent sync into
  * DuckDB with the default 400 MB peaked at 574 MiB RSS with 40%, 484-497 MiB with 30% (before
- * the changes of issue 13's analysis, section 7), then 408-414 MiB with 30% and 373 MiB with 20%
- * (single runs on a shared machine). 20% once ran the demo's year of data for 1,000 consents out
+ * the changes of issue 13's analysis, section 7), then 401-409 MiB with 30% and 371-375 MiB with
+ * 20% (three pairs; 1,000 consents stay at 204-223 MiB either way). 20% once ran the demo's year of data for 1,000 consents out
  * of memory in a commit, before staging files were cut per read_json chunk; with the cut that
  * year loads (267 MiB peak).
  */
