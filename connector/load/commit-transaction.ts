@@ -1,4 +1,5 @@
 import type { AirbyteStateMessage } from '../protocol/airbyte-message.js';
+import { stateJson } from '../protocol/state-line-serializer.js';
 import { debugToStderr } from '../protocol/stderr-logger.js';
 import { stateStreamName, type CommitStatement, type SqlRunner } from './load-destination.js';
 import { mergeStatements } from './load-sql.js';
@@ -23,7 +24,7 @@ export async function commitInTransaction(tx: SqlRunner, statements: readonly Co
     const stream = stateStreamName(state);
     const namespace = state.stream?.stream_descriptor.namespace ?? '';
     await tx.run('DELETE FROM _airbyte_state WHERE stream_name = $1 AND stream_namespace = $2', [stream, namespace]);
-    await tx.run('INSERT INTO _airbyte_state (stream_name, stream_namespace, state, updated_at) VALUES ($1, $2, $3, now())', [stream, namespace, JSON.stringify(state)]);
+    await tx.run('INSERT INTO _airbyte_state (stream_name, stream_namespace, state, updated_at) VALUES ($1, $2, $3, now())', [stream, namespace, stateJson(state) ?? JSON.stringify(state)]);
   }
 }
 

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { AirbyteMessage } from './airbyte-message.js';
 import { recordLine } from './record-line-serializer.js';
+import { stateLine } from './state-line-serializer.js';
 import { processRedactor, type SecretRedactor } from './secret-redactor.js';
 
 /** What an emit returns: a promise to await while the output is full, else nothing (no microtask per record). */
@@ -42,7 +43,7 @@ export class StdoutEmitter implements MessageSink {
 
   emit(message: AirbyteMessage): Promise<void> | undefined {
     // Redacted per chunk in flush: one search of 64 KiB instead of one per line.
-    const line = (recordLine(message) ?? JSON.stringify(message)) + '\n';
+    const line = (recordLine(message) ?? stateLine(message) ?? JSON.stringify(message)) + '\n';
     this.chunks.push(line);
     this.bufferedChars += line.length;
     if (this.bufferedChars >= StdoutEmitter.FLUSH_CHARS || message.type === 'STATE' || message.type === 'TRACE') {

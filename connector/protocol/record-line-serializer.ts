@@ -41,7 +41,7 @@ export function recordLine(message: AirbyteMessage): string | undefined {
  * `value` is a plain object (no toJSON or enumerable key inherited from a class) whose keys
  * are `keys`, in that order (for...in: no array is made).
  */
-function hasExactly(value: object, keys: readonly string[]): boolean {
+export function hasExactly(value: object, keys: readonly string[]): boolean {
   if (Object.getPrototypeOf(value) !== Object.prototype) return false;
   let i = 0;
   for (const key in value) if (key !== keys[i++]) return false;

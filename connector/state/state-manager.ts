@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors/connector-errors.js';
+import { deepFreeze } from '../protocol/frozen-json.js';
 import type { MessageSink } from '../protocol/message-emitter.js';
 import { recordMessage, streamStateMessage } from '../protocol/message-factory.js';
 import { streamDefinition, type StreamName } from '../streams/stream-registry.js';
@@ -40,7 +41,7 @@ export class StateManager {
       const state = incoming.get(stream) ?? emptyState();
       given.push(state);
       const { sync: _shared, ...own } = state;
-      this.states.set(stream, own);
+      this.states.set(stream, { ...own, base: deepFreeze(own.base) });
       this.counts.set(stream, 0);
       this.maxEmittedMs.set(stream, -Infinity);
     }
@@ -70,8 +71,12 @@ export class StateManager {
     return this.incomingSync;
   }
 
-  /** Moves each stream's base as the completed `sync` says (see baseAfterCompletion). */
+  /**
+   * Moves each stream's base as the completed `sync` says (see baseAfterCompletion). Bases are
+   * frozen: every stream's STATE then writes the shared one from one serialisation (frozen-json.ts).
+   */
   completeSync(sync: SyncProgress, base: Base | null): void {
+    deepFreeze(base);
     for (const [stream, state] of this.states) this.states.set(stream, { ...state, base: baseAfterCompletion(state, sync, base) });
   }
 
