@@ -46,26 +46,17 @@ export const DUCKDB_ALLOCATOR_FLUSH_BYTES = 16 * 2 ** 20;
 const DUCKDB_CHUNK_COPIES = 10;
 
 /**
- * The smallest pool that commits 1,000 fi_data documents of ~25 KB (the memory-budget test in
- * duckdb-destination.test.ts): 30% of the minimum budget; 20% of it (51 MB) ran out of memory.
- */
-const DUCKDB_MIN_BYTES = 0.3 * MIN_MEMORY_BUDGET_BYTES;
-
-/**
- * The shares of a budget: DuckDB's pool gets 20% (never less than DUCKDB_MIN_BYTES), the
- * loader's buffers a small fixed part, and the rest is the JS heap of read + loader (~160 MB at
- * 100,000 consents) and what DuckDB holds outside its pool (its code, allocator caches, ~150 MB
- * more at 100,000 consents). What the sync's peak gains with consents is mostly DuckDB's: at
- * 100,000 consents the memory outside the JS heap and glibc's arenas reaches ~170-200 MiB during
- * commits, and a pool 40 MB smaller took 30-34 MiB off the peak. A 100,000-consent sync into
- * DuckDB with the default 400 MB peaked at 574 MiB RSS with 40%, 484-497 MiB with 30% (before
- * the changes of issue 13's analysis, section 7), then 401-409 MiB with 30% and 371-375 MiB with
- * 20% (three pairs; 1,000 consents stay at 204-223 MiB either way). 20% once ran the demo's year of data for 1,000 consents out
- * of memory in a commit, before staging files were cut per read_json chunk; with the cut that
- * year loads (267 MiB peak).
+ * The shares of a budget: DuckDB's pool gets 30%, the loader's buffers a small fixed part, and
+ * the rest is the JS heap of read + loader (~160 MB at 100,000 consents) and what DuckDB holds
+ * outside its pool (its code, allocator caches, ~150 MB more at 100,000 consents). A
+ * 100,000-consent sync into DuckDB with the default 400 MB peaked at 574 MiB RSS with 40%,
+ * 484-497 MiB with 30%, 441 MiB with 20% (single runs on a shared machine); but with 20% (80 MB)
+ * the demo's year of data for 1,000 consents ran DuckDB out of memory in a commit, so 30%. Tried
+ * again with staging files cut per read_json chunk: 20% took 30-34 MiB off the peak at 100,000
+ * consents, and the load bench's `load` of a captured read ran out of memory in a commit.
  */
 export function memoryBudget(totalBytes: number = DEFAULT_MEMORY_BUDGET_BYTES, cores: number = availableParallelism()): MemoryBudget {
-  const duckdbBytes = Math.floor(Math.max(totalBytes * 0.2, DUCKDB_MIN_BYTES));
+  const duckdbBytes = Math.floor(totalBytes * 0.3);
   const duckdbThreads = Math.max(1, Math.min(cores, Math.floor(duckdbBytes / DUCKDB_BYTES_PER_THREAD)));
   return {
     totalBytes,
