@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { debugToStderr } from '../protocol/stderr-logger.js';
 import type { CellStaging } from './load-destination.js';
+import { LineBuffer, LineBufferPool } from './line-buffer-pool.js';
 import { SEQ_COLUMN, stagingColumnNames, stagingTable } from './load-sql.js';
 import type { Cell } from './record-typer.js';
 import { postgresDialect, quoteIdent } from './sql-dialect.js';
@@ -18,18 +19,17 @@ interface StagingBuffer {
   readonly plan: TablePlan;
   /** Per staging cell: whether its text may hold a character COPY must escape (see escapedCells). */
   readonly escaped: readonly boolean[];
-  /** Filled buffers, then `current` up to `used`. */
-  filled: Buffer[];
-  current: Buffer;
-  used: number;
+  /** Encoded rows not yet in `filled`. */
+  lines: LineBuffer;
+  /** Chunks of encoded rows, in order, each with what hands its buffer back once its COPY is done. */
+  filled: { chunk: Buffer; release: () => void }[];
   rows: number;
   /** Characters of text staged (the budget counts text, as the DuckDB staging does). */
   chars: number;
 }
 
-/** Buffers of encoded rows are this large (64 KiB first, so a stream of a few rows holds little); a longer row gets one of its own size. */
-const BUFFER_BYTES = 2 ** 20;
-const FIRST_BUFFER_BYTES = 2 ** 16;
+/** Rows are encoded into buffers of this size (line-buffer-pool.ts), reused once their COPY is done; a longer row gets one of its own. */
+const BUFFER_BYTES = 2 ** 18;
 
 /** COPY text format escapes backslash and the three separators; everything else goes as is. */
 const COPY_SPECIAL = /[\\\t\n\r]/;
@@ -59,6 +59,7 @@ const escapedCells = (plan: TablePlan): readonly boolean[] => finalColumns(plan)
 export class PostgresCopyStaging implements CellStaging {
   readonly format = 'cells';
   private readonly buffers = new Map<string, StagingBuffer>();
+  private readonly lineBuffers = new LineBufferPool(BUFFER_BYTES);
   /** COPYs, one at a time on the staging connection, in call order. */
   private readonly queue = new PQueue({ concurrency: 1 });
   /** The COPY a full buffer started; the next full buffer waits for it (backpressure). */
@@ -82,7 +83,7 @@ export class PostgresCopyStaging implements CellStaging {
    * 1.9 s (its JSONB parse moved into the COPY). The typer checked every value, so no parse fails.
    */
   prepare(plan: TablePlan, options: { lz4: boolean }): string[] {
-    this.buffers.set(plan.table, emptyBuffer(plan));
+    this.buffers.set(plan.table, { plan, escaped: escapedCells(plan), lines: new LineBuffer(this.lineBuffers), filled: [], rows: 0, chars: 0 });
     const columns = [`${quoteIdent(SEQ_COLUMN)} BIGINT`, ...finalColumns(plan).map((column) => `${quoteIdent(column.name)} ${postgresDialect.columnType(column.kind)}${columnOptions(column, options)}`)];
     return postgresDialect.createTempTable(stagingTable(plan), columns.join(', '));
   }
@@ -133,8 +134,9 @@ export class PostgresCopyStaging implements CellStaging {
   private flush(buffer: StagingBuffer): Promise<void> {
     if (buffer.rows === 0) return Promise.resolve();
     const rows = buffer.rows;
-    const encoded = [...buffer.filled, buffer.current.subarray(0, buffer.used)];
-    Object.assign(buffer, emptyBuffer(buffer.plan, buffer.escaped));
+    const last = buffer.lines.takeChunk();
+    const encoded = last === undefined ? buffer.filled : [...buffer.filled, last];
+    Object.assign(buffer, { filled: [], rows: 0, chars: 0 });
     return this.queue.add(async () => {
       if (this.copyFailure !== undefined) return;
       const startedAt = Date.now();
@@ -144,7 +146,7 @@ export class PostgresCopyStaging implements CellStaging {
         try {
           const columns = stagingColumnNames(buffer.plan).map(quoteIdent).join(', ');
           const copy = client.query(copyFrom(`COPY ${quoteIdent(stagingTable(buffer.plan))} (${columns}) FROM STDIN`));
-          await pipeline(Readable.from(encoded), copy);
+          await pipeline(Readable.from(encoded.map(({ chunk }) => chunk)), copy);
         } finally {
           client.release();
         }
@@ -152,6 +154,8 @@ export class PostgresCopyStaging implements CellStaging {
         this.copyFailure ??= { error };
         throw error;
       }
+      // Only a COPY that completed has let go of its buffers; a failed one's are left to the GC.
+      for (const { release } of encoded) release();
       debugToStderr(`postgres ${Date.now() - startedAt} ms: copied ${rows} rows of ${buffer.plan.stream}`);
     });
   }
@@ -167,22 +171,18 @@ function columnOptions(column: ColumnPlan, options: { lz4: boolean }): string {
   return column.kind === 'json' && options.lz4 ? ' COMPRESSION lz4' : '';
 }
 
-const emptyBuffer = (plan: TablePlan, escaped = escapedCells(plan)): StagingBuffer => ({ plan, escaped, filled: [], current: Buffer.alloc(0), used: 0, rows: 0, chars: 0 });
-
 /**
  * Encodes one row's line into the stream's buffers at once. Joining the lines of a COPY into
  * strings and encoding those (the former way) flattened a deep tree of concatenated strings: 3.9 s
  * of CPU (Buffer.from) in a 400k-record load; this was 2-3x faster in a micro-benchmark.
  */
 function append(buffer: StagingBuffer, line: string): void {
-  // A UTF-16 code unit is at most 3 bytes of UTF-8.
-  const worst = line.length * 3;
-  if (buffer.used + worst > buffer.current.length) {
-    if (buffer.used > 0) buffer.filled.push(buffer.current.subarray(0, buffer.used));
-    buffer.current = Buffer.allocUnsafe(Math.max(worst, buffer.filled.length === 0 ? FIRST_BUFFER_BYTES : BUFFER_BYTES));
-    buffer.used = 0;
+  if (buffer.lines.add(line) === undefined) {
+    const held = buffer.lines.takeChunk();
+    if (held !== undefined) buffer.filled.push(held);
+    // Longer than a buffer (a large document): a chunk of its own.
+    if (buffer.lines.add(line) === undefined) buffer.filled.push({ chunk: Buffer.from(line), release: () => undefined });
   }
-  buffer.used += buffer.current.write(line, buffer.used);
   buffer.rows += 1;
   buffer.chars += line.length;
 }
