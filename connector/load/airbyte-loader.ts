@@ -61,7 +61,7 @@ interface StreamProgress {
   recordsReceived: number;
   recordsCommitted: number;
   swapped: boolean;
-  /** Primary keys of rows staged as cells: whether a commit's rows repeat a key, or are new to the load (StreamMove). */
+  /** Primary keys of rows staged as cells: whether a commit's rows repeat a key (StreamMove.repeatsKey). */
   keys: StagedKeys;
   /** Rows staged as the source's unparsed text since the last full commit (StreamMove.rawLines). */
   rawLines: boolean;
@@ -107,7 +107,8 @@ export class AirbyteLoader implements MessageSink {
         recordsReceived: 0,
         recordsCommitted: 0,
         swapped: false,
-        keys: StagedKeys.of(stream.plan, stream.mode !== 'append'),
+        // Rows staged as JSON are never keyed in JS (onRecord): the database checks them.
+        keys: StagedKeys.of(stream.plan, stream.mode !== 'append' && destination.staging.format !== 'json'),
         rawLines: false,
       });
     }
@@ -293,7 +294,7 @@ export class AirbyteLoader implements MessageSink {
     // An overwrite swapped in takes every row staged: the next one starts a new staging file (onState seals the others).
     if (upToSeq >= progress.lastSeq && json) this.destination.staging.seal(plan);
     const keys = progress.keys.commit(upToSeq);
-    return [{ move: { plan, mode, upToSeq, repeatsKey: json ? undefined : keys.repeatsKey, keysNew: !json && keys.keysNew, rawLines } }];
+    return [{ move: { plan, mode, upToSeq, repeatsKey: json ? undefined : keys.repeatsKey, rawLines } }];
   }
 
   private throwIfCommitFailed(): void {

@@ -37,12 +37,12 @@ export async function chosenStatements(statement: CommitStatement, ask: (sql: st
 
 /**
  * `statements` with each move turned into its merge through the staging table (load-sql's
- * mergeStatements), given whether each table upserts and whether it held no rows when the load began.
+ * mergeStatements), given whether each table upserts and whether its rows may be tried as a plain insert.
  */
-export function throughStaging(statements: readonly CommitStatement[], dialect: SqlDialect, table: (name: string) => { upsert: boolean; startedEmpty: boolean }): CommitStatement[] {
+export function throughStaging(statements: readonly CommitStatement[], dialect: SqlDialect, table: (name: string) => { upsert: boolean; insertPlainly: boolean }): CommitStatement[] {
   return statements.flatMap((statement) => {
     if (typeof statement === 'string' || !('move' in statement)) return [statement];
-    const { upsert, startedEmpty } = table(statement.move.plan.table);
-    return mergeStatements(dialect, statement.move, upsert, startedEmpty);
+    const { upsert, insertPlainly } = table(statement.move.plan.table);
+    return mergeStatements(dialect, statement.move, upsert, insertPlainly);
   });
 }

@@ -21,13 +21,6 @@ export interface StreamMove {
    */
   readonly repeatsKey: boolean | undefined;
   /**
-   * None of those rows has the primary key of any row staged before it in this load, nor a NULL
-   * part (staged-keys.ts); false when JS did not look. Into a table that held no rows when the
-   * load began (the one writer: the schema lock), they conflict with nothing and may be inserted
-   * plainly (load-sql's mergeStatements).
-   */
-  readonly keysNew: boolean;
-  /**
    * Some of those rows are the source's own text, never parsed (`load` hands stdin's lines on):
    * whether each is JSON is not known yet, so they go through the staging table, where a line
    * that is not is dropped before the transaction (duckdb-json-staging.ts ingest).

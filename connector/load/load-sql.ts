@@ -176,10 +176,10 @@ export function discardMovedSql(plan: TablePlan, upToSeq: number): string {
 }
 
 /**
- * The move of staged rows that no stored row and no other staged row shares a key with
- * (staged-keys.ts, into a table empty at the load's start): a plain INSERT, which skips the
- * upsert's conflict check on each row. The unique index still guards it: a conflict would fail
- * the commit, never store a key twice.
+ * The move of staged rows that share no key among themselves (staged-keys.ts) into a table whose
+ * every key so far came from this load (postgres-destination.ts): a plain INSERT, which skips the
+ * upsert's conflict check on each row. The unique index guards it: a row whose key is stored
+ * fails the commit (unique_violation), which the destination runs again as an upsert.
  */
 function freshInsertSql(dialect: SqlDialect, plan: TablePlan, upToSeq: number): string[] {
   return [`INSERT INTO ${quoteIdent(plan.table)} (${columnList(plan)}) ${stagedRowsSql(dialect, plan, upToSeq)}`, discardMovedSql(plan, upToSeq)];
@@ -218,12 +218,11 @@ export function rowsRepeatKeySql(plan: TablePlan, table: string, where: string):
  * The SQL of a move through the staging table, which every destination can run: mergeSql, and
  * when the loader never saw the rows' keys (`repeatsKey` undefined) a choice that asks the
  * database whether they repeat one. `upsert`: the table has the unique key index (mergeSql);
- * `startedEmpty`: it also held no rows when the load began, so rows with keys new to the load
- * (`keysNew`) are inserted plainly.
+ * `insertPlainly`: the rows may be tried as a plain INSERT (freshInsertSql) when they share no key.
  */
-export function mergeStatements(dialect: SqlDialect, move: StreamMove, upsert: boolean, startedEmpty = false): CommitStatement[] {
+export function mergeStatements(dialect: SqlDialect, move: StreamMove, upsert: boolean, insertPlainly = false): CommitStatement[] {
   const { plan, mode, upToSeq, repeatsKey } = move;
-  if (upsert && startedEmpty && move.keysNew && mode === 'append_dedup' && plan.primaryKey.length > 0) return freshInsertSql(dialect, plan, upToSeq);
+  if (upsert && insertPlainly && repeatsKey === false && mode === 'append_dedup' && plan.primaryKey.length > 0) return freshInsertSql(dialect, plan, upToSeq);
   if (repeatsKey !== undefined || plan.primaryKey.length === 0 || mode === 'append') return mergeSql(dialect, plan, mode, upToSeq, repeatsKey ?? true, upsert);
   return [{ when: keyRepeatsSql(plan, upToSeq), then: mergeSql(dialect, plan, mode, upToSeq, true, upsert), otherwise: mergeSql(dialect, plan, mode, upToSeq, false, upsert) }];
 }

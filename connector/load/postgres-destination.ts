@@ -7,7 +7,7 @@ import { debugToStderr } from '../protocol/stderr-logger.js';
 import type { DestinationTarget } from './destination-url.js';
 import { commitInTransaction, throughStaging } from './commit-transaction.js';
 import { existingColumns, readSavedStates } from './destination-introspection.js';
-import type { CommitStatement, LoadDestination, PreparedTable, SqlRunner } from './load-destination.js';
+import type { CommitStatement, LoadDestination, PreparedTable, SqlRunner, StreamMove } from './load-destination.js';
 import { discardMovedLockedSql, discardMovedSql, dropUniqueKeySql, prepareTableSql, stagingTable, uniqueKeySql } from './load-sql.js';
 import { PostgresCopyStaging } from './postgres-copy-staging.js';
 import { SchemaPostgresDialect } from './postgres-schema-introspector.js';
@@ -53,8 +53,14 @@ export class PostgresDestination implements LoadDestination {
   private readonly queue = new PQueue({ concurrency: 1 });
   /** Staging tables this load created: dropped at close. */
   private readonly stagingTables = new Set<string>();
-  /** Upsert tables empty when prepared (the load's start): rows with keys new to the load (StreamMove.keysNew) are inserted plainly. */
-  private readonly startedEmpty = new Set<string>();
+  /**
+   * Upsert tables empty when prepared (the load's start) whose commits have not yet met a stored
+   * key: a commit's rows that share no key are tried as a plain INSERT, about half the server
+   * time of the upsert (378k fi_transactions: 3.5-4.2 s vs 6.3-7.0 s). The first commit whose
+   * rows meet a stored key fails on the unique index, and runs again with the table upserted
+   * from then on (commit).
+   */
+  private readonly insertsPlainly = new Set<string>();
 
   private constructor(
     private readonly db: Kysely<LoaderDatabase>,
@@ -132,7 +138,7 @@ export class PostgresDestination implements LoadDestination {
    */
   private async prepareUpsert(plan: TablePlan, mode: PreparedTable['mode']): Promise<void> {
     this.upsertTables.delete(plan.table);
-    this.startedEmpty.delete(plan.table);
+    this.insertsPlainly.delete(plan.table);
     if (plan.primaryKey.length === 0) return;
     // Either index serves the merge's key lookups; keeping both would double every row's index writes.
     const keyIndex = this.dialect.primaryKeyIndex(plan.table, plan.primaryKey);
@@ -146,7 +152,7 @@ export class PostgresDestination implements LoadDestination {
       await this.execute([`DROP INDEX IF EXISTS ${quoteIdent(primaryKeyIndexName(plan.table))}`]);
       // Under the schema lock nobody else writes it: empty now, it holds only this load's rows.
       const [row] = await this.query(`SELECT NOT EXISTS (SELECT 1 FROM ${quoteIdent(plan.table)}) AS empty`);
-      if (row?.['empty'] === true) this.startedEmpty.add(plan.table);
+      if (row?.['empty'] === true) this.insertsPlainly.add(plan.table);
     } catch (error) {
       // 23505 unique_violation: repeated keys already stored. Anything else is a real failure.
       if ((error as { code?: string }).code !== '23505') throw error;
@@ -175,11 +181,22 @@ export class PostgresDestination implements LoadDestination {
       // discardMovedLockedSql) holds the next COPY back only for the end of the transaction.
       const moves = statements.flatMap((statement) => (typeof statement !== 'string' && 'move' in statement ? [statement.move] : []));
       const discards = new Set(moves.map((move) => discardMovedSql(move.plan, move.upToSeq)));
-      const sqlStatements = [
-        ...throughStaging(statements, this.dialect, (table) => ({ upsert: this.upserts(table), startedEmpty: this.startedEmpty.has(table) })).filter((statement) => typeof statement !== 'string' || !discards.has(statement)),
-        ...moves.flatMap((move) => discardMovedLockedSql(move.plan, move.upToSeq)),
-      ];
-      await this.db.transaction().execute((trx) => commitInTransaction(runner(trx), sqlStatements, states, 'postgres'));
+      for (;;) {
+        const sqlStatements = [
+          ...throughStaging(statements, this.dialect, (table) => ({ upsert: this.upserts(table), insertPlainly: this.insertsPlainly.has(table) })).filter((statement) => typeof statement !== 'string' || !discards.has(statement)),
+          ...moves.flatMap((move) => discardMovedLockedSql(move.plan, move.upToSeq)),
+        ];
+        try {
+          await this.db.transaction().execute((trx) => commitInTransaction(runner(trx), sqlStatements, states, 'postgres'));
+          return;
+        } catch (error) {
+          // Rolled back whole, staging included: the same commit again, that table upserted.
+          const table = plainInsertConflict(error, moves, this.insertsPlainly);
+          if (table === undefined) throw error;
+          this.insertsPlainly.delete(table);
+          debugToStderr(`postgres: a row of ${table} met a stored key; committing again with its upsert`);
+        }
+      }
     });
   }
 
@@ -211,6 +228,13 @@ export class PostgresDestination implements LoadDestination {
     await this.db.destroy();
     await this.copyPool.end();
   }
+}
+
+/** The table whose plain insert met a stored key (23505 unique_violation on its key index), if that is what failed a commit. */
+function plainInsertConflict(error: unknown, moves: readonly StreamMove[], insertsPlainly: ReadonlySet<string>): string | undefined {
+  const { code, table } = error as { code?: unknown; table?: unknown };
+  if (code !== '23505' || typeof table !== 'string' || !insertsPlainly.has(table)) return undefined;
+  return moves.some((move) => move.plan.table === table) ? table : undefined;
 }
 
 /**

@@ -2,25 +2,20 @@ import { AIRBYTE_COLUMNS, type TablePlan } from './table-mapping.js';
 import type { Cell } from './record-typer.js';
 
 /**
- * The primary keys of one stream's staged rows, hashed once per row, answering two questions
- * at each commit of the rows up to a sequence number:
- * - `repeatsKey`: do two of those rows share a key? If not, the commit skips the dedup pass (a
- *   window over every staged row, the costliest statement of a merge: ~60% of DuckDB's merge
- *   time on 113k fi_transactions) and upserts its rows as they are.
- * - `keysNew`: does none of them have the key of any row staged before it in this load? Into a
- *   table that held no rows when the load began, such rows conflict with nothing, and Postgres
- *   inserts them plainly: 378k fi_transactions took about half the server time of the same rows
- *   through INSERT ... ON CONFLICT (3.5-4.2 s vs 6.3-7.0 s).
- * Both are conservative: a key JS cannot compare exactly as the database does (a non-text
- * column, a NULL part) and a hash collision count as repeats, so a skipped pass is always a safe
- * one; should a plain insert ever meet a stored key, the unique index fails the commit, it never
- * stores the key twice.
+ * The primary keys of one stream's staged, uncommitted rows, hashed once per row, answering at
+ * each commit of the rows up to a sequence number whether two of them share a key. If not, the
+ * commit skips the dedup pass (a window over every staged row, the costliest statement of a
+ * merge: ~60% of DuckDB's merge time on 113k fi_transactions), and into a table that held no rows
+ * when the load began Postgres may insert them plainly (postgres-destination.ts).
+ * It is conservative: a key JS cannot compare exactly as the database does (a non-text column,
+ * a NULL part) and a hash collision count as repeats, so a skipped pass is always a safe one.
  *
- * One tracker answers both: keyed once as a string for the first and hashed again for the
- * second, each staged Postgres row cost ~1.8 s of a 20,000-consent sync's main thread. Keys are
- * 64-bit hashes in an open-addressing table of typed arrays, with the sequence number of the
- * key's latest row: no object per key (a Map of key strings, or a Set of hash numbers, was
- * ~1 s of a 400k-row load, most of it GC).
+ * Keys are 64-bit hashes in an open-addressing table of typed arrays, with the sequence number
+ * of the key's latest row: no object per key (a Map of key strings, or a Set of hash numbers, was
+ * ~1 s of a 400k-row load, most of it GC). A commit forgets the keys it covered, so the table
+ * holds only what the commit policy lets wait (maxPendingRows). Keeping every key of the load
+ * instead, to know which rows were new to it, held 24 MiB for fi_transactions alone at 100,000
+ * consents: the commit learns that from the unique index now.
  */
 export class StagedKeys {
   private readonly table = new KeyTable();
@@ -31,14 +26,17 @@ export class StagedKeys {
   private readonly repeats: number[] = [];
   /** Rows up to here were committed. */
   private committedSeq = 0;
-  /** Keys of committed rows were dropped (memory): keysNew can no longer be known. */
-  private forgotCommitted = false;
 
   /**
    * `keyCells`: where a staging row's key parts are (record-typer's stagingCells); undefined
    * when the stream has nothing to dedup, null when a part is not text JS compares as the database does.
    */
   private constructor(private readonly keyCells: readonly number[] | null | undefined) {}
+
+  /** Keys held: those of rows not yet committed. */
+  get heldKeys(): number {
+    return this.table.size;
+  }
 
   /** A tracker for the rows of a stream loaded in `mode`; only de-duplicated streams have keys to track. */
   static of(plan: TablePlan, deduplicated: boolean): StagedKeys {
@@ -68,29 +66,28 @@ export class StagedKeys {
       a = Math.imul(a ^ text.length, 0x01000193);
       b = Math.imul((b ^ (b >>> 15)) + text.length, 0x5bd1e995);
     }
-    const previous = this.table.put(a >>> 0, ((b ^ (b >>> 13)) | 1) >>> 0, seq, this.committedSeq);
+    const previous = this.table.put(a >>> 0, ((b ^ (b >>> 13)) | 1) >>> 0, seq);
     if (previous !== 0) this.repeats.push(seq, previous);
-    this.forgotCommitted ||= this.table.prunedCommitted;
   }
 
   /**
    * The rows up to `upToSeq` are committed now (called at each commit of the stream, in commit
-   * order, even one that moves no row): whether they repeat a key among themselves, and whether
-   * none of them has a key staged earlier in the load.
+   * order, even one that moves no row): whether two of them share a key. Their keys are forgotten.
    */
-  commit(upToSeq: number): { repeatsKey: boolean; keysNew: boolean } {
-    if (this.keyCells === undefined) return { repeatsKey: false, keysNew: false };
-    if (this.keyCells === null) return { repeatsKey: true, keysNew: false };
+  commit(upToSeq: number): { repeatsKey: boolean } {
+    if (this.keyCells === undefined) return { repeatsKey: false };
+    if (this.keyCells === null) return { repeatsKey: true };
     let covered = 0;
     let repeatsKey = false;
     while (covered < this.repeats.length && this.repeats[covered]! <= upToSeq) {
-      // A repeat of a row this commit also moves; one of a committed row only makes the keys not new.
+      // A repeat of a row this commit also moves; one of a row committed before is the database's to settle.
       if (this.repeats[covered + 1]! > this.committedSeq) repeatsKey = true;
       covered += 2;
     }
     this.repeats.splice(0, covered);
     this.committedSeq = Math.max(this.committedSeq, upToSeq);
-    return { repeatsKey, keysNew: covered === 0 && !this.forgotCommitted };
+    this.table.forgetUpTo(upToSeq);
+    return { repeatsKey };
   }
 }
 
@@ -110,26 +107,20 @@ function keyCellsOf(plan: TablePlan): readonly number[] | null | undefined {
 /** Sequence numbers are kept as uint32; past this (4 billion rows in one load) every row counts as a repeat. */
 const MAX_SEQ = 0xffff_ffff;
 
-/** Slots kept before the keys of committed rows are dropped: 12 bytes a slot, 24 MiB, 1M keys at a load factor of 1/2. */
-const MAX_SLOTS = 1 << 21;
+const MIN_SLOTS = 1 << 16;
 
 /** 64-bit hashes (two uint32 halves, `high` odd, so never the empty 0) with the latest sequence number of each, linear probing. */
 export class KeyTable {
-  private low = new Uint32Array(1 << 16);
-  private high = new Uint32Array(1 << 16);
-  private seqs = new Uint32Array(1 << 16);
+  private low = new Uint32Array(MIN_SLOTS);
+  private high = new Uint32Array(MIN_SLOTS);
+  private seqs = new Uint32Array(MIN_SLOTS);
   size = 0;
-  /** Set once the keys of committed rows were dropped to bound memory. */
-  prunedCommitted = false;
 
-  /**
-   * Stores the key with `seq`; returns the sequence number it had before, 0 when it is new.
-   * `committedSeq`: keys whose latest row is at or below it may be dropped when the table is full.
-   */
-  put(low: number, high: number, seq: number, committedSeq: number): number {
+  /** Stores the key with `seq`; returns the sequence number it had before, 0 when it is new. */
+  put(low: number, high: number, seq: number): number {
     // Past MAX_SEQ the stored numbers would wrap: report a repeat of the row itself.
     if (seq > MAX_SEQ) return seq;
-    if (this.size * 2 >= this.low.length) this.makeRoom(committedSeq);
+    if (this.size * 2 >= this.low.length) this.rebuild(this.low.length * 2, () => true);
     const mask = this.low.length - 1;
     let slot = (low ^ high) & mask;
     for (;;) {
@@ -150,18 +141,17 @@ export class KeyTable {
     }
   }
 
-  /** Doubles the table; at MAX_SLOTS drops the keys of committed rows first, and doubles only if that did not free a half. */
-  private makeRoom(committedSeq: number): void {
-    let keep = (_seq: number) => true;
-    let slots = this.low.length * 2;
-    if (this.low.length >= MAX_SLOTS) {
-      keep = (seq) => seq > committedSeq;
-      this.prunedCommitted = true;
-      let open = 0;
-      for (let slot = 0; slot < this.high.length; slot++) if (this.high[slot] !== 0 && keep(this.seqs[slot]!)) open += 1;
-      // Uncommitted rows are bounded by the commit policy, so this grows past MAX_SLOTS only with them.
-      slots = open * 4 <= this.low.length ? this.low.length : this.low.length * 2;
-    }
+  /** Drops the keys whose latest row is at or below `seq`; the table shrinks to what is left. */
+  forgetUpTo(seq: number): void {
+    if (this.size === 0) return;
+    let left = 0;
+    for (let slot = 0; slot < this.high.length; slot++) if (this.high[slot] !== 0 && this.seqs[slot]! > seq) left += 1;
+    let slots = MIN_SLOTS;
+    while (left * 2 >= slots) slots *= 2;
+    this.rebuild(slots, (kept) => kept > seq);
+  }
+
+  private rebuild(slots: number, keep: (seq: number) => boolean): void {
     const [oldLow, oldHigh, oldSeqs] = [this.low, this.high, this.seqs];
     this.low = new Uint32Array(slots);
     this.high = new Uint32Array(slots);
