@@ -1,5 +1,6 @@
 import type { DestinationTarget } from './destination-url.js';
 import type { LoadDestination } from './load-destination.js';
+import { DUCKDB_ALLOCATOR_CONF } from './memory-budget.js';
 
 /**
  * Opens the destination `--to` names. The database drivers are imported here, on demand:
@@ -9,6 +10,8 @@ import type { LoadDestination } from './load-destination.js';
 export async function openDestination(target: DestinationTarget): Promise<LoadDestination> {
   switch (target.kind) {
     case 'duckdb': {
+      // Read by DuckDB's allocator when the binding loads: before the import, and a user's own setting wins.
+      process.env['DUCKDB_JE_MALLOC_CONF'] ??= DUCKDB_ALLOCATOR_CONF;
       const { DuckDbDestination } = await import('./duckdb-destination.js');
       return DuckDbDestination.open(target.path, target.memory);
     }

@@ -37,6 +37,17 @@ const DUCKDB_BYTES_PER_THREAD = 125 * 1e6;
 export const DUCKDB_ALLOCATOR_FLUSH_BYTES = 16 * 2 ** 20;
 
 /**
+ * DuckDB's bundled jemalloc (its allocator, configured by DUCKDB_JE_MALLOC_CONF) gives each
+ * thread that calls it an arena of its own, and each arena keeps the pages its thread freed for a
+ * while. The binding runs queries on libuv's pool of 4 threads, so a commit's transient buffers
+ * stayed in up to 4 arenas at once. With one arena, paired 20,000-consent syncs (90 days) peaked
+ * at 346-362 MiB against 383-423 MiB, CPU within noise. Handing pages back at once as well
+ * (dirty_decay_ms:0,muzzy_decay_ms:0) took ~50 MiB more but cost ~1.5 s of CPU (8 pairs).
+ * Neither lowers the 100,000-consent peak (7 days: ~400-418 MiB), which is DuckDB's pool in use.
+ */
+export const DUCKDB_ALLOCATOR_CONF = 'narenas:1';
+
+/**
  * DuckDB holds one read_json chunk (up to 2,048 lines) several times over: the parsed struct, the
  * typed projection, the JSON text of the documents. Measured with a 114 MiB pool and one thread,
  * the typed ingest of fi_data lines (~20-27 KB each, fewer than 2,048 per file) passed at 12 MB
