@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { debugToStderr } from '../protocol/stderr-logger.js';
 import { ingestSql, type IngestContext } from './duckdb-ingest-sql.js';
-import { LineBuffer, LineBufferPool } from './line-buffer-pool.js';
+import { LineBuffer, LineBufferPool, type LineChunk } from './line-buffer-pool.js';
 import type { JsonStaging } from './load-destination.js';
 import type { MemoryBudget } from './memory-budget.js';
 import type { RecordContext } from './record-typer.js';
@@ -99,18 +99,8 @@ export class DuckDbJsonStaging implements JsonStaging {
     file.lastSeq = seq;
     if (file.context.syncId !== context.syncId || file.context.generationId !== context.generationId) file.context = { syncId: context.syncId, generationId: context.generationId };
     const line = `{"s":${seq},"e":${context.emittedAt},"d":${dataJson}}\n`;
-    let write: Promise<void> | undefined;
-    let bytes = file.lines.add(line);
-    if (bytes === undefined) {
-      write = this.writePending(file);
-      bytes = file.lines.add(line);
-      if (bytes === undefined) {
-        // Longer than a buffer (a large document): written on its own.
-        const whole = Buffer.from(line);
-        bytes = whole.length;
-        write = both(write, writeChunk(file.out, whole));
-      }
-    }
+    const bytes = file.lines.add(line);
+    const write = file.lines.hasFull ? writeChunks(file.out, file.lines.takeFull()) : undefined;
     if (bytes > file.longest) file.longest = bytes;
     if (++file.chunkRows === READ_JSON_CHUNK_ROWS) file.chunkRows = file.chunkChars = 0;
     else if ((file.chunkChars += line.length) > this.memory.duckdbChunkChars) return both(write, this.cut(file));
@@ -136,8 +126,7 @@ export class DuckDbJsonStaging implements JsonStaging {
 
   /** Writes the gathered lines (see writeChunk). */
   private writePending(file: StagingFile): Promise<void> | undefined {
-    const taken = file.lines.takeChunk();
-    return taken === undefined ? undefined : writeChunk(file.out, taken.chunk, taken.release);
+    return writeChunks(file.out, file.lines.takeChunks());
   }
 
   /**
@@ -224,6 +213,13 @@ function writeChunk(out: WriteStream, chunk: Buffer, written?: () => void): Prom
     out.on('drain', done);
     out.on('close', done);
   });
+}
+
+/** Writes `chunks` in order; the promise of the last write that met backpressure, if any. */
+function writeChunks(out: WriteStream, chunks: readonly LineChunk[]): Promise<void> | undefined {
+  let waits: Promise<void> | undefined;
+  for (const { chunk, release } of chunks) waits = both(waits, writeChunk(out, chunk, release));
+  return waits;
 }
 
 function both(a: Promise<void> | undefined, b: Promise<void> | undefined): Promise<void> | undefined {

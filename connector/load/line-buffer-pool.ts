@@ -25,44 +25,75 @@ export class LineBufferPool {
   }
 }
 
+/** Encoded lines to write, and what hands their buffer back to the pool once the write completes. */
+export interface LineChunk {
+  chunk: Buffer;
+  release: () => void;
+}
+
+const keepBuffer = (): void => undefined;
+
 /**
- * Lines of one file, encoded as UTF-8 into a pool buffer until it is full. `add` returns the
- * line's byte length, which read_json's `maximum_object_size` needs for the longest line.
+ * Lines of one file (or COPY), encoded as UTF-8 into pool buffers. A buffer that a line may not
+ * fit is set aside as full, in order, and a line longer than a buffer becomes a chunk of its own:
+ * `takeChunks` hands over everything, `takeFull` only what is full (the writer may go on filling
+ * the rest).
  */
 export class LineBuffer {
   private buffer: Buffer | undefined;
   private used = 0;
+  private full: LineChunk[] = [];
 
   constructor(private readonly pool: LineBufferPool) {}
 
-  /** Bytes waiting to be written. */
+  /** Bytes held in the buffer being filled. */
   get bytes(): number {
     return this.used;
   }
 
-  /**
-   * Encodes `line` unless it may not fit (a UTF-16 unit is at most 3 UTF-8 bytes): then it
-   * returns undefined and the caller writes out what is held (`takeChunk`) and adds it again,
-   * or, for a line longer than a buffer, writes `Buffer.from(line)` itself.
-   */
-  add(line: string): number | undefined {
+  /** Whether full chunks wait to be written (takeFull). */
+  get hasFull(): boolean {
+    return this.full.length > 0;
+  }
+
+  /** Encodes `line` and returns its byte length, which read_json's `maximum_object_size` needs for the longest line. */
+  add(line: string): number {
+    // A UTF-16 unit is at most 3 UTF-8 bytes: past that bound the line may not fit.
+    const most = line.length * 3;
+    if (this.buffer !== undefined && this.used + most > this.buffer.length) this.setAside();
+    if (most > this.pool.size) {
+      const whole = Buffer.from(line);
+      this.full.push({ chunk: whole, release: keepBuffer });
+      return whole.length;
+    }
     const buffer = (this.buffer ??= this.pool.take());
-    if (this.used + line.length * 3 > buffer.length) return undefined;
     const bytes = buffer.write(line, this.used);
     this.used += bytes;
     return bytes;
   }
 
-  /**
-   * The bytes held, to write, and what to call once the write completes (the buffer goes back
-   * to the pool); undefined when nothing is held.
-   */
-  takeChunk(): { chunk: Buffer; release: () => void } | undefined {
+  /** The full chunks, in order; the buffer being filled stays. */
+  takeFull(): LineChunk[] {
+    const full = this.full;
+    this.full = [];
+    return full;
+  }
+
+  /** Every chunk held, in order, the buffer being filled last. */
+  takeChunks(): LineChunk[] {
+    this.setAside();
+    return this.takeFull();
+  }
+
+  private setAside(): void {
     const buffer = this.buffer;
-    if (buffer === undefined || this.used === 0) return undefined;
-    const chunk = buffer.subarray(0, this.used);
+    if (buffer === undefined) return;
     this.buffer = undefined;
+    if (this.used === 0) {
+      this.pool.give(buffer);
+      return;
+    }
+    this.full.push({ chunk: buffer.subarray(0, this.used), release: () => this.pool.give(buffer) });
     this.used = 0;
-    return { chunk, release: () => this.pool.give(buffer) };
   }
 }
