@@ -75,8 +75,8 @@ export function memoryBudget(totalBytes: number = DEFAULT_MEMORY_BUDGET_BYTES, c
     duckdbThreads,
     duckdbChunkChars: Math.floor(duckdbBytes / (DUCKDB_CHUNK_COPIES * duckdbThreads)),
     stagingChars: Math.max(MIB, Math.min(8 * MIB, Math.floor(totalBytes / 128))),
-    // ~3.2 KB per row: a staged key in Postgres (fi_transactions: three ids, ~120 bytes in a Map) and the
-    // row's share of a staging table, of which fi_data's raw documents (~6 KB) are the largest.
+    // ~3.2 KB per row: the row's share of a staging table, of which fi_data's raw documents (~6 KB)
+    // are the largest, and its key in Postgres's key tracker (staged-keys.ts: 24 bytes a key at most).
     maxPendingRows: Math.max(10_000, Math.min(250_000, Math.floor(totalBytes / 3200))),
   };
 }
