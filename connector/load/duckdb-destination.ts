@@ -15,6 +15,21 @@ import { DUCKDB_ALLOCATOR_FLUSH_BYTES, formatBytes, memoryBudget, type MemoryBud
 import { mergeStatements, prepareTableSql } from './load-sql.js';
 import { DUCKDB_DECIMAL, duckdbDialect, quoteIdent } from './sql-dialect.js';
 
+/** The catalog name the file is attached under, in this process only (the file keeps no name). */
+const ATTACHED_AS = 'finpro';
+
+/**
+ * Rows per row group of the tables written here (DuckDB's default: 122,880). Each commit appends
+ * into a table's last, partly filled row group, which DuckDB holds uncompressed and compresses
+ * again at the checkpoint, so a commit's memory and CPU grow with how full that row group is, i.e.
+ * with the table, up to 122,880 rows. Paired 100,000-consent syncs (7 days) peaked at 361 and 365
+ * MiB with 8,192 rows against 403 and 417 MiB, with 2-7 s less CPU; 16,384 rows gave 381 MiB; at
+ * 20,000 consents (90 days) peaks and time were within noise. The file used 4% more blocks (874
+ * against 837 at 20,000 consents) and an aggregate over fi_transactions ran as fast. Row groups
+ * an earlier version wrote stay as they are.
+ */
+const DUCKDB_ROW_GROUP_ROWS = 8192;
+
 /**
  * A DuckDB file as a destination, on one connection: rows staged as JSON text
  * (duckdb-json-staging.ts) are read into TEMP staging tables at a commit, and the commit
@@ -47,11 +62,12 @@ export class DuckDbDestination implements LoadDestination {
     // Only one process holds the file's lock, so scratch and spill directories left by a killed load are ours to clear.
     const scratch = path === ':memory:' ? await mkdtemp(join(tmpdir(), 'finpro-duckdb-stage-')) : `${path}.staging`;
     const spill = `${scratch}/spill`;
-    let instance: DuckDBInstance;
+    let instance: DuckDBInstance | undefined;
+    let connection: DuckDBConnection;
     try {
       // Set at creation, before DuckDB sizes anything by its default (80% of RAM, one thread per core).
       // It spills past memory_limit into a directory next to the file, on the same disk as the data.
-      instance = await DuckDBInstance.create(path, {
+      instance = await DuckDBInstance.create(':memory:', {
         memory_limit: `${Math.floor(memory.duckdbBytes / 2 ** 20)}MiB`,
         threads: String(memory.duckdbThreads),
         temp_directory: spill,
@@ -61,12 +77,17 @@ export class DuckDbDestination implements LoadDestination {
         // table here has an order but its columns (dedup goes by _airbyte_seq and the cursor).
         preserve_insertion_order: 'false',
       });
+      connection = await instance.connect();
+      // The file is attached rather than opened, because the row group size is an ATTACH option
+      // (see DUCKDB_ROW_GROUP_ROWS); it is the only database the connection uses.
+      await connection.run(`ATTACH '${path.replaceAll("'", "''")}' AS ${quoteIdent(ATTACHED_AS)} (ROW_GROUP_SIZE ${DUCKDB_ROW_GROUP_ROWS})`);
+      await connection.run(`USE ${quoteIdent(ATTACHED_AS)}`);
     } catch (error) {
+      instance?.closeSync();
       const detail = error instanceof Error ? error.message : String(error);
       // The common case: another sync (or a DuckDB shell) holds the file's write lock.
       throw new ConfigError(`Cannot open the DuckDB file ${path}: ${detail.split('\n')[0]}`, { cause: error });
     }
-    const connection = await instance.connect();
     // Timestamps without an offset are read as UTC, as in Postgres below: one meaning everywhere.
     await connection.run("SET TimeZone = 'UTC'");
     await connection.run(
