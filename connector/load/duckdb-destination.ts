@@ -12,7 +12,7 @@ import { ingestSql, typedRowsSql } from './duckdb-ingest-sql.js';
 import { DuckDbJsonStaging, type WrittenFile } from './duckdb-json-staging.js';
 import type { CommitStatement, LoadDestination, PreparedTable, SqlRunner } from './load-destination.js';
 import { DUCKDB_ALLOCATOR_FLUSH_BYTES, formatBytes, memoryBudget, type MemoryBudget } from './memory-budget.js';
-import { mergeStatements, prepareTableSql } from './load-sql.js';
+import { discardMovedSql, mergeStatements, prepareTableSql } from './load-sql.js';
 import { DUCKDB_DECIMAL, duckdbDialect, quoteIdent } from './sql-dialect.js';
 
 /** The catalog name the file is attached under, in this process only (the file keeps no name). */
@@ -168,7 +168,7 @@ export class DuckDbDestination implements LoadDestination {
         } else {
           // Through the TEMP staging table, before the transaction: a line that is not JSON is dropped there (`load`).
           await this.staging.ingest(move.plan, files);
-          sql.push(...mergeStatements(this.dialect, move, false));
+          sql.push(...mergeStatements(this.dialect, move, false), discardMovedSql(move.plan, move.upToSeq));
         }
       }
       await this.connection.run('BEGIN TRANSACTION');

@@ -1,5 +1,5 @@
 import type { CommitStatement, StreamMove } from './load-destination.js';
-import { columnList, incomingWins, mergeSql, pkMatch, rowsRepeatKeySql } from './load-sql.js';
+import { columnList, discardMovedSql, incomingWins, mergeSql, pkMatch, rowsRepeatKeySql } from './load-sql.js';
 import { duckdbDialect, quoteIdent } from './sql-dialect.js';
 
 /**
@@ -55,7 +55,7 @@ export function directMoveSql(move: StreamMove, rows: string, stagedIngest: stri
     ...written,
     {
       when: rowsRepeatKeySql(plan, final, `rowid > ${LAST_ROW}`),
-      then: [`DELETE FROM ${final} WHERE rowid > ${LAST_ROW}`, stagedIngest, ...mergeSql(duckdbDialect, plan, mode, upToSeq, true, false)],
+      then: [`DELETE FROM ${final} WHERE rowid > ${LAST_ROW}`, stagedIngest, ...mergeSql(duckdbDialect, plan, mode, upToSeq, true, false), discardMovedSql(plan, upToSeq)],
       otherwise: settle,
     },
   ];

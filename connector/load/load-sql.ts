@@ -121,8 +121,9 @@ export function incomingWins(plan: TablePlan, incoming = 'n'): string {
 }
 
 /**
- * Moves staged rows up to `upToSeq` into the final table. Run inside the checkpoint's transaction.
- * `repeatsKey` false (staged-keys.ts proved no two of those rows share a primary key) skips the
+ * Moves staged rows up to `upToSeq` into the final table. Run inside the checkpoint's transaction;
+ * the moved rows stay in staging until the caller drops them (discardMovedSql, or Postgres's
+ * discardMovedLockedSql at the end of the transaction). `repeatsKey` false (staged-keys.ts proved no two of those rows share a primary key) skips the
  * window that keeps one row per key; the upsert against the stored rows is the same either way.
  */
 export function mergeSql(dialect: SqlDialect, plan: TablePlan, mode: LoadMode, upToSeq: number, repeatsKey = true, upsert = false): string[] {
@@ -161,7 +162,6 @@ export function mergeSql(dialect: SqlDialect, plan: TablePlan, mode: LoadMode, u
       `INSERT INTO ${final} (${columnList(plan)}) SELECT ${columnList(plan)} FROM (${onePerKey}) AS n WHERE NOT EXISTS (SELECT 1 FROM ${final} AS f WHERE ${pkMatch(plan, 'f', 'n')})`,
     );
   }
-  statements.push(discardMovedSql(plan, upToSeq));
   return statements;
 }
 
@@ -182,7 +182,7 @@ export function discardMovedSql(plan: TablePlan, upToSeq: number): string {
  * fails the commit (unique_violation), which the destination runs again as an upsert.
  */
 function freshInsertSql(dialect: SqlDialect, plan: TablePlan, upToSeq: number): string[] {
-  return [`INSERT INTO ${quoteIdent(plan.table)} (${columnList(plan)}) ${stagedRowsSql(dialect, plan, upToSeq)}`, discardMovedSql(plan, upToSeq)];
+  return [`INSERT INTO ${quoteIdent(plan.table)} (${columnList(plan)}) ${stagedRowsSql(dialect, plan, upToSeq)}`];
 }
 
 /** The unique index an upsert needs. Only append_dedup tables get it: append tables keep repeated keys. */
@@ -219,6 +219,7 @@ export function rowsRepeatKeySql(plan: TablePlan, table: string, where: string):
  * when the loader never saw the rows' keys (`repeatsKey` undefined) a choice that asks the
  * database whether they repeat one. `upsert`: the table has the unique key index (mergeSql);
  * `insertPlainly`: the rows may be tried as a plain INSERT (freshInsertSql) when they share no key.
+ * The moved rows stay in staging (see mergeSql).
  */
 export function mergeStatements(dialect: SqlDialect, move: StreamMove, upsert: boolean, insertPlainly = false): CommitStatement[] {
   const { plan, mode, upToSeq, repeatsKey } = move;
@@ -229,7 +230,7 @@ export function mergeStatements(dialect: SqlDialect, move: StreamMove, upsert: b
 
 /**
  * Postgres: drops the staged rows a commit moved (up to `upToSeq`), at the end of its
- * transaction, in place of discardMovedSql. The COPY connection writes the same staging table,
+ * transaction, where DuckDB runs discardMovedSql after each move. The COPY connection writes the same staging table,
  * so it is locked first: a COPY under way finishes, the next one waits for the commit. Holding
  * no row past `upToSeq` then (the usual case: a commit flushes what was staged before it), the
  * table is truncated (a new empty file) instead of every row deleted (dead rows that later

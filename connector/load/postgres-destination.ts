@@ -8,7 +8,7 @@ import type { DestinationTarget } from './destination-url.js';
 import { commitInTransaction, throughStaging } from './commit-transaction.js';
 import { existingColumns, readSavedStates } from './destination-introspection.js';
 import type { CommitStatement, LoadDestination, PreparedTable, SqlRunner, StreamMove } from './load-destination.js';
-import { discardMovedLockedSql, discardMovedSql, dropUniqueKeySql, prepareTableSql, stagingTable, uniqueKeySql } from './load-sql.js';
+import { discardMovedLockedSql, dropUniqueKeySql, prepareTableSql, stagingTable, uniqueKeySql } from './load-sql.js';
 import { PostgresCopyStaging } from './postgres-copy-staging.js';
 import { SchemaPostgresDialect } from './postgres-schema-introspector.js';
 import { stateMigrations } from './postgres-migrations.js';
@@ -180,12 +180,9 @@ export class PostgresDestination implements LoadDestination {
       // Each move's staged rows are dropped last, where the lock on its staging table (see
       // discardMovedLockedSql) holds the next COPY back only for the end of the transaction.
       const moves = statements.flatMap((statement) => (typeof statement !== 'string' && 'move' in statement ? [statement.move] : []));
-      const discards = new Set(moves.map((move) => discardMovedSql(move.plan, move.upToSeq)));
+      const discards = moves.flatMap((move) => discardMovedLockedSql(move.plan, move.upToSeq));
       for (;;) {
-        const sqlStatements = [
-          ...throughStaging(statements, this.dialect, (table) => ({ upsert: this.upserts(table), insertPlainly: this.insertsPlainly.has(table) })).filter((statement) => typeof statement !== 'string' || !discards.has(statement)),
-          ...moves.flatMap((move) => discardMovedLockedSql(move.plan, move.upToSeq)),
-        ];
+        const sqlStatements = [...throughStaging(statements, this.dialect, (table) => ({ upsert: this.upserts(table), insertPlainly: this.insertsPlainly.has(table) })), ...discards];
         try {
           await this.db.transaction().execute((trx) => commitInTransaction(runner(trx), sqlStatements, states, 'postgres'));
           return;
