@@ -259,7 +259,6 @@ export class AirbyteLoader implements MessageSink {
       }
       if (progress.pendingState === undefined) continue;
       if (progress.sealedRows > 0) statements.push(...this.merge(progress, mode, progress.sealedSeq));
-      else progress.keys.commit(progress.sealedSeq);
       states.push(progress.pendingState);
       committed.push([progress, progress.sealedRows]);
       progress.stagedRows -= progress.sealedRows;

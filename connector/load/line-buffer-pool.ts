@@ -46,11 +46,6 @@ export class LineBuffer {
 
   constructor(private readonly pool: LineBufferPool) {}
 
-  /** Bytes held in the buffer being filled. */
-  get bytes(): number {
-    return this.used;
-  }
-
   /** Whether full chunks wait to be written (takeFull). */
   get hasFull(): boolean {
     return this.full.length > 0;

@@ -172,4 +172,3 @@ export class PostgresCopyStaging implements CellStaging {
 function columnOptions(column: ColumnPlan, options: { lz4: boolean }): string {
   return column.kind === 'json' && options.lz4 ? ' COMPRESSION lz4' : '';
 }
-
