@@ -20,6 +20,18 @@ function open(schema: string, extra = ''): Promise<PostgresDestination> {
   return PostgresDestination.open(target);
 }
 
+/** Runs `body` on a destination opened on a new schema (dropped after the file), and closes it. */
+async function withNewSchema(prefix: string, body: (destination: PostgresDestination, schema: string) => Promise<void>): Promise<void> {
+  const schema = uniqueSchema(prefix);
+  schemas.push(schema);
+  const destination = await open(schema);
+  try {
+    await body(destination, schema);
+  } finally {
+    await destination.close();
+  }
+}
+
 describe.skipIf(!available)('loader into Postgres', () => {
   loaderCases(async () => {
     const schema = uniqueSchema('finpro_load');
@@ -96,11 +108,8 @@ describe.skipIf(!available)('Postgres shared with other sessions', () => {
 
 describe.skipIf(!available)('Postgres plain inserts into a table empty at the start', () => {
   it('a key repeated in a later commit of the same load still goes through the upsert: the higher cursor wins', async () => {
-    const schema = uniqueSchema('finpro_fresh');
-    schemas.push(schema);
     const streams = [loadStream('fi_holdings'), loadStream('fi_transactions')];
-    const destination = await open(schema);
-    try {
+    await withNewSchema('finpro_fresh', async (destination) => {
       // minCommitIntervalMs 0: each STATE is committed at the next record, so three commits. The
       // second one's fi_transactions meet stored keys after its fi_holdings went in: the whole
       // transaction runs again, and the holding is stored once.
@@ -128,37 +137,27 @@ describe.skipIf(!available)('Postgres plain inserts into a table empty at the st
           ['fi_transactions', { n: 3 }],
         ]),
       );
-    } finally {
-      await destination.close();
-    }
+    });
   });
 });
 
 describe.skipIf(!available)('Postgres JSON documents', () => {
   it('are compressed with lz4 where the server has it, in staging and so in the final table, and read back whole', async () => {
-    const schema = uniqueSchema('finpro_lz4');
-    schemas.push(schema);
-    const destination = await open(schema);
-    try {
+    await withNewSchema('finpro_lz4', async (destination) => {
       const [support] = await destination.query("SELECT 'lz4' = ANY(enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'");
       // A document large enough for TOAST to compress (over ~2 KB), as fi_data's accounts are.
       const data = { Transactions: Array.from({ length: 60 }, (_, i) => ({ txnId: `t${i}`, narration: `payment number ${i} to a merchant`, amount: `${i}.25` })) };
       const fiData = { session_id: 's-1', consent_id: 'c-1', link_reference_number: 'L-1', data, fetched_at: '2025-06-01T00:00:00Z' };
       await feed(destination, [loadStream('fi_data')], [record('fi_data', fiData), state('fi_data', { n: 1 }, 1)]);
       expect(await destination.query('SELECT pg_column_compression(data) AS compression, data FROM fi_data')).toEqual([{ compression: support?.['lz4'] === true ? 'lz4' : 'pglz', data }]);
-    } finally {
-      await destination.close();
-    }
+    });
   });
 });
 
 describe.skipIf(!available)('Postgres staging after a commit', () => {
   it('is truncated when the commit moved every row in it, and keeps the rows past the commit otherwise', async () => {
-    const schema = uniqueSchema('finpro_truncate');
-    schemas.push(schema);
     const stream = loadStream('fi_transactions');
-    const destination = await open(schema);
-    try {
+    await withNewSchema('finpro_truncate', async (destination, schema) => {
       await destination.prepare([stream]);
       const stage = stagingTable(stream.plan);
       const stageRow = (seq: number, id: string) => destination.staging.stage(stream.plan, seq, stagingCells(stream.plan, txn(id, '2025-06-01T00:00:00Z'), { emittedAt: 0, syncId: 1, generationId: 0 }, destination.dialect.decimalLimits));
@@ -175,8 +174,6 @@ describe.skipIf(!available)('Postgres staging after a commit', () => {
       expect(await destination.query(`SELECT count(*)::int AS n FROM ${stage}`)).toEqual([{ n: 0 }]);
       expect(await file()).not.toBe(before);
       expect(await destination.query('SELECT txn_id FROM fi_transactions ORDER BY txn_id')).toEqual([{ txn_id: 't1' }, { txn_id: 't2' }, { txn_id: 't3' }]);
-    } finally {
-      await destination.close();
-    }
+    });
   });
 });
