@@ -8,18 +8,37 @@ import { findSecretLeaks, registeredSecrets } from './secret-scanner.js';
  * the test that was running.
  */
 const leaks: string[] = [];
+/** False only inside `checkedNotShown`: what is written is checked, then not passed on. */
+let passOn = true;
 
 function guard(stream: NodeJS.WriteStream, name: string): void {
   const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
   stream.write = ((chunk: unknown, ...rest: unknown[]) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '';
     if (text !== '' && registeredSecrets().length > 0 && findSecretLeaks({ [name]: text }).length > 0) leaks.push(name);
-    return write(chunk, ...rest);
+    if (passOn) return write(chunk, ...rest);
+    const done = rest.find((arg): arg is () => void => typeof arg === 'function');
+    if (done !== undefined) queueMicrotask(done);
+    return true;
   }) as typeof stream.write;
 }
 
 guard(process.stdout, 'stdout of the test process');
 guard(process.stderr, 'stderr of the test process');
+
+/**
+ * Runs `write` with the guard checking this process's stdout and stderr but not passing the text
+ * on: the guard's own test writes a made-up secret, which a reader of `npm test`'s output could
+ * take for a real leak.
+ */
+export function checkedNotShown(write: () => void): void {
+  passOn = false;
+  try {
+    write();
+  } finally {
+    passOn = true;
+  }
+}
 
 /** Where secrets were written since the last call (and forgets them): for the guard's own test. */
 export function takeGuardedLeaks(): string[] {
