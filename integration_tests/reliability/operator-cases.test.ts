@@ -351,12 +351,16 @@ describe('clocks that disagree', () => {
     const ids = activeIds(ahead, 15);
     const one = await runRead({ config: sandboxConfig(ahead, { consentIds: ids }), catalog: allCatalog() });
     expect(one.exitCode, one.stderr).toBe(0);
-    const corrected = await sandboxWith({ seed: 23 });
-    // Syncs are minutes apart. One that starts within a second of the last one's watermark
-    // plans nothing: FinPro's now, read from a Date header of whole seconds, is up to a second
-    // behind ours, and every consent is up to date.
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const two = await runRead({ config: sandboxConfig(corrected, { consentIds: ids }), catalog: allCatalog(), state: StateBuilder.fromEmitted(one.states).build() });
+    // Syncs are minutes apart: the next one runs a minute later, on clocks that agree again, both
+    // moved on a minute rather than waited for. One that started within a second of the last
+    // one's watermark could plan nothing: FinPro's now, read from a Date header of whole seconds,
+    // is up to a second behind ours, and every consent would look up to date.
+    const MINUTE = 60_000;
+    const corrected = await sandboxWith({ seed: 23, clockOffsetMs: MINUTE });
+    const two = await runRead(
+      { config: sandboxConfig(corrected, { consentIds: ids }), catalog: allCatalog(), state: StateBuilder.fromEmitted(one.states).build() },
+      withConnectorSkew(MINUTE),
+    );
     expect(two.exitCode, two.stderr).toBe(0);
     const rows = two.recordsByStream.get('bulk_batch_rows') ?? [];
     const final = rows.filter((r) => r['is_final'] === true);
