@@ -2,7 +2,7 @@ import PQueue from 'p-queue';
 import { ConfigError } from '../errors/connector-errors.js';
 import type { AirbyteMessage, AirbyteStateMessage, MessageOf } from '../protocol/airbyte-message.js';
 import type { MessageSink } from '../protocol/message-emitter.js';
-import { stateStreamName, type CommitStatement, type LoadDestination } from './load-destination.js';
+import { stateStreamName, type LoadDestination, type StreamMove } from './load-destination.js';
 import type { LoadMode } from './load-sql.js';
 import { rawRecordJson } from './jsonl-message-reader.js';
 import { StagedKeys } from './staged-keys.js';
@@ -241,14 +241,14 @@ export class AirbyteLoader implements MessageSink {
    * and transactions stay in checkpoint order. A failed commit fails the next emit or finish.
    */
   private commitPending(swaps: StreamProgress[] = []): Promise<void> | undefined {
-    const statements: CommitStatement[] = [];
+    const moves: StreamMove[] = [];
     const states: AirbyteStateMessage[] = [];
     const committed: [StreamProgress, number][] = [];
     for (const progress of this.streams.values()) {
       const { plan, mode } = progress.stream;
       if (mode === 'overwrite') {
         if (!swaps.includes(progress)) continue;
-        statements.push(...this.merge(progress, 'overwrite', progress.lastSeq));
+        moves.push(this.move(progress, 'overwrite', progress.lastSeq));
         if (progress.pendingState !== undefined) states.push(progress.pendingState);
         committed.push([progress, progress.stagedRows]);
         progress.stagedRows = 0;
@@ -258,19 +258,19 @@ export class AirbyteLoader implements MessageSink {
         continue;
       }
       if (progress.pendingState === undefined) continue;
-      if (progress.sealedRows > 0) statements.push(...this.merge(progress, mode, progress.sealedSeq));
+      if (progress.sealedRows > 0) moves.push(this.move(progress, mode, progress.sealedSeq));
       states.push(progress.pendingState);
       committed.push([progress, progress.sealedRows]);
       progress.stagedRows -= progress.sealedRows;
       progress.sealedRows = 0;
       progress.pendingState = undefined;
     }
-    if (statements.length === 0 && states.length === 0) return undefined;
+    if (moves.length === 0 && states.length === 0) return undefined;
     this.lastCommitAt = this.now();
     const previous = this.commitQueue.pending > 0 ? this.lastCommit : undefined;
     const run = this.commitQueue.add(async () => {
       if (this.commitFailure !== undefined) return;
-      await this.destination.commit(statements, states);
+      await this.destination.commit(moves, states);
       for (const [progress, rows] of committed) progress.recordsCommitted += rows;
       this.commits += 1;
       this.statesCommitted += states.length;
@@ -285,7 +285,7 @@ export class AirbyteLoader implements MessageSink {
    * The move of a stream's rows up to `upToSeq`, which are committed with it; the destination
    * turns it into SQL. Whether they repeat a key is left to the database (undefined) for rows staged as JSON.
    */
-  private merge(progress: StreamProgress, mode: LoadMode, upToSeq: number): CommitStatement[] {
+  private move(progress: StreamProgress, mode: LoadMode, upToSeq: number): StreamMove {
     const { plan } = progress.stream;
     const rawLines = progress.rawLines;
     if (progress.stagedRows === 0 || upToSeq >= progress.lastSeq) progress.rawLines = false;
@@ -293,7 +293,7 @@ export class AirbyteLoader implements MessageSink {
     // An overwrite swapped in takes every row staged: the next one starts a new staging file (onState seals the others).
     if (upToSeq >= progress.lastSeq && json) this.destination.staging.seal(plan);
     const keys = progress.keys.commit(upToSeq);
-    return [{ move: { plan, mode, upToSeq, repeatsKey: json ? undefined : keys.repeatsKey, rawLines } }];
+    return { plan, mode, upToSeq, repeatsKey: json ? undefined : keys.repeatsKey, rawLines };
   }
 
   private throwIfCommitFailed(): void {

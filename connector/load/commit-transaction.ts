@@ -1,20 +1,19 @@
 import type { AirbyteStateMessage } from '../protocol/airbyte-message.js';
 import { stateJson } from '../protocol/state-line-serializer.js';
 import { debugToStderr } from '../protocol/stderr-logger.js';
-import { stateStreamName, type CommitStatement, type SqlRunner } from './load-destination.js';
+import { stateStreamName, type SqlRunner, type SqlStep, type StreamMove } from './load-destination.js';
 import { mergeStatements } from './load-sql.js';
 import type { SqlDialect } from './sql-dialect.js';
 
 /**
  * The commit both databases do the same way, inside the caller's transaction (each database
- * has its own driver and BEGIN/COMMIT): every statement (a choice asks the database, see
- * CommitStatement), then each state,
- * replacing its stream's row of `_airbyte_state`. A state is thus never saved without the rows
- * before it, nor rows without their state.
+ * has its own driver and BEGIN/COMMIT): every step (a choice asks the database, see SqlChoice),
+ * then each state, replacing its stream's row of `_airbyte_state`. A state is thus never saved
+ * without the rows before it, nor rows without their state.
  */
-export async function commitInTransaction(tx: SqlRunner, statements: readonly CommitStatement[], states: readonly AirbyteStateMessage[], label: string): Promise<void> {
-  for (const choice of statements) {
-    for (const statement of await chosenStatements(choice, async (sql) => (await tx.rows(sql))[0]?.['answer'] !== false)) {
+export async function commitInTransaction(tx: SqlRunner, steps: readonly SqlStep[], states: readonly AirbyteStateMessage[], label: string): Promise<void> {
+  for (const step of steps) {
+    for (const statement of await chosenStatements(step, async (sql) => (await tx.rows(sql))[0]?.['answer'] !== false)) {
       const startedAt = Date.now();
       await tx.run(statement);
       debugToStderr(`${label} ${Date.now() - startedAt} ms: ${statement.slice(0, 100)}`);
@@ -28,21 +27,19 @@ export async function commitInTransaction(tx: SqlRunner, statements: readonly Co
   }
 }
 
-/** The statements to run for `statement`, asking the database through `ask` when it is a choice. */
-export async function chosenStatements(statement: CommitStatement, ask: (sql: string) => Promise<boolean>): Promise<readonly string[]> {
-  if (typeof statement === 'string') return [statement];
-  if ('move' in statement) throw new Error(`the move of ${statement.move.plan.stream} was not turned into SQL (see throughStaging)`);
-  return (await ask(statement.when)) ? statement.then : statement.otherwise;
+/** The statements to run for `step`, asking the database through `ask` when it is a choice. */
+export async function chosenStatements(step: SqlStep, ask: (sql: string) => Promise<boolean>): Promise<readonly string[]> {
+  if (typeof step === 'string') return [step];
+  return (await ask(step.when)) ? step.then : step.otherwise;
 }
 
 /**
- * `statements` with each move turned into its merge through the staging table (load-sql's
- * mergeStatements), given whether each table upserts and whether its rows may be tried as a plain insert.
+ * Each move turned into its merge through the staging table (load-sql's mergeStatements), given
+ * whether each table upserts and whether its rows may be tried as a plain insert.
  */
-export function throughStaging(statements: readonly CommitStatement[], dialect: SqlDialect, table: (name: string) => { upsert: boolean; insertPlainly: boolean }): CommitStatement[] {
-  return statements.flatMap((statement) => {
-    if (typeof statement === 'string' || !('move' in statement)) return [statement];
-    const { upsert, insertPlainly } = table(statement.move.plan.table);
-    return mergeStatements(dialect, statement.move, upsert, insertPlainly);
+export function throughStaging(moves: readonly StreamMove[], dialect: SqlDialect, table: (name: string) => { upsert: boolean; insertPlainly: boolean }): SqlStep[] {
+  return moves.flatMap((move) => {
+    const { upsert, insertPlainly } = table(move.plan.table);
+    return mergeStatements(dialect, move, upsert, insertPlainly);
   });
 }

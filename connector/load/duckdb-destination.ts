@@ -10,7 +10,7 @@ import { existingColumns, readSavedStates } from './destination-introspection.js
 import { directMoveSql, writesDirectly } from './duckdb-direct-sql.js';
 import { ingestSql, typedRowsSql } from './duckdb-ingest-sql.js';
 import { DuckDbJsonStaging, type WrittenFile } from './duckdb-json-staging.js';
-import type { CommitStatement, LoadDestination, PreparedTable, SqlRunner } from './load-destination.js';
+import type { LoadDestination, PreparedTable, SqlRunner, SqlStep, StreamMove } from './load-destination.js';
 import { DUCKDB_ALLOCATOR_FLUSH_BYTES, formatBytes, memoryBudget, type MemoryBudget } from './memory-budget.js';
 import { discardMovedSql, mergeStatements, prepareTableSql } from './load-sql.js';
 import { DUCKDB_DECIMAL, duckdbDialect, quoteIdent } from './sql-dialect.js';
@@ -130,9 +130,9 @@ export class DuckDbDestination implements LoadDestination {
     return readSavedStates(this.sql);
   }
 
-  async commit(commitStatements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void> {
+  async commit(moves: readonly StreamMove[], states: readonly AirbyteStateMessage[]): Promise<void> {
     try {
-      await this.commitOnce(commitStatements, states);
+      await this.commitOnce(moves, states);
       if (debugEnabled()) await this.debugMemory();
     } catch (error) {
       // DuckDB spills what it can; what it cannot (one record's buffers, a hash table's minimum)
@@ -148,18 +148,13 @@ export class DuckDbDestination implements LoadDestination {
     }
   }
 
-  private async commitOnce(statements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void> {
+  private async commitOnce(moves: readonly StreamMove[], states: readonly AirbyteStateMessage[]): Promise<void> {
     // Each move's files are taken first, synchronously (see DuckDbJsonStaging.take).
-    const moves = statements.map((statement) => (typeof statement !== 'string' && 'move' in statement ? { move: statement.move, files: this.staging.take(statement.move.plan, statement.move.upToSeq) } : statement));
+    const taken = moves.map((move) => ({ move, files: this.staging.take(move.plan, move.upToSeq) }));
     const written: WrittenFile[] = [];
-    const sql: CommitStatement[] = [];
+    const sql: SqlStep[] = [];
     try {
-      for (const item of moves) {
-        if (typeof item === 'string' || !('files' in item)) {
-          sql.push(item);
-          continue;
-        }
-        const { move, files } = item;
+      for (const { move, files } of taken) {
         written.push(...files);
         if (files.length === 0) continue;
         if (writesDirectly(move)) {
@@ -171,16 +166,7 @@ export class DuckDbDestination implements LoadDestination {
           sql.push(...mergeStatements(this.dialect, move, false), discardMovedSql(move.plan, move.upToSeq));
         }
       }
-      await this.connection.run('BEGIN TRANSACTION');
-      try {
-        await commitInTransaction(this.sql, sql, states, 'duckdb');
-        const committing = Date.now();
-        await this.connection.run('COMMIT');
-        debugToStderr(`duckdb ${Date.now() - committing} ms: COMMIT`);
-      } catch (error) {
-        await this.connection.run('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
+      await this.inTransaction(() => commitInTransaction(this.sql, sql, states, 'duckdb'));
     } finally {
       // Committed, or never to be: a failed commit fails the load, whose next run reads these rows again.
       await this.staging.remove(written);
@@ -197,6 +183,26 @@ export class DuckDbDestination implements LoadDestination {
 
   async execute(statements: readonly string[]): Promise<void> {
     for (const statement of statements) await this.connection.run(statement);
+  }
+
+  transact(statements: readonly string[]): Promise<void> {
+    return this.inTransaction(async () => {
+      for (const statement of statements) await this.connection.run(statement);
+    });
+  }
+
+  /** Runs `work` between BEGIN and COMMIT, rolled back if it (or the COMMIT) fails. */
+  private async inTransaction(work: () => Promise<void>): Promise<void> {
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      await work();
+      const committing = Date.now();
+      await this.connection.run('COMMIT');
+      debugToStderr(`duckdb ${Date.now() - committing} ms: COMMIT`);
+    } catch (error) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
   }
 
   async query(sql: string): Promise<Record<string, unknown>[]> {

@@ -1,4 +1,4 @@
-import type { CommitStatement, StreamMove } from './load-destination.js';
+import type { SqlStep, StreamMove } from './load-destination.js';
 import { columnList, discardMovedSql, incomingWins, mergeSql, pkMatch, rowsRepeatKeySql } from './load-sql.js';
 import { duckdbDialect, quoteIdent } from './sql-dialect.js';
 
@@ -36,7 +36,7 @@ const LAST_ROW = `getvariable('airbyte_last_row')`;
  * within one commit); then they are taken out again and go through `stagedIngest` (the same
  * files into the staging table) and the staged merge.
  */
-export function directMoveSql(move: StreamMove, rows: string, stagedIngest: string): CommitStatement[] {
+export function directMoveSql(move: StreamMove, rows: string, stagedIngest: string): SqlStep[] {
   const { plan, mode, upToSeq } = move;
   const final = quoteIdent(plan.table);
   const insert = `INSERT INTO ${final} (${columnList(plan)}) SELECT ${columnList(plan)} FROM (${rows}) AS n`;

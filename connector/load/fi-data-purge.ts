@@ -50,7 +50,7 @@ export async function purgeExpiredFiData(destination: LoadDestination, nowMs: nu
   const report: PurgeReport = { cutoff, tables: [] };
   for (const table of tables) report.tables.push({ table, deleted: Number((await destination.query(countExpiredSql(table, cutoff)))[0]?.['n'] ?? 0) });
   const toDelete = report.tables.filter((t) => t.deleted > 0).map((t) => deleteExpiredSql(t.table, cutoff));
-  if (toDelete.length > 0) await destination.commit(toDelete, []);
+  if (toDelete.length > 0) await destination.transact(toDelete);
   return report;
 }
 

@@ -29,13 +29,21 @@ export interface StreamMove {
 }
 
 /**
- * A statement of a commit; a choice made in the transaction: `when` is a query of one
- * boolean row `answer` deciding between `then` and `otherwise` (load-sql's keyRepeatsSql:
- * rows staged as JSON text have keys JS never saw, the database says whether they repeat one;
- * discardMovedLockedSql: whether staging holds rows past the commit); or a
- * stream's rows to move into its final table, which the destination turns into SQL.
+ * A step of a commit's transaction, as a destination turns its moves into SQL: a statement, or
+ * a choice made in the transaction (see SqlChoice).
  */
-export type CommitStatement = string | { readonly when: string; readonly then: readonly string[]; readonly otherwise: readonly string[] } | { readonly move: StreamMove };
+export type SqlStep = string | SqlChoice;
+
+/**
+ * `when` is a query of one boolean row `answer` deciding between `then` and `otherwise`
+ * (load-sql's keyRepeatsSql: rows staged as JSON text have keys JS never saw, the database says
+ * whether they repeat one; discardMovedLockedSql: whether staging holds rows past the commit).
+ */
+export interface SqlChoice {
+  readonly when: string;
+  readonly then: readonly string[];
+  readonly otherwise: readonly string[];
+}
 
 /** A way to run SQL, given by each destination (its own driver), for the pieces both share. */
 export interface SqlRunner {
@@ -95,10 +103,12 @@ export interface LoadDestination {
   upserts(table: string): boolean;
   /** The states saved by earlier loads, as the STATE messages they came in. */
   readStates(): Promise<AirbyteStateMessage[]>;
-  /** Writes staged rows out, then runs `statements` (moves turned into SQL) and saves `states` in ONE transaction. */
-  commit(statements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void>;
-  /** Statements outside a load transaction (views). */
+  /** Writes staged rows out, then moves each stream's rows (`moves`, turned into SQL here) and saves `states`, in ONE transaction. */
+  commit(moves: readonly StreamMove[], states: readonly AirbyteStateMessage[]): Promise<void>;
+  /** Statements outside a load transaction, each on its own (tables, views). */
   execute(statements: readonly string[]): Promise<void>;
+  /** Statements in one transaction of their own, outside a load (the purge's deletes). */
+  transact(statements: readonly string[]): Promise<void>;
   /** Rows of a query, values as JSON-safe strings, numbers and booleans (decimals stay strings). */
   query(sql: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;

@@ -1,4 +1,4 @@
-import type { CommitStatement, StreamMove } from './load-destination.js';
+import type { SqlStep, StreamMove } from './load-destination.js';
 import { quoteIdent, type SqlDialect } from './sql-dialect.js';
 import { finalColumns, type ColumnKind, type ColumnPlan, type TablePlan } from './table-mapping.js';
 
@@ -221,7 +221,7 @@ export function rowsRepeatKeySql(plan: TablePlan, table: string, where: string):
  * `insertPlainly`: the rows may be tried as a plain INSERT (freshInsertSql) when they share no key.
  * The moved rows stay in staging (see mergeSql).
  */
-export function mergeStatements(dialect: SqlDialect, move: StreamMove, upsert: boolean, insertPlainly = false): CommitStatement[] {
+export function mergeStatements(dialect: SqlDialect, move: StreamMove, upsert: boolean, insertPlainly = false): SqlStep[] {
   const { plan, mode, upToSeq, repeatsKey } = move;
   if (upsert && insertPlainly && repeatsKey === false && mode === 'append_dedup' && plan.primaryKey.length > 0) return freshInsertSql(dialect, plan, upToSeq);
   if (repeatsKey !== undefined || plan.primaryKey.length === 0 || mode === 'append') return mergeSql(dialect, plan, mode, upToSeq, repeatsKey ?? true, upsert);
@@ -236,7 +236,7 @@ export function mergeStatements(dialect: SqlDialect, move: StreamMove, upsert: b
  * table is truncated (a new empty file) instead of every row deleted (dead rows that later
  * scans read and vacuum clears).
  */
-export function discardMovedLockedSql(plan: TablePlan, upToSeq: number): CommitStatement[] {
+export function discardMovedLockedSql(plan: TablePlan, upToSeq: number): SqlStep[] {
   const stage = quoteIdent(stagingTable(plan));
   return [
     `LOCK TABLE ${stage} IN ACCESS EXCLUSIVE MODE`,

@@ -5,7 +5,7 @@ import { stagingTable } from './load-sql.js';
 import { PostgresDestination } from './postgres-destination.js';
 import { stagingCells } from './record-typer.js';
 import type { AirbyteStateMessage } from '../protocol/airbyte-message.js';
-import type { CommitStatement } from './load-destination.js';
+import type { StreamMove } from './load-destination.js';
 import { feed, holding, loadStream, record, state, txn } from './test-support/load-fixtures.js';
 import { loaderCases } from './test-support/loader-cases.js';
 import { dropSchemas, PG_URL, postgresAvailable, uniqueSchema } from './test-support/postgres-test-db.js';
@@ -162,7 +162,7 @@ describe.skipIf(!available)('Postgres staging after a commit', () => {
       const stage = stagingTable(stream.plan);
       const stageRow = (seq: number, id: string) => destination.staging.stage(stream.plan, seq, stagingCells(stream.plan, txn(id, '2025-06-01T00:00:00Z'), { emittedAt: 0, syncId: 1, generationId: 0 }, destination.dialect.decimalLimits));
       const file = async () => (await destination.query(`SELECT relfilenode FROM pg_class WHERE oid = '${schema}.${stage}'::regclass`))[0]?.['relfilenode'];
-      const move = (upToSeq: number): CommitStatement => ({ move: { plan: stream.plan, mode: 'append_dedup', upToSeq, repeatsKey: false, rawLines: false } });
+      const move = (upToSeq: number): StreamMove => ({ plan: stream.plan, mode: 'append_dedup', upToSeq, repeatsKey: false, rawLines: false });
       const stateOf = (n: number) => (state('fi_transactions', { n }, 1) as { state: AirbyteStateMessage }).state;
       for (const [seq, id] of [[1, 't1'], [2, 't2'], [3, 't3']] as const) void stageRow(seq, id);
       const before = await file();

@@ -7,7 +7,7 @@ import { debugToStderr } from '../protocol/stderr-logger.js';
 import type { DestinationTarget } from './destination-url.js';
 import { commitInTransaction, throughStaging } from './commit-transaction.js';
 import { existingColumns, readSavedStates } from './destination-introspection.js';
-import type { CommitStatement, LoadDestination, PreparedTable, SqlRunner, StreamMove } from './load-destination.js';
+import type { LoadDestination, PreparedTable, SqlRunner, StreamMove } from './load-destination.js';
 import { discardMovedLockedSql, dropUniqueKeySql, prepareTableSql, stagingTable, uniqueKeySql } from './load-sql.js';
 import { PostgresCopyStaging } from './postgres-copy-staging.js';
 import { SchemaPostgresDialect } from './postgres-schema-introspector.js';
@@ -170,7 +170,7 @@ export class PostgresDestination implements LoadDestination {
     return readSavedStates(runner(this.db));
   }
 
-  commit(statements: readonly CommitStatement[], states: readonly AirbyteStateMessage[]): Promise<void> {
+  commit(moves: readonly StreamMove[], states: readonly AirbyteStateMessage[]): Promise<void> {
     // Buffers are queued now, in call order, so the transaction sees every row staged before it.
     const stored = this.staging.flushAll();
     stored.catch(() => undefined);
@@ -179,12 +179,11 @@ export class PostgresDestination implements LoadDestination {
       await stored;
       // Each move's staged rows are dropped last, where the lock on its staging table (see
       // discardMovedLockedSql) holds the next COPY back only for the end of the transaction.
-      const moves = statements.flatMap((statement) => (typeof statement !== 'string' && 'move' in statement ? [statement.move] : []));
       const discards = moves.flatMap((move) => discardMovedLockedSql(move.plan, move.upToSeq));
       for (;;) {
-        const sqlStatements = [...throughStaging(statements, this.dialect, (table) => ({ upsert: this.upserts(table), insertPlainly: this.insertsPlainly.has(table) })), ...discards];
+        const steps = [...throughStaging(moves, this.dialect, (table) => ({ upsert: this.upserts(table), insertPlainly: this.insertsPlainly.has(table) })), ...discards];
         try {
-          await this.db.transaction().execute((trx) => commitInTransaction(runner(trx), sqlStatements, states, 'postgres'));
+          await this.db.transaction().execute((trx) => commitInTransaction(runner(trx), steps, states, 'postgres'));
           return;
         } catch (error) {
           // Rolled back whole, staging included: the same commit again, that table upserted.
@@ -204,6 +203,15 @@ export class PostgresDestination implements LoadDestination {
   async execute(statements: readonly string[]): Promise<void> {
     this.throwIfLost();
     for (const statement of statements) await sql.raw(statement).execute(this.db);
+  }
+
+  transact(statements: readonly string[]): Promise<void> {
+    this.throwIfLost();
+    return this.enqueue(() =>
+      this.db.transaction().execute(async (trx) => {
+        for (const statement of statements) await sql.raw(statement).execute(trx);
+      }),
+    );
   }
 
   async query(text: string): Promise<Record<string, unknown>[]> {

@@ -29,8 +29,13 @@ async function withDestination<T>(open: () => Promise<LoadDestination>, body: (d
   }
 }
 
-/** A destination whose next commit fails after running every statement: the transaction must roll back whole. */
+/**
+ * A destination whose commits fail after moving every row: each carries one more state, of a
+ * stream it also saves, that cannot be written (a BigInt has no JSON). The transaction must roll
+ * back whole, rows and the states written before it included.
+ */
 function failingCommit(inner: LoadDestination): LoadDestination {
+  const unwritable = (state('fi_transactions', { n: 1n }) as Extract<AirbyteMessage, { type: 'STATE' }>).state;
   return {
     dialect: inner.dialect,
     description: inner.description,
@@ -38,8 +43,9 @@ function failingCommit(inner: LoadDestination): LoadDestination {
     upserts: (table) => inner.upserts(table),
     readStates: () => inner.readStates(),
     staging: inner.staging,
-    commit: (statements, states) => inner.commit([...statements, "SELECT CAST('not a number' AS INTEGER)"], states),
+    commit: (moves, states) => inner.commit(moves, [...states, unwritable]),
     execute: (statements) => inner.execute(statements),
+    transact: (statements) => inner.transact(statements),
     query: (sql) => inner.query(sql),
     close: () => inner.close(),
   };
