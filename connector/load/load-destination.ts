@@ -103,7 +103,7 @@ export interface LoadDestination {
   upserts(table: string): boolean;
   /** The states saved by earlier loads, as the STATE messages they came in. */
   readStates(): Promise<AirbyteStateMessage[]>;
-  /** Writes staged rows out, then moves each stream's rows (`moves`, turned into SQL here) and saves `states`, in ONE transaction. */
+  /** Writes staged rows out, then moves each stream's rows (`moves`, which the destination turns into SQL) and saves `states`, in ONE transaction. */
   commit(moves: readonly StreamMove[], states: readonly AirbyteStateMessage[]): Promise<void>;
   /** Statements outside a load transaction, each on its own (tables, views). */
   execute(statements: readonly string[]): Promise<void>;
