@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDestinationTarget } from './destination-url.js';
 import { stagingTable } from './load-sql.js';
-import { PostgresDestination } from './postgres-destination.js';
+import { plainInsertConflicts, PostgresDestination } from './postgres-destination.js';
 import { stagingCells } from './record-typer.js';
 import type { AirbyteStateMessage } from '../protocol/airbyte-message.js';
 import type { StreamMove } from './load-destination.js';
@@ -175,5 +175,26 @@ describe.skipIf(!available)('Postgres staging after a commit', () => {
       expect(await file()).not.toBe(before);
       expect(await destination.query('SELECT txn_id FROM fi_transactions ORDER BY txn_id')).toEqual([{ txn_id: 't1' }, { txn_id: 't2' }, { txn_id: 't3' }]);
     });
+  });
+});
+
+describe('which tables a failed plain insert sends to the upsert', () => {
+  const moveOf = (name: 'fi_transactions' | 'fi_holdings' | 'bulk_batch_rows'): StreamMove => ({ plan: loadStream(name).plan, mode: 'append_dedup', upToSeq: 1, repeatsKey: false, rawLines: false });
+  const moves = [moveOf('fi_transactions'), moveOf('fi_holdings'), moveOf('bulk_batch_rows')];
+  const plain = new Set(['fi_transactions', 'fi_holdings']);
+
+  it('the table the server names in unique_violation, if the commit inserted it plainly', () => {
+    expect(plainInsertConflicts({ code: '23505', table: 'fi_holdings' }, moves, plain)).toEqual(['fi_holdings']);
+    expect(plainInsertConflicts({ code: '23505', table: 'bulk_batch_rows' }, moves, plain)).toEqual([]);
+  });
+
+  it('every table the commit inserted plainly when the server names none', () => {
+    expect(plainInsertConflicts({ code: '23505' }, moves, plain)).toEqual(['fi_transactions', 'fi_holdings']);
+    expect(plainInsertConflicts({ code: '23505', table: '' }, [moveOf('bulk_batch_rows')], plain)).toEqual([]);
+  });
+
+  it('none for any other error', () => {
+    expect(plainInsertConflicts({ code: '23503', table: 'fi_holdings' }, moves, plain)).toEqual([]);
+    expect(plainInsertConflicts(new Error('connection reset'), moves, plain)).toEqual([]);
   });
 });

@@ -186,11 +186,11 @@ export class PostgresDestination implements LoadDestination {
           await this.db.transaction().execute((trx) => commitInTransaction(runner(trx), steps, states, 'postgres'));
           return;
         } catch (error) {
-          // Rolled back whole, staging included: the same commit again, that table upserted.
-          const table = plainInsertConflict(error, moves, this.insertsPlainly);
-          if (table === undefined) throw error;
-          this.insertsPlainly.delete(table);
-          debugToStderr(`postgres: a row of ${table} met a stored key; committing again with its upsert`);
+          // Rolled back whole, staging included: the same commit again, those tables upserted.
+          const tables = plainInsertConflicts(error, moves, this.insertsPlainly);
+          if (tables.length === 0) throw error;
+          for (const table of tables) this.insertsPlainly.delete(table);
+          debugToStderr(`postgres: a row of ${tables.join(', ')} met a stored key; committing again with upserts`);
         }
       }
     });
@@ -235,11 +235,17 @@ export class PostgresDestination implements LoadDestination {
   }
 }
 
-/** The table whose plain insert met a stored key (23505 unique_violation on its key index), if that is what failed a commit. */
-function plainInsertConflict(error: unknown, moves: readonly StreamMove[], insertsPlainly: ReadonlySet<string>): string | undefined {
+/**
+ * The tables to upsert from now on when a plain insert met a stored key (23505 unique_violation
+ * on a key index) and failed a commit: the one the server names, or, from a server that names
+ * none, every table the commit inserted plainly. Empty when the error is something else.
+ */
+export function plainInsertConflicts(error: unknown, moves: readonly StreamMove[], insertsPlainly: ReadonlySet<string>): string[] {
   const { code, table } = error as { code?: unknown; table?: unknown };
-  if (code !== '23505' || typeof table !== 'string' || !insertsPlainly.has(table)) return undefined;
-  return moves.some((move) => move.plan.table === table) ? table : undefined;
+  if (code !== '23505') return [];
+  const plain = moves.map((move) => move.plan.table).filter((name) => insertsPlainly.has(name));
+  if (typeof table !== 'string' || table === '') return plain;
+  return plain.includes(table) ? [table] : [];
 }
 
 /**
