@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
-import { ConfigSchema, isRedactableSecret, type Config } from './config.js';
+import { ConfigSchema, isDistinctiveSecret, type Config } from './config.js';
 import { ConfigError } from './errors/connector-errors.js';
 import { parseConsentIdsText } from './consent-ids-text.js';
-import { processRedactor } from './protocol/secret-redactor.js';
+import { processSecrets } from './protocol/secret-detector.js';
 
 /**
  * I/O around the config: read the file, parse JSON, validate with zod, register the secret
- * with the redactor, and gather the consent list (inline + file) de-duplicated.
+ * to be looked for in output (protocol/secret-detector.ts), and gather the consent list (inline + file) de-duplicated.
  */
 
 /** A config with its consent list resolved: the input `read` plans from. */
@@ -40,7 +40,7 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
   }
 }
 
-/** Validates a config object. The secret is registered for redaction before anything can echo it. */
+/** Validates a config object. The secret is registered to be looked for before anything can echo it. */
 export function parseConfig(raw: unknown): Config {
   registerSecrets(raw);
   const result = ConfigSchema.safeParse(raw);
@@ -102,19 +102,19 @@ function registerSecrets(raw: unknown): void {
   const credentials = (raw as { credentials?: unknown }).credentials;
   if (typeof credentials !== 'object' || credentials === null) return;
   const secret = (credentials as { client_secret?: unknown }).client_secret;
-  // A secret that is not redactable is refused by the schema (its error never echoes it);
-  // registering it would rewrite ordinary text such as `null` in that very error's output.
-  if (typeof secret === 'string' && isRedactableSecret(secret)) processRedactor.add(secret);
+  // A secret that ordinary text could contain is refused by the schema (its error never echoes
+  // it); registering it would withhold ordinary lines, such as one saying `null`, that very error's included.
+  if (typeof secret === 'string' && isDistinctiveSecret(secret)) processSecrets.add(secret);
 }
 
 /**
  * The HMAC key of personal_data, registered even when malformed (a library could echo it).
- * A key too short to be valid is refused by the schema instead: redacting it could blank out
- * common text, field names included, in the very error that refuses it.
+ * A key too short to be valid is refused by the schema instead: looking for it could withhold
+ * common text, field names included, the very error that refuses it among them.
  */
 function registerHashKey(raw: object): void {
   const personal = (raw as { personal_data?: unknown }).personal_data;
   if (typeof personal !== 'object' || personal === null) return;
   const key = (personal as { hash_key?: unknown }).hash_key;
-  if (typeof key === 'string' && key.length >= 16) processRedactor.add(key);
+  if (typeof key === 'string' && key.length >= 16) processSecrets.add(key);
 }

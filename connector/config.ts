@@ -66,16 +66,16 @@ const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 const headerValue = () => z.string().min(1).regex(NO_CONTROL_CHARACTERS, 'must not contain a newline or other control character');
 
 /**
- * The redactor replaces the secret wherever it appears in output. A secret that is short, or
- * made only of digits and date punctuation (`null`, `2026`, `2026-01-01`), also appears in
- * ordinary records and timestamps, which redaction would corrupt; FinPro issues long random
- * secrets, so such a value is refused rather than redacted.
+ * Every line the connector writes is searched for the secret, and a line that carries it is not
+ * written (protocol/secret-detector.ts). A secret that is short, or made only of digits and date
+ * punctuation (`null`, `2026`, `2026-01-01`), also appears in ordinary records and timestamps,
+ * which would then be withheld; FinPro issues long random secrets, so such a value is refused.
  */
 export const MIN_SECRET_LENGTH = 8;
 const LOOKS_LIKE_DATA = /^[0-9:.+\-TZ ]*$/;
 
-/** Whether redacting this secret leaves output exact; the config refuses any secret that is not. */
-export function isRedactableSecret(value: string): boolean {
+/** Whether ordinary output cannot contain this secret; the config refuses any secret that could. */
+export function isDistinctiveSecret(value: string): boolean {
   return value.length >= MIN_SECRET_LENGTH && !LOOKS_LIKE_DATA.test(value);
 }
 
@@ -83,8 +83,8 @@ export const Credentials = z
   .object({
     client_id: headerValue().meta({ title: 'Client ID', description: 'Your FinPro client identifier (header `client_id`).', order: 0 }),
     client_secret: headerValue()
-      .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters (a shorter value could not be told apart from data when redacted)`)
-      .refine((value) => value.length < MIN_SECRET_LENGTH || isRedactableSecret(value), 'must not be only digits and date punctuation (it could not be told apart from data when redacted)')
+      .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters (a shorter value could not be told apart from ordinary output)`)
+      .refine((value) => value.length < MIN_SECRET_LENGTH || isDistinctiveSecret(value), 'must not be only digits and date punctuation (it could not be told apart from ordinary output)')
       .meta({ title: 'Client secret', description: 'Your FinPro client secret (header `client_secret`).', airbyte_secret: true, order: 1 }),
     app_identifier: headerValue()
       .meta({ title: 'App identifier', description: 'Your application identifier (header `appIdentifier`).', examples: ['com.example.lender'], order: 2 }),
@@ -138,7 +138,7 @@ export const PERSONAL_FIELDS = ['name', 'dob', 'mobile', 'email', 'pan', 'addres
 export type PersonalField = (typeof PERSONAL_FIELDS)[number];
 /** Holder fields: covered unless `fields` says otherwise. Narrations name counterparties too, but are only hashed or dropped on request. */
 export const DEFAULT_PERSONAL_FIELDS: PersonalField[] = ['name', 'dob', 'mobile', 'email', 'pan', 'address', 'landline', 'dematId', 'pranId', 'folioNo'];
-/** 128 bits at least: a short key is guessable, and as a redacted secret it would blank out common text. */
+/** 128 bits at least: a short key is guessable, and as a secret looked for in every line it would be found in common text. */
 const HASH_KEY_PATTERN = /^(?:[0-9a-fA-F]{2}){16,}$/;
 
 export const PersonalData = z
@@ -154,7 +154,7 @@ export const PersonalData = z
     hash_key: z
       .string()
       .regex(HASH_KEY_PATTERN, 'must be at least 32 hex characters (16 bytes), an even number of them')
-      // Redacted as a secret, a key of digits alone could not be told apart from numbers in the data.
+      // Looked for as a secret, a key of digits alone could not be told apart from numbers in the data.
       .refine((key) => /[a-fA-F]/.test(key), 'must hold at least one of the hex letters a-f')
       .optional()
       .meta({

@@ -3,7 +3,7 @@
  * sandbox once, then replayed through the connector's own FinproClient (a fetch that answers
  * from memory), FiDataHarvester, FiRecordOutlet, StateManager and StdoutEmitter, writing to
  * /dev/null. No sockets, no sandbox, no polling: what remains is parsing, normalizing,
- * building, serialising, redacting and writing records, the part the read bench cannot
+ * building, serialising, searching for secrets in and writing records, the part the read bench cannot
  * separate from the rest of a `read`. Not part of `npm run bench`:
  *   npm run build && node dist/bench/micro/read-path-bench.js [seconds-per-case] [consents]
  * Cases run interleaved round by round, so machine load hits them alike; each prints the
@@ -17,7 +17,7 @@ import { FinproClient } from '../../connector/finpro/finpro-client.js';
 import { finproAuthHeaders } from '../../connector/finpro/finpro-headers.js';
 import { FiRecordOutlet } from '../../connector/personal-data/fi-record-outlet.js';
 import { MessageEmitter, StdoutEmitter } from '../../connector/protocol/message-emitter.js';
-import { processRedactor } from '../../connector/protocol/secret-redactor.js';
+import { processSecrets } from '../../connector/protocol/secret-detector.js';
 import { StateManager } from '../../connector/state/state-manager.js';
 import { STREAM_NAMES, type StreamName } from '../../connector/streams/stream-registry.js';
 import { READ_RANGE_DAYS } from '../benches/read-throughput-bench.js';
@@ -114,7 +114,7 @@ async function readAll(answers: readonly Answer[], c: Case): Promise<{ transacti
 }
 
 const answers = await captureAnswers();
-processRedactor.add(SANDBOX_CREDENTIALS.client_secret, HASH_KEY);
+processSecrets.add(SANDBOX_CREDENTIALS.client_secret, HASH_KEY);
 const samples = CASES.map(() => [] as number[]);
 const last = CASES.map(() => ({ transactions: 0, bytes: 0 }));
 for (const c of CASES) for (let w = 0; w < 2; w++) await readAll(answers, c);

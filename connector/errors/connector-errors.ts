@@ -107,3 +107,10 @@ export class FiValueError extends SystemError {
     super(`FI data has ${path} = ${shown}: ${expected}.`);
   }
 }
+
+/**
+ * A record or a state to be written carried a configured secret (client_secret, hash_key): it was
+ * not written, and the sync stops there (protocol/message-emitter.ts). Never the secret itself in
+ * the message.
+ */
+export class SecretInOutputError extends SystemError {}

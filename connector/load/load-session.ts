@@ -13,6 +13,7 @@ import type { DestinationTarget } from './destination-url.js';
 import type { LoadDestination } from './load-destination.js';
 import { loadModeOf, loadStreamsFor } from './load-catalog.js';
 import { collectSummary, formatSummary, type LoadSummary } from './load-summary.js';
+import { withheldLines } from '../protocol/secret-detector.js';
 import { ProgressDisplay } from './progress-display.js';
 import { quoteIdent } from './sql-dialect.js';
 
@@ -104,7 +105,8 @@ export async function runLoadSession(options: LoadSessionOptions, produce: (cont
     const tables = new Set((await destination.query(TABLES_SQL)).map((row) => String(row['table_name'])));
     await destination.execute(analysisViewSql(tables));
     const summary = await collectSummary(destination, activeLoader.stats(), (Date.now() - startedAt) / 1000, options.withSample);
-    options.out.write(formatSummary(summary));
+    // The source's error messages are in it: the same check as every other line (secret-detector.ts).
+    options.out.write(withheldLines(formatSummary(summary)));
     if (failure !== undefined) throw failure;
     const first = sourceFailures[0];
     if (first !== undefined) {

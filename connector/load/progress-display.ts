@@ -1,5 +1,5 @@
 import type { AirbyteMessage } from '../protocol/airbyte-message.js';
-import { processRedactor } from '../protocol/secret-redactor.js';
+import { withheldLines } from '../protocol/secret-detector.js';
 import { formatProgressLine, type ProgressSnapshot, type ReadCounters } from './progress-format.js';
 
 export interface ProgressDisplayOptions {
@@ -56,7 +56,7 @@ export class ProgressDisplay {
 
   log(line: string): void {
     this.clearBar();
-    this.out.write(processRedactor.redact(line) + '\n');
+    this.out.write(withheldLines(line) + '\n');
     if (this.isTty) this.render();
   }
 

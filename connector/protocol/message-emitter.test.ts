@@ -2,8 +2,9 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { AirbyteMessage } from './airbyte-message.js';
 import { CollectingSink, MessageEmitter, StdoutEmitter, type MessageSink } from './message-emitter.js';
-import { logMessage, recordMessage, streamStateMessage, streamStatusMessage } from './message-factory.js';
-import { SecretRedactor } from './secret-redactor.js';
+import { SecretInOutputError } from '../errors/connector-errors.js';
+import { errorTraceMessage, logMessage, recordMessage, streamStateMessage, streamStatusMessage } from './message-factory.js';
+import { SecretDetector } from './secret-detector.js';
 
 /**
  * A consumer that reads only when told to: `write` callbacks are held until `release()`, so
@@ -34,7 +35,7 @@ const record = (i: number) => recordMessage('fi_transactions', { txn_id: `t${i}`
 describe('StdoutEmitter', () => {
   it('writes one JSON object per line, in order', async () => {
     const out = new PausedConsumer(1 << 20);
-    const emitter = new StdoutEmitter(out, new SecretRedactor());
+    const emitter = new StdoutEmitter(out, new SecretDetector());
     for (let i = 0; i < 3; i++) emitter.emit(record(i));
     const closing = emitter.close();
     out.release();
@@ -44,7 +45,7 @@ describe('StdoutEmitter', () => {
 
   it('buffers records but flushes at once on STATE and TRACE, after the records before them', () => {
     const out = new PausedConsumer(1 << 20);
-    const emitter = new StdoutEmitter(out, new SecretRedactor());
+    const emitter = new StdoutEmitter(out, new SecretDetector());
     emitter.emit(record(1));
     expect(out.received).toEqual([]);
     emitter.emit(streamStateMessage('fi_transactions', { cursor: 'c' }, 1));
@@ -54,7 +55,7 @@ describe('StdoutEmitter', () => {
   it('stalls the producer on a full pipe until drain, keeping memory bounded', async () => {
     const highWaterMark = 16 * 1024;
     const out = new PausedConsumer(highWaterMark);
-    const emitter = new StdoutEmitter(out, new SecretRedactor());
+    const emitter = new StdoutEmitter(out, new SecretDetector());
     let produced = 0;
     let maxPending = 0;
     let stalled = false;
@@ -90,17 +91,46 @@ describe('StdoutEmitter', () => {
     expect(maxPending).toBeLessThan(highWaterMark + 128 * 1024);
   });
 
-  it('redacts registered secrets, plain and JSON-escaped', async () => {
-    const redactor = new SecretRedactor();
-    redactor.add('s3cr3t"quoted');
+  it('writes a log or error trace that carried a secret (plain or JSON-escaped) as one saying it was withheld, never the text masked', async () => {
+    const secrets = new SecretDetector();
+    secrets.add('s3cr3t"quoted');
     const out = new PausedConsumer(1 << 20);
-    const emitter = new StdoutEmitter(out, redactor);
-    emitter.emit(logMessage('INFO', 'the secret is s3cr3t"quoted'));
+    const emitter = new StdoutEmitter(out, secrets);
+    emitter.emit(logMessage('WARN', 'the secret is s3cr3t"quoted'));
+    emitter.emit(errorTraceMessage({ message: 'failed with s3cr3t"quoted', internalMessage: 'url?k=s3cr3t"quoted', failureType: 'transient_error', stream: 'fi_data' }, () => 7));
+    emitter.emit(logMessage('INFO', 'an ordinary line'));
     const closing = emitter.close();
     out.release();
     await closing;
-    expect(out.received.join('')).not.toContain('s3cr3t');
-    expect(out.received.join('')).toContain('**********');
+    const text = out.received.join('');
+    expect(text).not.toContain('s3cr3t');
+    expect(text).not.toContain('***');
+    const [log, trace, ordinary] = text.trimEnd().split('\n').map((line) => JSON.parse(line) as AirbyteMessage);
+    expect(log).toEqual({ type: 'LOG', log: { level: 'WARN', message: 'A log message was withheld: its text contained a configured secret.' } });
+    expect(trace).toEqual({
+      type: 'TRACE',
+      trace: {
+        type: 'ERROR',
+        emitted_at: 7,
+        error: { message: 'The connector failed; the text of the error contained a configured secret and was withheld.', failure_type: 'transient_error', stream_descriptor: { name: 'fi_data' } },
+      },
+    });
+    expect(ordinary).toEqual(logMessage('INFO', 'an ordinary line'));
+  });
+
+  it('never writes a record that carried a secret: the lines before it go out, then the sync stops', () => {
+    const secrets = new SecretDetector();
+    secrets.add('s3cr3t-in-a-record');
+    const out = new PausedConsumer(1 << 20);
+    const emitter = new StdoutEmitter(out, secrets);
+    emitter.emit(record(1));
+    emitter.emit(recordMessage('fi_transactions', { txn_id: 't2', narration: 'paid s3cr3t-in-a-record' }, () => 0));
+    emitter.emit(record(3));
+    expect(() => emitter.flush()).toThrow(SecretInOutputError);
+    expect(() => emitter.flush()).not.toThrow();
+    const lines = out.received.join('').trimEnd().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { record: { data: { txn_id: string } } }).record.data.txn_id)).toEqual(['t1']);
+    out.release();
   });
 });
 

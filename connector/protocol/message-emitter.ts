@@ -3,7 +3,8 @@ import type { Writable } from 'node:stream';
 import type { AirbyteMessage } from './airbyte-message.js';
 import { recordLine } from './record-line-serializer.js';
 import { stateLine } from './state-line-serializer.js';
-import { processRedactor, type SecretRedactor } from './secret-redactor.js';
+import { SecretInOutputError } from '../errors/connector-errors.js';
+import { processSecrets, type SecretDetector } from './secret-detector.js';
 
 /** What an emit returns: a promise to await while the output is full, else nothing (no microtask per record). */
 export type EmitWait = Promise<void> | undefined;
@@ -38,11 +39,11 @@ export class StdoutEmitter implements MessageSink {
 
   constructor(
     private readonly out: Writable = process.stdout,
-    private readonly redactor: SecretRedactor = processRedactor,
+    private readonly secrets: SecretDetector = processSecrets,
   ) {}
 
   emit(message: AirbyteMessage): Promise<void> | undefined {
-    // Redacted per chunk in flush: one search of 64 KiB instead of one per line.
+    // Searched for secrets per chunk in flush: one search of 64 KiB instead of one per line.
     const line = (recordLine(message) ?? stateLine(message) ?? JSON.stringify(message)) + '\n';
     this.chunks.push(line);
     this.bufferedChars += line.length;
@@ -55,11 +56,38 @@ export class StdoutEmitter implements MessageSink {
   /** Writes what is buffered; resolves when the stream can take more. */
   flush(): Promise<void> | undefined {
     if (this.chunks.length === 0) return undefined;
-    const data = this.redactor.redactJsonLines(this.chunks.length === 1 ? this.chunks[0]! : this.chunks.join(''));
+    let data = this.chunks.length === 1 ? this.chunks[0]! : this.chunks.join('');
     this.chunks = [];
     this.bufferedChars = 0;
+    if (this.secrets.foundInJsonLines(data)) data = this.withoutSecrets(data);
     if (this.out.write(data)) return undefined;
     return once(this.out, 'drain').then(() => undefined);
+  }
+
+  /**
+   * `data` (whole JSON lines) with no line that carries a secret: a LOG, a TRACE ERROR or a
+   * CONNECTION_STATUS gives way to one that says it was withheld. Any other such line (a record, a state) is never
+   * written: the lines before it are, and the sync stops there with SecretInOutputError. What
+   * follows it is not written either, and no STATE after it is, so the next sync reads it again.
+   */
+  private withoutSecrets(data: string): string {
+    const lines = data.split('\n').slice(0, -1);
+    const kept: string[] = [];
+    for (const line of lines) {
+      if (!this.secrets.foundInJsonLines(line)) {
+        kept.push(line);
+        continue;
+      }
+      const message = JSON.parse(line) as AirbyteMessage;
+      const notice = withheldNotice(message);
+      if (notice === undefined) {
+        if (kept.length > 0) this.out.write(`${kept.join('\n')}\n`);
+        const what = message.type === 'RECORD' ? `A record of stream ${message.record.stream}` : `A ${message.type} message`;
+        throw new SecretInOutputError(`${what} carried a configured secret; it was not written, and the sync stopped before it (secrets never reach the output).`);
+      }
+      kept.push(JSON.stringify(notice));
+    }
+    return kept.length > 0 ? `${kept.join('\n')}\n` : '';
   }
 
   /**
@@ -75,6 +103,37 @@ export class StdoutEmitter implements MessageSink {
     await this.flush();
     if (this.out.writableNeedDrain) await once(this.out, 'drain');
   }
+}
+
+/**
+ * What is written instead of a LOG, a TRACE ERROR or a CONNECTION_STATUS whose text carried a
+ * secret: the same kind of message, its level, status, failure type and stream kept, saying that
+ * its text was withheld. Undefined for any other message, which cannot be written without what
+ * it carries.
+ */
+function withheldNotice(message: AirbyteMessage): AirbyteMessage | undefined {
+  if (message.type === 'CONNECTION_STATUS') {
+    return { type: 'CONNECTION_STATUS', connectionStatus: { status: message.connectionStatus.status, message: 'The check ended with a message that contained a configured secret; it was withheld.' } };
+  }
+  if (message.type === 'LOG') {
+    return { type: 'LOG', log: { level: message.log.level, message: 'A log message was withheld: its text contained a configured secret.' } };
+  }
+  if (message.type === 'TRACE' && message.trace.type === 'ERROR' && message.trace.error !== undefined) {
+    const { failure_type, stream_descriptor } = message.trace.error;
+    return {
+      type: 'TRACE',
+      trace: {
+        type: 'ERROR',
+        emitted_at: message.trace.emitted_at,
+        error: {
+          message: 'The connector failed; the text of the error contained a configured secret and was withheld.',
+          ...(failure_type !== undefined ? { failure_type } : {}),
+          ...(stream_descriptor !== undefined ? { stream_descriptor } : {}),
+        },
+      },
+    };
+  }
+  return undefined;
 }
 
 /** A sink that keeps messages in memory: for tests and for in-process consumers. */

@@ -4,7 +4,7 @@ import type { AirbyteMessage } from './airbyte-message.js';
 import { deepFreeze, frozenJson } from './frozen-json.js';
 import { StdoutEmitter } from './message-emitter.js';
 import { logMessage, recordMessage, streamStateMessage } from './message-factory.js';
-import { SecretRedactor } from './secret-redactor.js';
+import { SecretDetector } from './secret-detector.js';
 import { stateJson, stateLine } from './state-line-serializer.js';
 import { StateManager } from '../state/state-manager.js';
 import type { Base } from '../state/stream-state.js';
@@ -69,7 +69,7 @@ describe('a checkpoint of several streams sharing a base', () => {
     const written: string[] = [];
     const out = new Writable({ write(chunk: Buffer, _encoding, callback) { written.push(chunk.toString()); callback(); } });
     const streams = ['fi_data', 'fi_transactions', 'fi_holdings', 'bulk_batches', 'bulk_batch_rows', 'fi_accounts'] as const;
-    const manager = new StateManager(streams, new Map(), new StdoutEmitter(out, new SecretRedactor()), () => 0);
+    const manager = new StateManager(streams, new Map(), new StdoutEmitter(out, new SecretDetector()), () => 0);
     const base = bigBase(2_000);
     const baseChars = JSON.stringify(base).length;
     manager.completeSync({ time: base.id, base_id: null, fingerprint: 'f', chunks: 1, next_chunk: 1, done_chunks: '0', failed_at: '', batches: [] }, base);

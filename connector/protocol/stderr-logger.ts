@@ -1,11 +1,12 @@
-import { processRedactor } from './secret-redactor.js';
+import { withheldLines } from './secret-detector.js';
 
 /**
- * Human diagnostics go to stderr (stdout belongs to the protocol). Redacted like stdout.
+ * Human diagnostics go to stderr (stdout belongs to the protocol). A line that carries a
+ * configured secret is not written; a line saying so takes its place (secret-detector.ts).
  * Quiet by default so the platform's logs stay small; SOURCE_FINPRO_DEBUG=1 turns on debug.
  */
 export function logToStderr(message: string): void {
-  process.stderr.write(processRedactor.redact(message) + '\n');
+  process.stderr.write(withheldLines(message) + '\n');
 }
 
 export function debugToStderr(message: string): void {

@@ -42,16 +42,17 @@ describe('unexpected failures', () => {
     expectSystemError(await runScenario('uncaught-exception'), /^Error: thrown from a timer$/);
   });
 
-  it('redacts a registered secret from message, internal_message and stack_trace', async () => {
+  it('an error whose text carries a registered secret: its TRACE says the text was withheld, masks nothing and keeps the failure type', async () => {
     const secret = testSecret();
     // runConnector scans stdout and stderr for the secret and throws on a hit.
     const output = await runScenario('secret-in-error', secret);
     expect(output.exitCode).toBe(1);
-    expect(output.errors[0]!.internal_message).toContain('client_secret=**********');
-    expect(output.errors[0]!.stack_trace).toContain('**********');
+    expect(output.messages.map((m) => m.type)).toEqual(['TRACE']);
+    expect(output.errors).toEqual([{ message: 'The connector failed; the text of the error contained a configured secret and was withheld.', failure_type: 'system_error' }]);
+    expect(output.stdoutLines.join('\n') + output.stderr).not.toContain('***');
   });
 
-  it('the harness itself catches a secret written past the redactor', async () => {
+  it('the harness itself catches a secret written past the connector\'s own writers', async () => {
     await expect(runScenario('leak-on-stderr', testSecret())).rejects.toThrow(/SECRET LEAK: .* in stderr/);
   });
 });
