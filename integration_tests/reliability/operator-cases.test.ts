@@ -195,6 +195,16 @@ describe('cancelled by SIGTERM, as the platform cancels', () => {
 });
 
 describe('a consent list that grows between syncs', () => {
+  /**
+   * Syncs are minutes apart. One that started within the second of the last one's watermark
+   * would find every kept consent up to date and ask nothing of it: FinPro's now comes from a Date
+   * header of whole seconds. This waits, when it must, until that clock has passed the watermark.
+   */
+  const pastWatermark = async (watermark: string) => {
+    const wait = Date.parse(watermark) + 1_000 - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  };
+
   it('40 -> 41 consents: the 40 keep their watermark, only the new one reads its whole range', async () => {
     const sandbox = await sandboxWith({ seed: 24, consents: 120 });
     const all = sandbox.consents('ACTIVE').slice(0, 41).map((c) => c.id);
@@ -204,6 +214,7 @@ describe('a consent list that grows between syncs', () => {
     const firstTransactions = one.recordsByStream.get('fi_transactions')!.length;
     const watermark = (one.states.at(-1) as unknown as { stream: { stream_state: { base: { watermark: string } } } }).stream.stream_state.base.watermark;
     sandbox.resetStats();
+    await pastWatermark(watermark);
 
     const two = await runRead({ config: config(all), catalog: configuredCatalog({}), state: StateBuilder.fromEmitted(one.states).build() });
     expect(two.exitCode, two.stderr).toBe(0);
@@ -227,6 +238,7 @@ describe('a consent list that grows between syncs', () => {
     expect(one.exitCode, one.stderr).toBe(0);
     const watermark = (one.states.at(-1) as unknown as { stream: { stream_state: { base: { watermark: string } } } }).stream.stream_state.base.watermark;
     sandbox.resetStats();
+    await pastWatermark(watermark);
 
     // The new ones first: the plan must not depend on where a consent sits in the list.
     const two = await runRead({ config: config([...added, ...kept]), catalog: configuredCatalog({}), state: StateBuilder.fromEmitted(one.states).build() });
