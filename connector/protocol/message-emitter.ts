@@ -66,9 +66,10 @@ export class StdoutEmitter implements MessageSink {
 
   /**
    * `data` (whole JSON lines) with no line that carries a secret: a LOG, a TRACE ERROR or a
-   * CONNECTION_STATUS gives way to one that says it was withheld. Any other such line (a record, a state) is never
-   * written: the lines before it are, and the sync stops there with SecretInOutputError. What
-   * follows it is not written either, and no STATE after it is, so the next sync reads it again.
+   * CONNECTION_STATUS gives way to one that says it was withheld. Any other such line (a record,
+   * a state) is never written: the lines before it are, and the sync stops there with
+   * SecretInOutputError. What follows it is not written either, and no STATE after it is, so the
+   * next sync reads it again.
    */
   private withoutSecrets(data: string): string {
     const lines = data.split('\n').slice(0, -1);

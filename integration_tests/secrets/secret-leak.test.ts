@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   closedPortUrl,
   configuredCatalog,
@@ -17,6 +17,7 @@ import {
   useSandbox,
   writeInputFile,
 } from '../support/index.js';
+import { hostileServer } from '../support/hostile-server.js';
 
 /**
  * The configured client_secret must never reach stdout, stderr, logs or state, whatever the
@@ -92,6 +93,25 @@ describe('the secret never leaks', () => {
     const output = await runRead({ config, catalog: configuredCatalog() }, { timeoutMs: 120_000, secrets: [key] });
     expect(output.exitCode, output.stderr).toBe(0);
     expect(output.records.length).toBeGreaterThan(0);
+  });
+
+  it('a FinPro answer that echoes the client_secret in FI data: no line carries it, and the read stops with a system_error', async () => {
+    const config = sandboxConfig(sandbox(), { consentCount: 3 });
+    const secret = config.credentials.client_secret;
+    const proxy = await hostileServer(sandbox().url, (answer) =>
+      answer.route.includes('getallfidata') && answer.nth === 1
+        ? { kind: 'text', status: answer.status, body: answer.text.replace(/"narration":"[^"]*"/, `"narration":"refund ${secret}"`), contentType: 'application/json' }
+        : { kind: 'pass' },
+    );
+    onTestFinished(() => proxy.close());
+    // runRead throws if the secret reaches stdout or stderr.
+    const output = await runRead({ config: { ...config, base_url: proxy.url }, catalog: configuredCatalog() }, { timeoutMs: 120_000 });
+    expect(proxy.mutated).toBe(1);
+    expect(output.exitCode).toBe(1);
+    expect(output.errors).toHaveLength(1);
+    expect(output.errors[0]!.failure_type).toBe('system_error');
+    expect(output.errors[0]!.message).toMatch(/^A record of stream fi_\w+ carried a configured secret; it was not written/);
+    expect(output.stdoutLines.join('\n')).not.toMatch(/\*{10}|withheld/);
   });
 
   it('read against the sandbox, however far read has come', async () => {
