@@ -186,9 +186,7 @@ export class DuckDbDestination implements LoadDestination {
   }
 
   transact(statements: readonly string[]): Promise<void> {
-    return this.inTransaction(async () => {
-      for (const statement of statements) await this.connection.run(statement);
-    });
+    return this.inTransaction(() => this.execute(statements));
   }
 
   /** Runs `work` between BEGIN and COMMIT, rolled back if it (or the COMMIT) fails. */
