@@ -196,13 +196,16 @@ describe('cancelled by SIGTERM, as the platform cancels', () => {
 
 describe('a consent list that grows between syncs', () => {
   /**
-   * Syncs are minutes apart. One that started within the second of the last one's watermark
-   * would find every kept consent up to date and ask nothing of it: FinPro's now comes from a Date
-   * header of whole seconds. This waits, when it must, until that clock has passed the watermark.
+   * The watermark the first sync's last STATE carries, once FinPro's clock has passed it. Syncs
+   * are minutes apart; one that started within the second of the last one's watermark would find
+   * every kept consent up to date and ask nothing of it (FinPro's now comes from a Date header of
+   * whole seconds), so this waits, when it must, until that clock is past the watermark.
    */
-  const pastWatermark = async (watermark: string) => {
+  const settledWatermark = async (states: readonly unknown[]): Promise<string> => {
+    const watermark = (states.at(-1) as { stream: { stream_state: { base: { watermark: string } } } }).stream.stream_state.base.watermark;
     const wait = Date.parse(watermark) + 1_000 - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    return watermark;
   };
 
   it('40 -> 41 consents: the 40 keep their watermark, only the new one reads its whole range', async () => {
@@ -212,9 +215,8 @@ describe('a consent list that grows between syncs', () => {
     const one = await runRead({ config: config(all.slice(0, 40)), catalog: configuredCatalog({}) });
     expect(one.exitCode, one.stderr).toBe(0);
     const firstTransactions = one.recordsByStream.get('fi_transactions')!.length;
-    const watermark = (one.states.at(-1) as unknown as { stream: { stream_state: { base: { watermark: string } } } }).stream.stream_state.base.watermark;
+    const watermark = await settledWatermark(one.states);
     sandbox.resetStats();
-    await pastWatermark(watermark);
 
     const two = await runRead({ config: config(all), catalog: configuredCatalog({}), state: StateBuilder.fromEmitted(one.states).build() });
     expect(two.exitCode, two.stderr).toBe(0);
@@ -236,9 +238,8 @@ describe('a consent list that grows between syncs', () => {
     const config = (ids: string[]) => sandboxConfig(sandbox, { consentIds: ids, extra: { batch_size: 100, fi_data_range_from: '2025-06-01T00:00:00Z' } });
     const one = await runRead({ config: config(first), catalog: configuredCatalog({}) });
     expect(one.exitCode, one.stderr).toBe(0);
-    const watermark = (one.states.at(-1) as unknown as { stream: { stream_state: { base: { watermark: string } } } }).stream.stream_state.base.watermark;
+    const watermark = await settledWatermark(one.states);
     sandbox.resetStats();
-    await pastWatermark(watermark);
 
     // The new ones first: the plan must not depend on where a consent sits in the list.
     const two = await runRead({ config: config([...added, ...kept]), catalog: configuredCatalog({}), state: StateBuilder.fromEmitted(one.states).build() });
