@@ -6,8 +6,9 @@ import { parseConsentIdsText } from './consent-ids-text.js';
 import { processSecrets } from './protocol/secret-detector.js';
 
 /**
- * I/O around the config: read the file, parse JSON, validate with zod, register the secret
- * to be looked for in output (protocol/secret-detector.ts), and gather the consent list (inline + file) de-duplicated.
+ * I/O around the config: read the file, parse JSON, validate with zod, register the secret to be
+ * looked for in output (protocol/secret-detector.ts), and gather the consent list (inline + file)
+ * de-duplicated.
  */
 
 /** A config with its consent list resolved: the input `read` plans from. */
@@ -103,7 +104,7 @@ function registerSecrets(raw: unknown): void {
   if (typeof credentials !== 'object' || credentials === null) return;
   const secret = (credentials as { client_secret?: unknown }).client_secret;
   // A secret that ordinary text could contain is refused by the schema (its error never echoes
-  // it); registering it would withhold ordinary lines, such as one saying `null`, that very error's included.
+  // it); registering it would withhold ordinary lines that hold `null`, that very error among them.
   if (typeof secret === 'string' && isDistinctiveSecret(secret)) processSecrets.add(secret);
 }
 

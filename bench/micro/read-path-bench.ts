@@ -3,8 +3,8 @@
  * sandbox once, then replayed through the connector's own FinproClient (a fetch that answers
  * from memory), FiDataHarvester, FiRecordOutlet, StateManager and StdoutEmitter, writing to
  * /dev/null. No sockets, no sandbox, no polling: what remains is parsing, normalizing,
- * building, serialising, searching for secrets in and writing records, the part the read bench cannot
- * separate from the rest of a `read`. Not part of `npm run bench`:
+ * building, serialising, checking for secrets and writing records, the part the read bench
+ * cannot separate from the rest of a `read`. Not part of `npm run bench`:
  *   npm run build && node dist/bench/micro/read-path-bench.js [seconds-per-case] [consents]
  * Cases run interleaved round by round, so machine load hits them alike; each prints the
  * median CPU per 100,000 transactions and the bytes written per transaction.

@@ -4,7 +4,8 @@ import { logToStderr } from '../protocol/stderr-logger.js';
 
 /**
  * Runs `sync` or `load`: commands for people, not the Airbyte protocol, so a failure is a
- * readable line on stderr (withheld, like every line, if it carries a secret) and exit code 1, not a TRACE message.
+ * readable line on stderr (withheld, like every line, if it carries a secret) and exit code 1,
+ * not a TRACE message.
  */
 export async function runHumanCommand(name: string, body: () => Promise<void>): Promise<void> {
   reportCrashesAsHumanCommand(name);

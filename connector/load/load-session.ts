@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { errorClassFor } from '../errors/connector-errors.js';
+import { withheldLines } from '../protocol/secret-detector.js';
 import { debugToStderr } from '../protocol/stderr-logger.js';
 import type { AirbyteStateMessage, FailureType } from '../protocol/airbyte-message.js';
 import type { MessageSink } from '../protocol/message-emitter.js';
@@ -13,7 +14,6 @@ import type { DestinationTarget } from './destination-url.js';
 import type { LoadDestination } from './load-destination.js';
 import { loadModeOf, loadStreamsFor } from './load-catalog.js';
 import { collectSummary, formatSummary, type LoadSummary } from './load-summary.js';
-import { withheldLines } from '../protocol/secret-detector.js';
 import { ProgressDisplay } from './progress-display.js';
 import { quoteIdent } from './sql-dialect.js';
 

@@ -123,8 +123,9 @@ export function incomingWins(plan: TablePlan, incoming = 'n'): string {
 /**
  * Moves staged rows up to `upToSeq` into the final table. Run inside the checkpoint's transaction;
  * the moved rows stay in staging until the caller drops them (discardMovedSql, or Postgres's
- * discardMovedLockedSql at the end of the transaction). `repeatsKey` false (staged-keys.ts proved no two of those rows share a primary key) skips the
- * window that keeps one row per key; the upsert against the stored rows is the same either way.
+ * discardMovedLockedSql at the end of the transaction). `repeatsKey` false (staged-keys.ts proved
+ * no two of those rows share a primary key) skips the window that keeps one row per key; the
+ * upsert against the stored rows is the same either way.
  */
 export function mergeSql(dialect: SqlDialect, plan: TablePlan, mode: LoadMode, upToSeq: number, repeatsKey = true, upsert = false): string[] {
   const final = quoteIdent(plan.table);
@@ -230,11 +231,11 @@ export function mergeStatements(dialect: SqlDialect, move: StreamMove, upsert: b
 
 /**
  * Postgres: drops the staged rows a commit moved (up to `upToSeq`), at the end of its
- * transaction, where DuckDB runs discardMovedSql after each move. The COPY connection writes the same staging table,
- * so it is locked first: a COPY under way finishes, the next one waits for the commit. Holding
- * no row past `upToSeq` then (the usual case: a commit flushes what was staged before it), the
- * table is truncated (a new empty file) instead of every row deleted (dead rows that later
- * scans read and vacuum clears).
+ * transaction, where DuckDB runs discardMovedSql after each move. The COPY connection writes the
+ * same staging table, so it is locked first: a COPY under way finishes, the next one waits for
+ * the commit. Holding no row past `upToSeq` then (the usual case: a commit flushes what was
+ * staged before it), the table is truncated (a new empty file) instead of every row deleted
+ * (dead rows that later scans read and vacuum clears).
  */
 export function discardMovedLockedSql(plan: TablePlan, upToSeq: number): SqlStep[] {
   const stage = quoteIdent(stagingTable(plan));
