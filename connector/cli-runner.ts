@@ -1,6 +1,7 @@
 import { toErrorTrace } from './protocol/failure-mapping.js';
 import { StdoutEmitter, type MessageSink } from './protocol/message-emitter.js';
 import { logToStderr } from './protocol/stderr-logger.js';
+import { drained } from './protocol/stream-drain.js';
 
 /**
  * Runs one protocol command: messages go through a single stdout emitter, any failure
@@ -26,13 +27,24 @@ export function reportCrashesAsHumanCommand(name: string): void {
   humanCommand = name;
 }
 
-/** How long a crashed process waits for a full stdout pipe to take its TRACE before exiting anyway. */
-const CRASH_DRAIN_MS = 5_000;
+/** How long an exiting process waits for a full pipe to take its last lines before exiting anyway. */
+const EXIT_DRAIN_MS = 5_000;
+
+/**
+ * Exits with `code` once stdout and stderr have handed what was written to them to the OS
+ * (stream-drain.ts: `process.exit` drops queued pipe writes), or after EXIT_DRAIN_MS, so a
+ * reader that never reads cannot keep the process alive.
+ */
+async function exitWhenWritten(code: number): Promise<never> {
+  setTimeout(() => process.exit(code), EXIT_DRAIN_MS);
+  await Promise.all([drained(process.stdout), drained(process.stderr)]).catch(() => undefined);
+  process.exit(code);
+}
 
 /**
  * The last net: an exception nobody awaited still ends as a TRACE ERROR on stdout (never a raw
- * stack there) and a non-zero exit. The line is written at once; the exit waits only while a
- * full pipe drains, bounded, so a reader that never reads cannot keep a crashed process alive.
+ * stack there) and a non-zero exit. The line is written at once; the exit waits while the pipes
+ * take it, bounded (exitWhenWritten).
  */
 export function installCrashHandlers(): void {
   let crashing = false;
@@ -40,25 +52,19 @@ export function installCrashHandlers(): void {
     // A second failure while the first is being reported adds nothing the reader can use.
     if (crashing) return;
     crashing = true;
-    let written: Promise<void> | undefined;
     try {
       if (humanCommand !== undefined) {
         // sync and load keep stdout for their summary: a crash is one line on stderr, as their failures are.
         const trace = toErrorTrace(error).trace.error!;
         logToStderr(`source-finpro ${humanCommand} failed (${trace.failure_type ?? 'system_error'}): ${trace.message} ${trace.internal_message ?? ''}`.trimEnd());
       } else {
-        // A TRACE is flushed as it is emitted: a promise comes back only when the pipe is full.
-        written = new StdoutEmitter().emit(toErrorTrace(error));
+        // Flushed as it is emitted; the promise of a full pipe is exitWhenWritten's to wait out.
+        void new StdoutEmitter().emit(toErrorTrace(error))?.catch(() => undefined);
       }
     } catch {
       logToStderr('source-finpro: failed to report a crash');
     }
-    if (written === undefined) process.exit(1);
-    setTimeout(() => process.exit(1), CRASH_DRAIN_MS);
-    written.then(
-      () => process.exit(1),
-      () => process.exit(1),
-    );
+    void exitWhenWritten(1);
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
@@ -80,6 +86,6 @@ export function abortOnTermination(): AbortSignal {
  * timers and sockets that would keep the process alive. A command that was not cancelled
  * ends on its own, when the event loop empties.
  */
-export function exitIfCancelled(cancel: AbortSignal): void {
-  if (cancel.aborted) process.exit(process.exitCode ?? 1);
+export async function exitIfCancelled(cancel: AbortSignal): Promise<void> {
+  if (cancel.aborted) await exitWhenWritten(Number(process.exitCode ?? 1));
 }

@@ -56,7 +56,7 @@ export function buildProgram(): Command {
         for (const warning of input.warnings) await sink.emit(logMessage('WARN', warning));
         await readSource(input, sink, { cancel });
       });
-      exitIfCancelled(cancel);
+      await exitIfCancelled(cancel);
     });
 
   registerSyncCommand(program);

@@ -91,6 +91,6 @@ export function registerSyncCommand(program: Command): void {
       // Cancelled, the read stops and the load still commits every checkpoint it received.
       const cancel = abortOnTermination();
       await runHumanCommand('sync', () => runSync(options, process.stdout, cancel));
-      exitIfCancelled(cancel);
+      await exitIfCancelled(cancel);
     });
 }

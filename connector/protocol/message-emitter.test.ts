@@ -7,23 +7,31 @@ import { errorTraceMessage, logMessage, recordMessage, streamStateMessage, strea
 import { SecretDetector } from './secret-detector.js';
 
 /**
- * A consumer that reads only when told to: `write` callbacks are held until `release()`, so
- * the stream's buffer fills and `write()` returns false, exactly like a slow pipe reader.
+ * A consumer that reads only when told to: `write` callbacks are held until `release()` (or,
+ * after `resume()`, not at all), so the stream's buffer fills and `write()` returns false,
+ * exactly like a slow pipe reader.
  */
 class PausedConsumer extends Writable {
   readonly received: string[] = [];
   private held: Array<() => void> = [];
+  private flowing = false;
   constructor(highWaterMark: number) {
     super({ highWaterMark, decodeStrings: false });
   }
   override _write(chunk: string, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.received.push(String(chunk));
-    this.held.push(() => callback());
+    if (this.flowing) callback();
+    else this.held.push(() => callback());
   }
   release(): void {
     const held = this.held;
     this.held = [];
     for (const done of held) done();
+  }
+  /** Reads from now on, as a reader that caught up: every write completes, later ones at once. */
+  resume(): void {
+    this.flowing = true;
+    this.release();
   }
   lines(): string[] {
     return this.received.join('').split('\n').filter((l) => l !== '');
@@ -38,9 +46,23 @@ describe('StdoutEmitter', () => {
     const emitter = new StdoutEmitter(out, new SecretDetector());
     for (let i = 0; i < 3; i++) emitter.emit(record(i));
     const closing = emitter.close();
-    out.release();
+    out.resume();
     await closing;
     expect(out.lines().map((l) => (JSON.parse(l) as { record: { data: { txn_id: string } } }).record.data.txn_id)).toEqual(['t0', 't1', 't2']);
+  });
+
+  it('closes only once the output has taken every line, even when no write filled it (process.exit would drop them)', async () => {
+    const out = new PausedConsumer(1 << 20);
+    const emitter = new StdoutEmitter(out, new SecretDetector());
+    emitter.emit(streamStatusMessage('fi_data', 'INCOMPLETE'));
+    let closed = false;
+    const closing = emitter.close().then(() => (closed = true));
+    for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(out.writableNeedDrain).toBe(false);
+    expect(closed).toBe(false);
+    out.resume();
+    await closing;
+    expect(out.writableLength).toBe(0);
   });
 
   it('buffers records but flushes at once on STATE and TRACE, after the records before them', () => {
@@ -100,7 +122,7 @@ describe('StdoutEmitter', () => {
     emitter.emit(errorTraceMessage({ message: 'failed with s3cr3t"quoted', internalMessage: 'url?k=s3cr3t"quoted', failureType: 'transient_error', stream: 'fi_data' }, () => 7));
     emitter.emit(logMessage('INFO', 'an ordinary line'));
     const closing = emitter.close();
-    out.release();
+    out.resume();
     await closing;
     const text = out.received.join('');
     expect(text).not.toContain('s3cr3t');

@@ -5,6 +5,7 @@ import { recordLine } from './record-line-serializer.js';
 import { stateLine } from './state-line-serializer.js';
 import { SecretInOutputError } from '../errors/connector-errors.js';
 import { processSecrets, type SecretDetector } from './secret-detector.js';
+import { drained } from './stream-drain.js';
 
 /** What an emit returns: a promise to await while the output is full, else nothing (no microtask per record). */
 export type EmitWait = Promise<void> | undefined;
@@ -102,7 +103,7 @@ export class StdoutEmitter implements MessageSink {
   /** Flushes and waits until everything written has been handed to the OS. */
   async close(): Promise<void> {
     await this.flush();
-    if (this.out.writableNeedDrain) await once(this.out, 'drain');
+    await drained(this.out);
   }
 }
 
