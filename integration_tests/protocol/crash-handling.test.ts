@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runConnector, testSecret, type EntrypointOutput } from '../support/index.js';
+import { parseEntrypointOutput, runConnector, testSecret, type EntrypointOutput } from '../support/index.js';
 
 /**
  * A bug must still end as protocol: one TRACE ERROR system_error carrying the stack in
@@ -50,6 +51,23 @@ describe('unexpected failures', () => {
     expect(output.messages.map((m) => m.type)).toEqual(['TRACE']);
     expect(output.errors).toEqual([{ message: 'The connector failed; the text of the error contained a configured secret and was withheld.', failure_type: 'system_error' }]);
     expect(output.stdoutLines.join('\n') + output.stderr).not.toContain('***');
+  });
+
+  it('a cancelled command exits only after a full pipe has taken its last lines', async () => {
+    // A real pipe(2), read only after a second: what process.exit would drop is still queued then.
+    const script = `"${process.execPath}" "${FIXTURE}" cancelled-behind-full-pipe | { sleep 1; cat; }; exit \${PIPESTATUS[0]}`;
+    const child = spawn('bash', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const output = parseEntrypointOutput(stdout, stderr, code);
+    expect(output.exitCode, stderr).toBe(1);
+    expect(output.protocolErrors).toEqual([]);
+    expect(output.logs).toHaveLength(68);
+    expect(output.stdoutLines.slice(0, 68).every((line) => line.length === 1023)).toBe(true);
+    expect(output.messages.at(-1)).toMatchObject({ type: 'TRACE', trace: { error: { failure_type: 'transient_error', message: 'The sync was cancelled (SIGTERM).' } } });
   });
 
   it('the harness itself catches a secret written past the connector\'s own writers', async () => {
