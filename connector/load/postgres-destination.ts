@@ -202,16 +202,12 @@ export class PostgresDestination implements LoadDestination {
 
   async execute(statements: readonly string[]): Promise<void> {
     this.throwIfLost();
-    for (const statement of statements) await sql.raw(statement).execute(this.db);
+    await runEach(this.db, statements);
   }
 
   transact(statements: readonly string[]): Promise<void> {
     this.throwIfLost();
-    return this.enqueue(() =>
-      this.db.transaction().execute(async (trx) => {
-        for (const statement of statements) await sql.raw(statement).execute(trx);
-      }),
-    );
+    return this.enqueue(() => this.db.transaction().execute((trx) => runEach(trx, statements)));
   }
 
   async query(text: string): Promise<Record<string, unknown>[]> {
@@ -271,6 +267,11 @@ function connectionPool(target: Extract<DestinationTarget, { kind: 'postgres' }>
 }
 
 /** Runs SQL through Kysely (a transaction or the connection), for the pieces both databases share. */
+/** Each statement on its own, in order, on `db`: the connection, or a transaction. */
+async function runEach(db: Kysely<LoaderDatabase>, statements: readonly string[]): Promise<void> {
+  for (const statement of statements) await sql.raw(statement).execute(db);
+}
+
 function runner(db: Kysely<LoaderDatabase>): SqlRunner {
   return {
     run: async (text, params) => {
